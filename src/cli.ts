@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/** Entry point of the `accord` binary: maps errors to the exit codes of the command-line contract. */
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './cli/commands/index.js';
+import { EXIT_USAGE, UsageError } from './cli/exit-codes.js';
+import { SourceError } from './contracts/source.js';
+import { ContractError } from './contracts/openapi-document.js';
+
+function oneLine(error: unknown): string {
+  if (error instanceof SourceError || error instanceof ContractError) return error.describe();
+  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  return String(error);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('accord')
+    .description('Accord: contract-first API gateway and OpenAPI governance')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of COMMANDS) register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; every other parse problem is a usage error.
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    const expected = error instanceof UsageError || error instanceof SourceError || error instanceof ContractError;
+    process.stderr.write(`accord: ${oneLine(error)}\n`);
+    if (!expected && process.env.ACCORD_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    process.exitCode = EXIT_USAGE;
+  }
+}
+
+await main(process.argv);

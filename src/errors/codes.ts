@@ -1,0 +1,43 @@
+/** The one catalogue of gateway error codes: code -> HTTP status and title. Codes are added, never renamed. */
+
+export const ERROR_CATALOGUE = {
+  ROUTE_NOT_FOUND: { status: 404, title: 'No route matches this request' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this path' },
+  AUTH_TOKEN_MISSING: { status: 401, title: 'Bearer token missing' },
+  AUTH_TOKEN_INVALID: { status: 401, title: 'Bearer token invalid' },
+  AUTH_TOKEN_EXPIRED: { status: 401, title: 'Bearer token expired' },
+  AUTH_SCOPE_INSUFFICIENT: { status: 403, title: 'Token lacks a required scope' },
+  CONSUMER_NOT_ENTITLED: { status: 403, title: 'Consumer not entitled to this API' },
+  MTLS_CERT_REQUIRED: { status: 401, title: 'Client certificate required' },
+  MTLS_CERT_NOT_ALLOWED: { status: 403, title: 'Client certificate not allowed' },
+  IP_NOT_ALLOWED: { status: 403, title: 'Client address not allowed' },
+  RATE_LIMITED: { status: 429, title: 'Rate limit exceeded' },
+  QUOTA_EXCEEDED: { status: 429, title: 'Quota exceeded' },
+  REQUEST_INVALID: { status: 400, title: 'Request does not match the contract' },
+  REQUEST_MALFORMED: { status: 400, title: 'Request cannot be parsed' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  VERSION_RETIRED: { status: 410, title: 'API version retired' },
+  RESPONSE_INVALID: { status: 502, title: 'Upstream response does not match the contract' },
+  UPSTREAM_UNAVAILABLE: { status: 502, title: 'Upstream unavailable' },
+  UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timed out' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Gateway not ready' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal gateway error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+/** A stable error code of the gateway's HTTP contract. */
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Base URI of the `type` member of problem documents; one page per code in docs/errors.md. */
+export const PROBLEM_TYPE_BASE = 'https://accord.dev/problems/';
+
+/** The `type` URI for a code, e.g. `https://accord.dev/problems/route-not-found`. */
+export function problemType(code: ErrorCode): string {
+  return PROBLEM_TYPE_BASE + code.toLowerCase().replace(/_/g, '-');
+}
+
+/** True when a string is one of the catalogued codes. */
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CATALOGUE, value);
+}
