@@ -1,4 +1,9 @@
 /** Every command of the `accord` binary, in the order `--help` lists them. Adding one touches this list. */
 import type { CommandRegistrar } from '../command.js';
+import { registerServe } from './serve.js';
+import { registerConfigValidate } from './config-validate.js';
 
-export const COMMANDS: CommandRegistrar[] = [];
+export const COMMANDS: CommandRegistrar[] = [
+  registerServe,
+  registerConfigValidate,
+];

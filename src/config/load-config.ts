@@ -1,0 +1,135 @@
+/** Reads policies/gateway.yaml, validates it against the schema and cross-checks references. */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { readSource, type SourceDocument } from '../contracts/source.js';
+import { toPointer } from '../contracts/json-pointer.js';
+import { ConfigError, type ConfigIssue } from './config-error.js';
+import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
+
+/** The name of the main configuration file inside a config folder. */
+export const CONFIG_FILE_NAME = 'gateway.yaml';
+
+/** A validated configuration with where it came from. */
+export interface LoadedConfig {
+  file: string;
+  dir: string;
+  /** Absolute contracts folder. */
+  contractsDir: string;
+  config: GatewayConfig;
+}
+
+// ajv-formats is CommonJS; its default export arrives as a namespace under NodeNext.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/** Compiles the config validator once per process call site (construction-time work). */
+export function createConfigValidator(): (data: unknown) => ErrorObject[] {
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(gatewayConfigSchema);
+  return (data) => (validate(data) ? [] : [...(validate.errors ?? [])]);
+}
+
+function describeAjvError(error: ErrorObject): { pointer: string; message: string } {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { pointer: `${error.instancePath}/${String(params.missingProperty)}`, message: `required property "${String(params.missingProperty)}" is missing` };
+    case 'additionalProperties':
+      return { pointer: `${error.instancePath}/${String(params.additionalProperty)}`, message: `unknown property "${String(params.additionalProperty)}"` };
+    case 'enum':
+      return { pointer: error.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { pointer: error.instancePath, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    default:
+      return { pointer: error.instancePath, message: error.message ?? error.keyword };
+  }
+}
+
+/** Resolves `--config` (a folder holding gateway.yaml, or the file itself). */
+export function resolveConfigFile(pathOrDir: string): string {
+  const abs = resolve(pathOrDir);
+  if (existsSync(abs) && statSync(abs).isDirectory()) return join(abs, CONFIG_FILE_NAME);
+  return abs;
+}
+
+function crossCheck(config: GatewayConfig, file: string, contractsDir: string, source: SourceDocument): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const at = (segments: Array<string | number>, message: string): void => {
+    const pointer = toPointer(segments);
+    issues.push({ file, pointer, line: source.lineOf(pointer), message });
+  };
+  const providerIds = new Set<string>();
+  if (config.devIssuer.enabled) providerIds.add(config.devIssuer.id);
+  config.identityProviders.forEach((p, i) => {
+    if (providerIds.has(p.id)) at(['identityProviders', i, 'id'], `duplicate identity provider id "${p.id}"`);
+    providerIds.add(p.id);
+  });
+  const apiIds = new Set<string>();
+  const basePaths = new Map<string, string>();
+  config.apis.forEach((api, i) => {
+    if (apiIds.has(api.id)) at(['apis', i, 'id'], `duplicate API id "${api.id}"`);
+    apiIds.add(api.id);
+    for (const [other, otherId] of basePaths) {
+      if (other === api.basePath || other.startsWith(api.basePath + '/') || api.basePath.startsWith(other + '/')) {
+        at(['apis', i, 'basePath'], `basePath "${api.basePath}" overlaps the basePath "${other}" of API "${otherId}"`);
+      }
+    }
+    basePaths.set(api.basePath, api.id);
+    if (['/healthz', '/readyz', '/metrics'].some((r) => api.basePath === r || api.basePath.startsWith(r + '/'))) {
+      at(['apis', i, 'basePath'], `basePath "${api.basePath}" collides with a reserved gateway path`);
+    }
+    api.auth?.providers.forEach((id, j) => {
+      if (!providerIds.has(id)) at(['apis', i, 'auth', 'providers', j], `unknown identity provider "${id}" (declared: ${[...providerIds].join(', ') || 'none'})`);
+    });
+    const seen = new Set<string>();
+    api.versions.forEach((v, j) => {
+      if (seen.has(v.version)) at(['apis', i, 'versions', j, 'version'], `version ${v.version} listed twice`);
+      seen.add(v.version);
+      if (!v.upstream && !api.upstream.url) at(['apis', i, 'versions', j], `no upstream: set versions[${j}].upstream or upstream.url`);
+      if (!findContractFile(contractsDir, api.id, v.version)) {
+        at(['apis', i, 'versions', j, 'version'], `contract not found: ${join(contractsDir, api.id, v.version)}.yaml (or .yml/.json)`);
+      }
+    });
+  });
+  return issues;
+}
+
+/** The contract file of an API version, or undefined when none exists. */
+export function findContractFile(contractsDir: string, apiId: string, version: string): string | undefined {
+  for (const ext of ['.yaml', '.yml', '.json']) {
+    const candidate = join(contractsDir, apiId, version + ext);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Loads and validates a configuration. Throws ConfigError listing every problem with file,
+ * pointer and line; SourceError (unusable input) when the file is missing or not YAML.
+ */
+export function loadConfig(pathOrDir: string, validate = createConfigValidator()): LoadedConfig {
+  const file = resolveConfigFile(pathOrDir);
+  const source: SourceDocument = readSource(file);
+  const data = source.data;
+  const errors = validate(data);
+  if (errors.length > 0) {
+    const seen = new Set<string>();
+    const issues: ConfigIssue[] = [];
+    for (const e of errors) {
+      const { pointer, message } = describeAjvError(e);
+      const key = `${pointer}\u0000${message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      issues.push({ file, pointer, line: source.lineOf(pointer), message });
+    }
+    throw new ConfigError(issues);
+  }
+  const config = data as GatewayConfig;
+  const dir = dirname(file);
+  const contractsDir = resolve(dir, config.contractsDir);
+  const issues = crossCheck(config, file, contractsDir, source);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { file, dir, contractsDir, config };
+}

@@ -1,0 +1,185 @@
+/**
+ * The JSON Schema of the gateway configuration (policies/gateway.yaml) and the TypeScript types
+ * that mirror it. The schema is the validation and the reference documentation at once: every
+ * field has a type, a description and, where one makes sense, a default.
+ */
+import { identityProviderSchema, type IdentityProviderConfig } from '../gateway/policies/jwt-auth/schema.js';
+import { rateLimitSchema, type RateLimitConfig } from '../gateway/policies/rate-limit/schema.js';
+
+/** How a proxied response is checked against the contract. */
+export type ResponseValidationMode = 'enforce' | 'report' | 'off';
+
+/** One contract version of an API served by the gateway. */
+export interface ApiVersionConfig {
+  version: string;
+  upstream?: string;
+}
+
+/** Upstream connection settings of an API. */
+export interface UpstreamConfig {
+  url?: string;
+  timeoutMs: number;
+  forwardAuthorization: boolean;
+  maxResponseBytes: number;
+}
+
+/** One API: its contract versions, upstream and policies. */
+export interface ApiConfig {
+  id: string;
+  basePath: string;
+  versions: ApiVersionConfig[];
+  upstream: UpstreamConfig;
+  auth?: { providers: string[] };
+  rateLimit?: RateLimitConfig;
+  requestValidation: boolean;
+  responseValidation: ResponseValidationMode;
+}
+
+/** Listener and edge limits of the data plane. */
+export interface ListenConfig {
+  host: string;
+  port: number;
+  trustedProxies: string[];
+  maxBodyBytes: number;
+  maxHeaderBytes: number;
+  maxHeaderCount: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  shutdownGraceMs: number;
+}
+
+/** The local development issuer (`accord token`), trusted only when enabled and never in production. */
+export interface DevIssuerConfig {
+  enabled: boolean;
+  id: string;
+  audiences: string[];
+}
+
+/** The whole gateway configuration after defaults are applied. */
+export interface GatewayConfig {
+  version: 1;
+  contractsDir: string;
+  listen: ListenConfig;
+  devIssuer: DevIssuerConfig;
+  identityProviders: IdentityProviderConfig[];
+  apis: ApiConfig[];
+}
+
+const semver = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?$';
+
+/** JSON Schema of policies/gateway.yaml (draft 2020-12). Ajv applies the defaults. */
+export const gatewayConfigSchema = {
+  $id: 'https://accord.dev/schemas/gateway-config.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'apis'],
+  properties: {
+    version: { const: 1, description: 'Version of this configuration format. Only 1 exists.' },
+    contractsDir: {
+      type: 'string',
+      default: '../contracts',
+      description: 'Folder of contracts laid out as <api>/<version>.yaml, relative to this file.',
+    },
+    listen: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Data-plane listener and its limits against slow or oversized clients.',
+      properties: {
+        host: { type: 'string', default: '0.0.0.0', description: 'Address to bind.' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'Port to bind (PORT overrides).' },
+        trustedProxies: {
+          type: 'array',
+          default: [],
+          items: { type: 'string', pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$' },
+          description: 'Addresses or CIDRs of proxies in front of Accord whose X-Forwarded-For is honoured.',
+        },
+        maxBodyBytes: { type: 'integer', minimum: 0, default: 1048576, description: 'Largest request body accepted (413 beyond).' },
+        maxHeaderBytes: { type: 'integer', minimum: 1024, default: 16384, description: 'Largest request head accepted (431 beyond).' },
+        maxHeaderCount: { type: 'integer', minimum: 1, default: 100, description: 'Most request header fields accepted (431 beyond).' },
+        headersTimeoutMs: { type: 'integer', minimum: 1, default: 10000, description: 'Time a client has to send the request head.' },
+        requestTimeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time a client has to send the whole request.' },
+        keepAliveTimeoutMs: { type: 'integer', minimum: 1, default: 5000, description: 'Idle time before a client connection is closed.' },
+        shutdownGraceMs: { type: 'integer', minimum: 0, default: 10000, description: 'How long in-flight requests may finish after SIGTERM.' },
+      },
+    },
+    devIssuer: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Trust tokens minted by `accord token` (a key generated under the data directory). Refused when NODE_ENV=production.',
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'Accept tokens of the local development issuer.' },
+        id: { type: 'string', default: 'dev', description: 'Provider id that apis[].auth.providers refer to.' },
+        audiences: { type: 'array', items: { type: 'string' }, default: ['accord'], description: 'Audiences accepted from the development issuer.' },
+      },
+    },
+    identityProviders: {
+      type: 'array',
+      default: [],
+      items: identityProviderSchema,
+      description: 'OAuth2/OIDC issuers whose JWT access tokens are accepted.',
+    },
+    apis: {
+      type: 'array',
+      minItems: 1,
+      description: 'The APIs served, each from its contracts.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'basePath', 'versions'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'API id; also the folder name under contractsDir.' },
+          basePath: {
+            type: 'string',
+            pattern: '^(/[a-z0-9][a-z0-9._-]*)+$',
+            description: 'Public path prefix; the API is served at <basePath>/v<major>/…',
+          },
+          versions: {
+            type: 'array',
+            minItems: 1,
+            description: 'Contract versions to serve. The highest version of each major serves that major.',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['version'],
+              properties: {
+                version: { type: 'string', pattern: semver, description: 'Semantic version; the contract file is <api>/<version>.yaml.' },
+                upstream: { type: 'string', format: 'uri', pattern: '^https?://', description: 'Upstream URL of this version (overrides upstream.url).' },
+              },
+            },
+          },
+          upstream: {
+            type: 'object',
+            additionalProperties: false,
+            default: {},
+            description: 'Where and how requests are proxied.',
+            properties: {
+              url: { type: 'string', format: 'uri', pattern: '^https?://', description: 'Upstream base URL for versions that do not name their own.' },
+              timeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time the upstream has to answer (504 beyond).' },
+              forwardAuthorization: { type: 'boolean', default: false, description: "Pass the caller's Authorization header upstream." },
+              maxResponseBytes: { type: 'integer', minimum: 1, default: 10485760, description: 'Largest upstream body buffered for response validation.' },
+            },
+          },
+          auth: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['providers'],
+            description: 'JWT authentication; scopes come from each operation\'s `security` in the contract.',
+            properties: {
+              providers: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Ids of identityProviders accepted for this API.' },
+            },
+          },
+          rateLimit: rateLimitSchema,
+          requestValidation: { type: 'boolean', default: true, description: 'Validate requests against the contract (400/415 on violations).' },
+          responseValidation: {
+            enum: ['enforce', 'report', 'off'],
+            default: 'report',
+            description: 'enforce: a response breaking the contract becomes 502 RESPONSE_INVALID; report: logged and counted; off: not checked.',
+          },
+        },
+      },
+    },
+  },
+} as const;

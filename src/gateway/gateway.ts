@@ -1,0 +1,103 @@
+/**
+ * The data-plane request handler: request identity, edge checks, route match, then the matched
+ * operation's precompiled pipeline. The routing table is swapped atomically on reload.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError, writeProblem } from '../errors/problem.js';
+import type { Logger } from '../observability/logger.js';
+import { logAccess } from '../observability/access-log.js';
+import { nextTraceparent, requestIdFrom } from './edge/request-identity.js';
+import { TrustedProxies } from './edge/client-address.js';
+import { parseRequestPath } from './routing/request-path.js';
+import { attachContext, type RequestContext } from './pipeline/request-context.js';
+import type { RouteTable } from './pipeline/build-routes.js';
+
+/** Edge limits checked before routing. */
+export interface EdgeLimits {
+  maxHeaderCount: number;
+  trustedProxies: readonly string[];
+}
+
+/** The gateway's HTTP handler with its current routing table. */
+export class Gateway {
+  private table: RouteTable | undefined;
+  private readonly trusted: TrustedProxies;
+  private readonly logger: Logger;
+  private readonly limits: EdgeLimits;
+
+  constructor(logger: Logger, limits: EdgeLimits) {
+    this.logger = logger;
+    this.limits = limits;
+    this.trusted = new TrustedProxies(limits.trustedProxies);
+  }
+
+  /** True once a routing table is in place (for /readyz). */
+  isReady(): boolean {
+    return this.table !== undefined;
+  }
+
+  /** Swaps in a new routing table; requests already routed keep the old one until they finish. */
+  swap(table: RouteTable): RouteTable | undefined {
+    const old = this.table;
+    this.table = table;
+    return old;
+  }
+
+  /** The current routing table. */
+  current(): RouteTable | undefined {
+    return this.table;
+  }
+
+  /** Handles one request; never throws. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const { client, forwardedFor } = this.trusted.resolve(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']);
+    const ctx: RequestContext = {
+      req,
+      res,
+      startedAt: process.hrtime.bigint(),
+      requestId,
+      traceparent: nextTraceparent(req.headers.traceparent),
+      clientIp: client,
+      forwardedFor,
+    };
+    attachContext(req, ctx);
+    res.setHeader('x-request-id', requestId);
+    res.once('close', () => logAccess(this.logger, ctx, !res.writableFinished));
+    this.route(ctx).catch((error: unknown) => this.fail(ctx, error));
+  };
+
+  private async route(ctx: RequestContext): Promise<void> {
+    const { req } = ctx;
+    if (req.rawHeaders.length / 2 > this.limits.maxHeaderCount) {
+      throw new GatewayError('HEADERS_TOO_LARGE', `more than ${this.limits.maxHeaderCount} header fields`, { headers: { connection: 'close' } });
+    }
+    const table = this.table;
+    if (!table) throw new GatewayError('SERVICE_UNAVAILABLE', 'the gateway has not loaded its configuration yet');
+    const path = parseRequestPath(req.url ?? '/');
+    const prefix = table.prefixes.match(path);
+    if (!prefix) throw new GatewayError('ROUTE_NOT_FOUND', `no API is served at ${path.rawPath}`);
+    const served = prefix.value;
+    ctx.apiId = served.apiId;
+    ctx.apiVersion = served.version;
+    const { route, params } = served.operations.match(req.method ?? 'GET', path.segments, prefix.depth);
+    ctx.routeTemplate = route.template;
+    ctx.operationId = route.operationId;
+    ctx.pathParams = params;
+    // The upstream sees the operation path: the raw segments after `<basePath>/v<major>`.
+    let upstreamPath = '/' + path.rawSegments.slice(prefix.depth).join('/');
+    if (path.rawQuery) upstreamPath += '?' + path.rawQuery;
+    await route.run(ctx, params, path.rawQuery, upstreamPath);
+  }
+
+  private fail(ctx: RequestContext, error: unknown): void {
+    if (error instanceof GatewayError) {
+      ctx.errorCode = error.code;
+      writeProblem(ctx.res, error, ctx.requestId);
+      return;
+    }
+    ctx.errorCode = 'INTERNAL_ERROR';
+    this.logger.error({ requestId: ctx.requestId, err: error }, 'unexpected error in the request pipeline');
+    writeProblem(ctx.res, new GatewayError('INTERNAL_ERROR', 'the gateway failed to handle this request'), ctx.requestId);
+  }
+}

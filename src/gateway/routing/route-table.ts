@@ -1,0 +1,155 @@
+/**
+ * The routing table: maps `<basePath>/v<major>` prefixes and operation path templates to routes
+ * with a segment trie built once at load, so lookup cost grows with the path's depth, not with
+ * the number of operations.
+ */
+import { GatewayError } from '../../errors/problem.js';
+import type { RequestPath } from './request-path.js';
+
+/** What a path template segment matches. */
+type SegmentMatcher = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'pattern'; regex: RegExp; names: string[] };
+
+interface TrieNode<R> {
+  literals: Map<string, TrieNode<R>>;
+  param: TrieNode<R> | undefined;
+  patterns: Array<{ regex: RegExp; node: TrieNode<R> }>;
+  /** method (upper case) -> route and the parameter names in template order. */
+  endpoints: Map<string, { route: R; paramNames: string[] }> | undefined;
+  allow: string | undefined;
+}
+
+function newNode<R>(): TrieNode<R> {
+  return { literals: new Map(), param: undefined, patterns: [], endpoints: undefined, allow: undefined };
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Parses one template segment such as `orders`, `{orderId}` or `{name}.{ext}`. */
+function parseSegment(segment: string): SegmentMatcher {
+  const full = /^\{([^{}]+)\}$/.exec(segment);
+  if (full) return { kind: 'param', name: full[1]! };
+  if (!segment.includes('{')) return { kind: 'literal', value: segment };
+  const names: string[] = [];
+  const source = segment.replace(/\{([^{}]+)\}|([^{}]+)/g, (_m, name: string | undefined, lit: string | undefined) => {
+    if (name) {
+      names.push(name);
+      return '([^/]+?)';
+    }
+    return escapeRegex(lit ?? '');
+  });
+  return { kind: 'pattern', regex: new RegExp(`^${source}$`), names };
+}
+
+/** A route found for a request: the value registered and the decoded path parameters. */
+export interface RouteMatch<R> {
+  route: R;
+  params: Record<string, string>;
+}
+
+/** Operation routes of one served API version, keyed by path template and method. */
+export class OperationTrie<R> {
+  private readonly root = newNode<R>();
+
+  /** Registers a route; `template` is an OpenAPI path such as `/orders/{orderId}`. Misuse throws. */
+  add(method: string, template: string, route: R): void {
+    const parts = template === '/' ? [''] : template.slice(1).split('/');
+    let node = this.root;
+    const paramNames: string[] = [];
+    for (const part of parts) {
+      const matcher = parseSegment(part);
+      if (matcher.kind === 'literal') {
+        let next = node.literals.get(matcher.value);
+        if (!next) node.literals.set(matcher.value, (next = newNode()));
+        node = next;
+      } else if (matcher.kind === 'param') {
+        paramNames.push(matcher.name);
+        node = node.param ??= newNode();
+      } else {
+        paramNames.push(...matcher.names);
+        let entry = node.patterns.find((p) => p.regex.source === matcher.regex.source);
+        if (!entry) node.patterns.push((entry = { regex: matcher.regex, node: newNode() }));
+        node = entry.node;
+      }
+    }
+    node.endpoints ??= new Map();
+    const upper = method.toUpperCase();
+    if (node.endpoints.has(upper)) throw new TypeError(`duplicate route ${upper} ${template}`);
+    node.endpoints.set(upper, { route, paramNames });
+    node.allow = [...node.endpoints.keys()].sort().join(', ');
+  }
+
+  /**
+   * Finds the route for decoded segments. Literal segments win over parameters (OpenAPI's rule
+   * that concrete paths match first). Throws ROUTE_NOT_FOUND or METHOD_NOT_ALLOWED (with Allow).
+   */
+  match(method: string, segments: readonly string[], from: number): RouteMatch<R> {
+    const values: string[] = [];
+    const node = this.walk(this.root, segments, from, values);
+    if (!node?.endpoints) throw new GatewayError('ROUTE_NOT_FOUND', 'no operation of this API matches the path');
+    const endpoint = node.endpoints.get(method);
+    if (!endpoint) {
+      throw new GatewayError('METHOD_NOT_ALLOWED', `method ${method} is not allowed here; allowed: ${node.allow}`, {
+        headers: { allow: node.allow ?? '' },
+      });
+    }
+    const params: Record<string, string> = {};
+    for (let i = 0; i < endpoint.paramNames.length; i++) params[endpoint.paramNames[i]!] = values[i]!;
+    return { route: endpoint.route, params };
+  }
+
+  private walk(node: TrieNode<R>, segments: readonly string[], i: number, values: string[]): TrieNode<R> | undefined {
+    if (i === segments.length) return node.endpoints ? node : undefined;
+    const segment = segments[i]!;
+    const literal = node.literals.get(segment);
+    if (literal) {
+      const found = this.walk(literal, segments, i + 1, values);
+      if (found) return found;
+    }
+    // An empty segment ('//' or a trailing '/') never binds a parameter.
+    if (segment === '') return undefined;
+    if (node.param) {
+      values.push(segment);
+      const found = this.walk(node.param, segments, i + 1, values);
+      if (found) return found;
+      values.pop();
+    }
+    for (const { regex, node: next } of node.patterns) {
+      const m = regex.exec(segment);
+      if (!m) continue;
+      const captured = m.slice(1);
+      values.push(...captured);
+      const found = this.walk(next, segments, i + 1, values);
+      if (found) return found;
+      values.length -= captured.length;
+    }
+    return undefined;
+  }
+}
+
+/** Served API versions keyed by their public prefix segments (`orders/v1`). */
+export class PrefixTable<V> {
+  private readonly byPrefix = new Map<string, { value: V; depth: number }>();
+  private readonly depths = new Set<number>();
+
+  /** Registers a prefix such as `/orders/v1`. Misuse (duplicate) throws. */
+  add(prefix: string, value: V): void {
+    const segments = prefix.slice(1).split('/');
+    const key = segments.join('/');
+    if (this.byPrefix.has(key)) throw new TypeError(`duplicate prefix ${prefix}`);
+    this.byPrefix.set(key, { value, depth: segments.length });
+    this.depths.add(segments.length);
+  }
+
+  /** The value whose prefix starts the path, and how many segments the prefix takes. */
+  match(path: RequestPath): { value: V; depth: number } | undefined {
+    for (const depth of this.depths) {
+      if (path.segments.length < depth) continue;
+      const key = depth === 1 ? path.segments[0]! : path.segments.slice(0, depth).join('/');
+      const found = this.byPrefix.get(key);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The data-plane HTTP server: Express as the transport (health endpoints, then the gateway
+ * handler), Node's limits against slow or oversized clients, and graceful shutdown.
+ */
+import http, { type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import express from 'express';
+import { GatewayError, toProblem } from '../errors/problem.js';
+import type { ListenConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Gateway } from './gateway.js';
+import { requestIdFrom } from './edge/request-identity.js';
+
+/** A running data-plane listener. */
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish within the grace period, then closes. */
+  shutdown(): Promise<void>;
+}
+
+function rawProblem(status: number, code: 'HEADERS_TOO_LARGE' | 'REQUEST_MALFORMED', detail: string): string {
+  const body = JSON.stringify(toProblem(new GatewayError(code, detail), requestIdFrom(undefined)));
+  const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+/** Builds the Express app: health and readiness first, then every other request to the gateway. */
+export function createApp(gateway: Gateway): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', false);
+  app.get('/healthz', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    if (gateway.isReady()) res.status(200).json({ status: 'ready' });
+    else res.status(503).json({ status: 'not ready' });
+  });
+  app.use((req, res) => gateway.handle(req, res));
+  return app;
+}
+
+/** Starts the listener. Resolves once it is bound. */
+export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logger, port = listen.port): Promise<RunningServer> {
+  const app = createApp(gateway);
+  const server = http.createServer({ maxHeaderSize: listen.maxHeaderBytes, requestTimeout: listen.requestTimeoutMs, headersTimeout: listen.headersTimeoutMs }, app);
+  server.keepAliveTimeout = listen.keepAliveTimeoutMs;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    if (error.code === 'HPE_HEADER_OVERFLOW') socket.end(rawProblem(431, 'HEADERS_TOO_LARGE', `request head exceeds ${listen.maxHeaderBytes} bytes`));
+    else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.end(rawProblem(400, 'REQUEST_MALFORMED', 'the request could not be parsed as HTTP/1.1'));
+  });
+  const inFlight = new Set<http.ServerResponse>();
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, listen.host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      const boundPort = typeof address === 'object' && address ? address.port : port;
+      const host = listen.host === '0.0.0.0' || listen.host === '::' ? '127.0.0.1' : listen.host;
+      let closing: Promise<void> | undefined;
+      resolve({
+        server,
+        port: boundPort,
+        url: `http://${host}:${boundPort}`,
+        shutdown() {
+          closing ??= new Promise<void>((done) => {
+            logger.info({ inFlight: inFlight.size }, 'shutting down: no new connections, finishing in-flight requests');
+            server.close(() => done());
+            server.closeIdleConnections();
+            // Responses sent from now on close their connections, so keep-alive clients go away.
+            for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+            const timer = setTimeout(() => {
+              logger.warn({ inFlight: inFlight.size }, 'grace period over: closing remaining connections');
+              server.closeAllConnections();
+            }, listen.shutdownGraceMs);
+            timer.unref();
+            const poll = setInterval(() => {
+              server.closeIdleConnections();
+              if (inFlight.size === 0) clearInterval(poll);
+            }, 50);
+            poll.unref();
+          });
+          return closing;
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,142 @@
+/** Upstream failure, rate limits, response validation in report mode, and graceful shutdown. */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import http from 'node:http';
+import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
+import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
+import { rawRequest } from '../support/raw-request.js';
+
+const SHOP_V1 = join(import.meta.dirname, 'fixtures', 'gateway', 'shop-1.0.0.yaml');
+
+function config(issuer: TestIssuer, upstream: string, api: Record<string, unknown> = {}, listen: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    listen: { host: '127.0.0.1', port: 0, shutdownGraceMs: 3000, ...listen },
+    identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+    apis: [{ id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0', upstream }], upstream: { timeoutMs: 300 }, auth: { providers: ['test'] }, ...api }],
+  };
+}
+
+/** A port on which nothing listens: bind, note it, close. */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+describe('upstream failures', () => {
+  let issuer: TestIssuer;
+  before(async () => {
+    issuer = await createTestIssuer();
+  });
+
+  it('answers 502 UPSTREAM_UNAVAILABLE when the upstream refuses connections', async () => {
+    const port = await closedPort();
+    const gw = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config: config(issuer, `http://127.0.0.1:${port}`) });
+    try {
+      const res = await rawRequest(gw.url, 'GET', '/shop/v1/items', { headers: { authorization: `Bearer ${await issuer.token()}` } });
+      assert.equal(res.status, 502);
+      assert.equal(res.json?.code, 'UPSTREAM_UNAVAILABLE');
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('answers 504 UPSTREAM_TIMEOUT when the upstream is slower than the timeout', async () => {
+    const slow = await startUpstream((_req, res) => {
+      const timer = setTimeout(() => json(200, { items: [] })(_req, res), 2000);
+      res.on('close', () => clearTimeout(timer));
+    });
+    const gw = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config: config(issuer, slow.url) });
+    try {
+      const res = await rawRequest(gw.url, 'GET', '/shop/v1/items', { headers: { authorization: `Bearer ${await issuer.token()}` } });
+      assert.equal(res.status, 504);
+      assert.equal(res.json?.code, 'UPSTREAM_TIMEOUT');
+    } finally {
+      await gw.stop();
+      await slow.close();
+    }
+  });
+});
+
+describe('rate limiting', () => {
+  let issuer: TestIssuer;
+  let up: TestUpstream;
+  let gw: TestGateway;
+  before(async () => {
+    issuer = await createTestIssuer();
+    up = await startUpstream(json(200, { items: [] }));
+    gw = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config: config(issuer, up.url, { rateLimit: { points: 3, windowSeconds: 60 } }) });
+  });
+  after(async () => {
+    await gw.stop();
+    await up.close();
+  });
+
+  it('counts per consumer, sends RateLimit headers and answers 429 with Retry-After', async () => {
+    const acme = await issuer.token({ client_id: 'acme' });
+    const other = await issuer.token({ client_id: 'globex' });
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await rawRequest(gw.url, 'GET', '/shop/v1/items', { headers: { authorization: `Bearer ${acme}` } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['ratelimit-limit'], '3');
+      assert.equal(res.headers['ratelimit-policy'], '3;w=60');
+      remaining.push(String(res.headers['ratelimit-remaining']));
+      assert.ok(Number(res.headers['ratelimit-reset']) > 0 && Number(res.headers['ratelimit-reset']) <= 60);
+    }
+    assert.deepEqual(remaining, ['2', '1', '0']);
+    const limited = await rawRequest(gw.url, 'GET', '/shop/v1/items', { headers: { authorization: `Bearer ${acme}` } });
+    assert.equal(limited.status, 429);
+    assert.equal(limited.json?.code, 'RATE_LIMITED');
+    assert.ok(Number(limited.headers['retry-after']) >= 1);
+    assert.equal(limited.headers['ratelimit-remaining'], '0');
+    const fresh = await rawRequest(gw.url, 'GET', '/shop/v1/items', { headers: { authorization: `Bearer ${other}` } });
+    assert.equal(fresh.status, 200, 'another consumer has its own budget');
+  });
+});
+
+describe('response validation (report)', () => {
+  it('passes a contract-breaking response through, and logs it', async () => {
+    const issuer = await createTestIssuer();
+    const up = await startUpstream(json(200, { items: [{ id: 'a', price: 'free' }] }));
+    const gw = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config: config(issuer, up.url, { responseValidation: 'report' }) });
+    try {
+      const res = await rawRequest(gw.url, 'GET', '/shop/v1/items', { headers: { authorization: `Bearer ${await issuer.token()}`, 'x-request-id': 'report-1' } });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.json, { items: [{ id: 'a', price: 'free' }] });
+      await new Promise((r) => setTimeout(r, 50));
+      const logged = gw.logs.find((l) => l.requestId === 'report-1' && l.mode === 'report');
+      assert.ok(logged, 'violation logged in report mode');
+      const access = gw.logs.find((l) => l.requestId === 'report-1' && l.type === 'access');
+      assert.ok(Number(access?.responseViolations) >= 2);
+    } finally {
+      await gw.stop();
+      await up.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight, refuses new connections, then stops', async () => {
+    const issuer = await createTestIssuer();
+    let release: (() => void) | undefined;
+    const up = await startUpstream((req, res) => {
+      release = () => json(200, { items: [] })(req, res);
+    });
+    const gw = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config: config(issuer, up.url, { upstream: { timeoutMs: 5000 } }) });
+    const token = await issuer.token();
+    const inFlight = rawRequest(gw.url, 'GET', '/shop/v1/items', { headers: { authorization: `Bearer ${token}` } });
+    while (!release) await new Promise((r) => setTimeout(r, 10));
+    const stopping = gw.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    await assert.rejects(rawRequest(gw.url, 'GET', '/shop/v1/items', { headers: { authorization: `Bearer ${token}` } }), /ECONNREFUSED/);
+    release();
+    const res = await inFlight;
+    assert.equal(res.status, 200);
+    await stopping;
+    await up.close();
+  });
+});

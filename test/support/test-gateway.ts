@@ -1,0 +1,87 @@
+/** Starts a real gateway for a test: writes contracts and a gateway.yaml to a temp folder, listens on a random port. */
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { stringify } from 'yaml';
+import { generateKeyPair, exportJWK, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { createLogger } from '../../src/observability/logger.js';
+import { startGateway, type RunningGateway } from '../../src/gateway/start-gateway.js';
+
+/** A signing key trusted by the test gateway as identity provider `test`. */
+export interface TestIssuer {
+  issuer: string;
+  audience: string;
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+  /** Mints a token with `client_id`, `scope` and optional overrides of the claims. */
+  token(claims?: Record<string, unknown>, options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
+}
+
+/** Creates an RS256 test issuer. */
+export async function createTestIssuer(issuer = 'https://issuer.test', audience = 'shop-api'): Promise<TestIssuer> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = 'test-key-1';
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  return {
+    issuer,
+    audience,
+    kid,
+    privateKey,
+    publicJwk,
+    async token(claims = {}, options = {}) {
+      return new SignJWT({ client_id: 'acme', scope: 'items:read', ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? kid, typ: 'at+jwt' })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setSubject(String(claims.client_id ?? 'acme'))
+        .setIssuedAt()
+        .setExpirationTime(options.expiresIn ?? '5m')
+        .sign(privateKey);
+    },
+  };
+}
+
+/** A running test gateway with its captured log lines. */
+export interface TestGateway {
+  url: string;
+  dir: string;
+  running: RunningGateway;
+  logs: Array<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/** Starts a gateway. `contracts` maps `<api>/<version>` to a contract file to copy. */
+export async function startTestGateway(options: {
+  contracts: Record<string, string>;
+  config: Record<string, unknown>;
+}): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'accord-gw-'));
+  for (const [key, file] of Object.entries(options.contracts)) {
+    const [api, version] = key.split('/');
+    mkdirSync(join(dir, 'contracts', api!), { recursive: true });
+    copyFileSync(file, join(dir, 'contracts', api!, `${version}.yaml`));
+  }
+  mkdirSync(join(dir, 'policies'));
+  writeFileSync(join(dir, 'policies', 'gateway.yaml'), stringify({ version: 1, contractsDir: '../contracts', ...options.config }));
+  const logs: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', destination });
+  const running = await startGateway({ configPath: join(dir, 'policies'), dataDir: join(dir, '.accord'), logger, port: 0, watch: false });
+  return {
+    url: running.server.url,
+    dir,
+    running,
+    logs,
+    async stop() {
+      await running.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
