@@ -1,12 +1,16 @@
 /** The output formats of `lint`, `diff` and `check`, and the one function that renders a report in any of them. */
+import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 import type { RenderOptions, Report } from './report.js';
 
 export type { Report, RuleMeta, RenderOptions } from './report.js';
 
 /** Every `--format` value, the default first. */
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
 
 /** One `--format` value. */
 export type Format = (typeof FORMATS)[number];
@@ -14,6 +18,10 @@ export type Format = (typeof FORMATS)[number];
 const RENDERERS: Record<Format, (report: Report, options: RenderOptions) => string> = {
   text: renderText,
   json: renderJson,
+  sarif: renderSarif,
+  junit: renderJunit,
+  github: renderGithub,
+  markdown: renderMarkdown,
 };
 
 /** True when `value` names a format (for validating `--format`). */

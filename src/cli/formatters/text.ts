@@ -57,7 +57,8 @@ export function renderText(report: Report, options: RenderOptions): string {
         const pos = position(finding).padEnd(posWidth);
         const sev = paint(color, SEVERITY_COLOUR[finding.severity], finding.severity.padEnd(sevWidth));
         const id = paint(color, 'dim', finding.id.padEnd(idWidth));
-        lines.push(`    ${pos}  ${sev}  ${id}  ${finding.message}`);
+        // A line break inside a message would break the columns; one finding stays on one line.
+        lines.push(`    ${pos}  ${sev}  ${id}  ${finding.message.replace(/\s*\r?\n\s*/g, ' ')}`);
       }
     }
     lines.push('');
