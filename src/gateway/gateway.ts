@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, writeProblem } from '../errors/problem.js';
 import type { Logger } from '../observability/logger.js';
 import { logAccess } from '../observability/access-log.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import { nextTraceparent, requestIdFrom } from './edge/request-identity.js';
 import { TrustedProxies } from './edge/client-address.js';
 import { parseRequestPath } from './routing/request-path.js';
@@ -24,10 +25,12 @@ export class Gateway {
   private readonly trusted: TrustedProxies;
   private readonly logger: Logger;
   private readonly limits: EdgeLimits;
+  readonly metrics: GatewayMetrics | undefined;
 
-  constructor(logger: Logger, limits: EdgeLimits) {
+  constructor(logger: Logger, limits: EdgeLimits, metrics?: GatewayMetrics) {
     this.logger = logger;
     this.limits = limits;
+    this.metrics = metrics;
     this.trusted = new TrustedProxies(limits.trustedProxies);
   }
 
@@ -63,7 +66,7 @@ export class Gateway {
     };
     attachContext(req, ctx);
     res.setHeader('x-request-id', requestId);
-    res.once('close', () => logAccess(this.logger, ctx, !res.writableFinished));
+    res.once('close', () => logAccess(this.logger, this.metrics, ctx, !res.writableFinished));
     this.route(ctx).catch((error: unknown) => this.fail(ctx, error));
   };
 

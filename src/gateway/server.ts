@@ -39,6 +39,15 @@ export function createApp(gateway: Gateway): express.Express {
     if (gateway.isReady()) res.status(200).json({ status: 'ready' });
     else res.status(503).json({ status: 'not ready' });
   });
+  const metrics = gateway.metrics;
+  if (metrics) {
+    app.get('/metrics', (_req, res) => {
+      metrics.registry.metrics().then(
+        (text) => res.status(200).type(metrics.registry.contentType).send(text),
+        () => res.status(500).end(),
+      );
+    });
+  }
   app.use((req, res) => gateway.handle(req, res));
   return app;
 }

@@ -11,6 +11,8 @@ import { ensureDevKeys } from '../dev/dev-issuer.js';
 import { buildRouteTable, type RouteTable } from './pipeline/build-routes.js';
 import { Gateway } from './gateway.js';
 import { startServer, type RunningServer } from './server.js';
+import { createMetrics, type GatewayMetrics } from '../observability/metrics.js';
+import type { RequestContext } from './pipeline/request-context.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -55,11 +57,14 @@ async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise
 }
 
 /** Builds everything a routing table needs from a loaded configuration. */
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
   const authenticator = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
+  const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report'): void => {
+    metrics.responseViolations.inc({ api: ctx.apiId ?? '', version: ctx.apiVersion ?? '', operation: ctx.operationId ?? ctx.routeTemplate ?? '', mode });
+  };
   try {
-    const table = buildRouteTable(loaded, { logger, authenticator });
+    const table = buildRouteTable(loaded, { logger, authenticator, onResponseInvalid });
     return { table, authenticator };
   } catch (error) {
     authenticator?.close();
@@ -71,8 +76,9 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger): Pro
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { logger } = options;
   let loaded = loadConfig(options.configPath);
-  let built = await build(loaded, options.dataDir, logger);
-  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies });
+  const metrics = createMetrics();
+  let built = await build(loaded, options.dataDir, logger, metrics);
+  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
   const server = await startServer(gateway, loaded.config.listen, logger, port);
@@ -83,7 +89,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     reloading ??= (async () => {
       try {
         const next = loadConfig(options.configPath);
-        const nextBuilt = await build(next, options.dataDir, logger);
+        const nextBuilt = await build(next, options.dataDir, logger, metrics);
         const old = built;
         gateway.swap(nextBuilt.table);
         built = nextBuilt;

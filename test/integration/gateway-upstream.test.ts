@@ -112,6 +112,10 @@ describe('response validation (report)', () => {
       assert.ok(logged, 'violation logged in report mode');
       const access = gw.logs.find((l) => l.requestId === 'report-1' && l.type === 'access');
       assert.ok(Number(access?.responseViolations) >= 2);
+      const metrics = await rawRequest(gw.url, 'GET', '/metrics');
+      assert.equal(metrics.status, 200);
+      assert.match(metrics.text, /accord_response_contract_violations_total\{api="shop",version="1.0.0",operation="listItems",mode="report"\} 1/);
+      assert.match(metrics.text, /accord_requests_total\{api="shop",version="1.0.0",status="200",code=""\} 1/);
     } finally {
       await gw.stop();
       await up.close();

@@ -46,7 +46,7 @@ export interface RouteTable {
 export interface RouteDependencies {
   logger: Logger;
   authenticator: JwtAuthenticator | undefined;
-  onResponseInvalid?: (ctx: RequestContext) => void;
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
   /** Build only to check the configuration (`accord config validate`): no authenticator needed, never served. */
   dryRun?: boolean;
   /** Rate limit factory; the default keeps counters in memory. */

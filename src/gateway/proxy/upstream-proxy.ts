@@ -24,7 +24,7 @@ export interface UpstreamProxyOptions {
   maxResponseBytes: number;
   logger: Logger;
   /** Called when a response breaks its contract (both modes), for metrics. */
-  onResponseInvalid?: (ctx: RequestContext, verdict: ResponseVerdict & { ok: false }) => void;
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
 }
 
 /** A proxy to one upstream. `forward` is terminal: it always ends the response. */
@@ -145,7 +145,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       { requestId: ctx.requestId, api: ctx.apiId, version: ctx.apiVersion, operationId: ctx.operationId, mode, violations: verdict.violations.slice(0, 20) },
       `response breaks the contract: ${verdict.detail}`,
     );
-    options.onResponseInvalid?.(ctx, verdict);
+    options.onResponseInvalid?.(ctx, mode);
   };
 
   const onError = (error: Error, req: IncomingMessage, res: ServerResponse | import('node:net').Socket): void => {

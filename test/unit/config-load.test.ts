@@ -1,0 +1,129 @@
+/** Configuration loading: schema errors and cross-checks located by file, JSON pointer and line. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load-config.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { SourceError } from '../../src/contracts/source.js';
+
+function configDir(yaml: string, contracts: string[] = ['orders/1.0.0']): string {
+  const dir = mkdtempSync(join(tmpdir(), 'accord-cfg-'));
+  mkdirSync(join(dir, 'policies'));
+  for (const c of contracts) {
+    const [api, version] = c.split('/');
+    mkdirSync(join(dir, 'contracts', api!), { recursive: true });
+    writeFileSync(join(dir, 'contracts', api!, `${version}.yaml`), 'openapi: 3.1.0\ninfo: {title: t, version: 1.0.0}\npaths: {}\n');
+  }
+  writeFileSync(join(dir, 'policies', 'gateway.yaml'), yaml);
+  return join(dir, 'policies');
+}
+
+const VALID = `version: 1
+apis:
+  - id: orders
+    basePath: /orders
+    versions:
+      - version: 1.0.0
+        upstream: http://127.0.0.1:4011
+`;
+
+function issuesOf(yaml: string, contracts?: string[]): Array<{ pointer: string; line: number | undefined; message: string; file: string }> {
+  try {
+    loadConfig(configDir(yaml, contracts));
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('accepts a valid configuration and applies defaults', () => {
+    const loaded = loadConfig(configDir(VALID));
+    assert.equal(loaded.config.listen.port, 8080);
+    assert.equal(loaded.config.listen.maxBodyBytes, 1048576);
+    assert.equal(loaded.config.apis[0]!.responseValidation, 'report');
+    assert.equal(loaded.config.apis[0]!.requestValidation, true);
+    assert.equal(loaded.config.apis[0]!.upstream.timeoutMs, 30000);
+    assert.ok(loaded.contractsDir.endsWith('contracts'));
+  });
+
+  it('accepts the bundled example configuration', () => {
+    const loaded = loadConfig(join(import.meta.dirname, '..', '..', 'policies'));
+    assert.equal(loaded.config.apis[0]!.id, 'orders');
+  });
+
+  const cases: Array<{ name: string; yaml: string; contracts?: string[]; expect: Array<{ pointer: string; line: number; message: RegExp }> }> = [
+    {
+      name: 'unknown property, with its line',
+      yaml: VALID + '    retries: 3\n',
+      expect: [{ pointer: '/apis/0/retries', line: 8, message: /unknown property "retries"/ }],
+    },
+    {
+      name: 'wrong type',
+      yaml: VALID.replace('version: 1\n', 'version: 1\nlisten:\n  port: eighty\n'),
+      expect: [{ pointer: '/listen/port', line: 3, message: /must be integer/ }],
+    },
+    {
+      name: 'missing required field',
+      yaml: 'version: 1\napis:\n  - id: orders\n    versions: [{version: 1.0.0, upstream: "http://127.0.0.1:1"}]\n',
+      expect: [{ pointer: '/apis/0/basePath', line: 3, message: /required property "basePath"/ }],
+    },
+    {
+      name: 'every error is listed, not only the first',
+      yaml: 'version: 2\napis:\n  - id: Orders\n    basePath: orders\n    versions: []\n',
+      expect: [
+        { pointer: '/version', line: 1, message: /must be 1/ },
+        { pointer: '/apis/0/id', line: 3, message: /must match pattern/ },
+        { pointer: '/apis/0/basePath', line: 4, message: /must match pattern/ },
+        { pointer: '/apis/0/versions', line: 5, message: /must NOT have fewer than 1 items/ },
+      ],
+    },
+    {
+      name: 'bad enum value',
+      yaml: VALID + '    responseValidation: strict\n',
+      expect: [{ pointer: '/apis/0/responseValidation', line: 8, message: /must be one of "enforce", "report", "off"/ }],
+    },
+    {
+      name: 'unknown identity provider',
+      yaml: VALID + '    auth:\n      providers: [corp]\n',
+      expect: [{ pointer: '/apis/0/auth/providers/0', line: 9, message: /unknown identity provider "corp"/ }],
+    },
+    {
+      name: 'contract file missing',
+      yaml: VALID.replace('1.0.0', '1.1.0'),
+      expect: [{ pointer: '/apis/0/versions/0/version', line: 6, message: /contract not found/ }],
+    },
+    {
+      name: 'no upstream',
+      yaml: 'version: 1\napis:\n  - id: orders\n    basePath: /orders\n    versions:\n      - version: 1.0.0\n',
+      expect: [{ pointer: '/apis/0/versions/0', line: 6, message: /no upstream/ }],
+    },
+    {
+      name: 'overlapping base paths',
+      yaml: VALID + '  - id: orders2\n    basePath: /orders/admin\n    versions:\n      - version: 1.0.0\n        upstream: http://127.0.0.1:1\n',
+      contracts: ['orders/1.0.0', 'orders2/1.0.0'],
+      expect: [{ pointer: '/apis/1/basePath', line: 9, message: /overlaps/ }],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const issues = issuesOf(c.yaml, c.contracts);
+      const got = issues.map((i) => ({ pointer: i.pointer, line: i.line }));
+      assert.deepEqual(got, c.expect.map((e) => ({ pointer: e.pointer, line: e.line })));
+      c.expect.forEach((e, i) => assert.match(issues[i]!.message, e.message));
+      for (const issue of issues) assert.ok(issue.file.endsWith(join('policies', 'gateway.yaml')));
+    });
+  }
+
+  it('reports a YAML syntax error with its line as unusable input', () => {
+    const dir = configDir('version: 1\napis:\n  - id: x\n    id: y\n');
+    assert.throws(() => loadConfig(dir), (error: unknown) => error instanceof SourceError && error.code === 'SOURCE_SYNTAX' && error.line === 4 && /unique/.test(error.message));
+  });
+
+  it('reports a missing file as unusable input', () => {
+    assert.throws(() => loadConfig('/nonexistent/accord'), (error: unknown) => error instanceof SourceError && error.code === 'SOURCE_NOT_FOUND');
+  });
+});

@@ -1,0 +1,64 @@
+/** Route matching: the segment trie and the screening of request paths. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { OperationTrie } from '../../src/gateway/routing/route-table.js';
+import { parseRequestPath } from '../../src/gateway/routing/request-path.js';
+import { GatewayError } from '../../src/errors/problem.js';
+
+function trie(): OperationTrie<string> {
+  const t = new OperationTrie<string>();
+  t.add('get', '/orders', 'list');
+  t.add('post', '/orders', 'create');
+  t.add('get', '/orders/{orderId}', 'get');
+  t.add('get', '/orders/summary', 'summary');
+  t.add('get', '/orders/{orderId}/lines/{lineNo}', 'line');
+  t.add('get', '/files/{name}.{ext}', 'file');
+  return t;
+}
+
+describe('OperationTrie', () => {
+  const cases: Array<{ name: string; method: string; path: string; route?: string; params?: Record<string, string>; code?: string; allow?: string }> = [
+    { name: 'literal', method: 'GET', path: '/orders', route: 'list', params: {} },
+    { name: 'method', method: 'POST', path: '/orders', route: 'create', params: {} },
+    { name: 'parameter', method: 'GET', path: '/orders/o-1', route: 'get', params: { orderId: 'o-1' } },
+    { name: 'literal beats parameter', method: 'GET', path: '/orders/summary', route: 'summary', params: {} },
+    { name: 'nested parameters', method: 'GET', path: '/orders/o-1/lines/3', route: 'line', params: { orderId: 'o-1', lineNo: '3' } },
+    { name: 'partial-segment parameters', method: 'GET', path: '/files/report.pdf', route: 'file', params: { name: 'report', ext: 'pdf' } },
+    { name: 'no match', method: 'GET', path: '/customers', code: 'ROUTE_NOT_FOUND' },
+    { name: 'too deep', method: 'GET', path: '/orders/o-1/lines', code: 'ROUTE_NOT_FOUND' },
+    { name: 'empty segment never binds a parameter', method: 'GET', path: '/orders//lines/3', code: 'ROUTE_NOT_FOUND' },
+    { name: 'trailing slash', method: 'GET', path: '/orders/', code: 'ROUTE_NOT_FOUND' },
+    { name: 'method not allowed lists the methods', method: 'DELETE', path: '/orders', code: 'METHOD_NOT_ALLOWED', allow: 'GET, POST' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const segments = parseRequestPath(c.path).segments;
+      if (c.code) {
+        assert.throws(() => trie().match(c.method, segments, 0), (e: unknown) => e instanceof GatewayError && e.code === c.code && (c.allow === undefined || e.headers.allow === c.allow));
+      } else {
+        const m = trie().match(c.method, segments, 0);
+        assert.equal(m.route, c.route);
+        assert.deepEqual(m.params, c.params);
+      }
+    });
+  }
+  it('refuses a duplicate route at build time', () => {
+    const t = trie();
+    assert.throws(() => t.add('GET', '/orders', 'again'), TypeError);
+  });
+});
+
+describe('parseRequestPath', () => {
+  it('splits path and query and decodes segments', () => {
+    const p = parseRequestPath('/a/b%20c?x=1&y=2');
+    assert.deepEqual(p.segments, ['a', 'b c']);
+    assert.deepEqual(p.rawSegments, ['a', 'b%20c']);
+    assert.equal(p.rawQuery, 'x=1&y=2');
+  });
+  const refused = ['/a/../b', '/a/./b', '/a/%2e%2e/b', '/a/%2E/b', '/a/.%2e', '/a%2fb', '/a%5Cb', '/a\\b', '/a;b', '/a%00', '/a/%zz', 'http://host/a', '*'];
+  for (const path of refused) {
+    it(`refuses ${JSON.stringify(path)} with REQUEST_MALFORMED`, () => {
+      assert.throws(() => parseRequestPath(path), (e: unknown) => e instanceof GatewayError && e.code === 'REQUEST_MALFORMED');
+    });
+  }
+});
