@@ -1,0 +1,193 @@
+/**
+ * The CI gate: finds the contracts changed since a git ref, lints each, diffs each against its
+ * previous version and applies the versioning policy. Pure orchestration: lint and diff come in.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
+import { SourceError } from '../../contracts/source.js';
+import type { Finding } from '../findings.js';
+import { joinRepoPath, parseContractPath, previousVersion, type ContractFile } from './contract-version.js';
+import { GitError, GitRepository, type ChangedPath } from './git-repository.js';
+import { refClosure, sameClosure } from './ref-closure.js';
+import { allowsBreakingChange, breakingWithoutMajor, checkInfoVersion, editedInPlace } from './versioning-policy.js';
+
+/** What the gate runs on each contract; the command wires the real linter and diff engine. */
+export interface CheckEngines {
+  /** Lints one contract file of the work tree (absolute path). */
+  lint(file: string): Promise<Finding[]>;
+  /** Diffs two versions, with the ruleset's severity overrides already applied. */
+  diff(base: OpenApiDocument, revision: OpenApiDocument): Finding[];
+}
+
+export interface CheckOptions {
+  /** Where the command runs; the repository is the one containing it. */
+  cwd: string;
+  /** Git ref to compare with; default `origin/main` if it exists, else `HEAD~1`. */
+  base?: string;
+  /** Contracts folder, relative to `cwd` (or absolute). */
+  contractsDir: string;
+}
+
+/** How one changed contract was judged. */
+export interface CheckedContract {
+  path: string;
+  kind: 'added' | 'edited' | 'unchanged-content';
+  /** The version it was diffed against (a repository path, `git:<commit>:<path>` for the base tree). */
+  comparedWith?: string;
+}
+
+export interface CheckResult {
+  /** Repository root: report paths are shown relative to it. */
+  root: string;
+  /** The ref compared with, as resolved (`origin/main`, `HEAD~1`, the `--base` value, or `(none)`). */
+  baseRef: string;
+  /** The merge base the changes were taken from, undefined when HEAD has no parent. */
+  baseCommit?: string;
+  /** Absolute paths of the contracts checked. */
+  files: string[];
+  findings: Finding[];
+  contracts: CheckedContract[];
+}
+
+/** Which commit changes are counted from, following CI's `git diff BASE...HEAD`. */
+function resolveBase(repo: GitRepository, requested: string | undefined): { label: string; commit?: string } {
+  const head = repo.tryCommit('HEAD');
+  if (!head) throw new GitError('GIT_REF_UNKNOWN', 'the repository has no commit yet (HEAD)');
+  let label: string;
+  let commit: string | undefined;
+  if (requested !== undefined) {
+    label = requested;
+    commit = repo.commit(requested);
+  } else if ((commit = repo.tryCommit('origin/main'))) {
+    label = 'origin/main';
+  } else if ((commit = repo.tryCommit('HEAD~1'))) {
+    label = 'HEAD~1';
+  } else {
+    // A first commit: every contract in it is new.
+    return { label: '(none)' };
+  }
+  const mergeBase = repo.mergeBase(commit, head);
+  if (!mergeBase) throw new GitError('GIT_REF_UNKNOWN', `${label} and HEAD have no common ancestor`);
+  return { label, commit: mergeBase };
+}
+
+/** Contract files of the layout present in the work tree under `dir` (repository-relative). */
+function workTreeContracts(root: string, dir: string): ContractFile[] {
+  const out: ContractFile[] = [];
+  const abs = join(root, dir);
+  for (const api of readdirSync(abs, { withFileTypes: true })) {
+    if (!api.isDirectory()) continue;
+    for (const entry of readdirSync(join(abs, api.name), { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = parseContractPath(`${dir}/${api.name}/${entry.name}`, dir);
+      if (file) out.push(file);
+    }
+  }
+  return out;
+}
+
+function toRepoPath(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
+}
+
+/** Runs the gate. Throws GitError or UsageError-worthy errors (SourceError, ContractError) for unusable input. */
+export async function runCheck(options: CheckOptions, engines: CheckEngines): Promise<CheckResult> {
+  const repo = GitRepository.discover(options.cwd);
+  const root = repo.root;
+  const dirAbs = isAbsolute(options.contractsDir) ? options.contractsDir : resolve(options.cwd, options.contractsDir);
+  const dir = toRepoPath(root, dirAbs);
+  if (dir.startsWith('..') || isAbsolute(dir)) throw new SourceError('SOURCE_NOT_FOUND', options.contractsDir, 'contracts folder is outside the git repository');
+  if (!existsSync(dirAbs) || !statSync(dirAbs).isDirectory()) throw new SourceError('SOURCE_NOT_FOUND', options.contractsDir, 'contracts folder not found');
+
+  const base = resolveBase(repo, options.base);
+  const baseCommit = base.commit;
+  const baseName = baseCommit ? baseCommit.slice(0, 12) : '';
+  const gitPrefix = `git:${baseName}:`;
+  const baseLabel = `${base.label}${baseCommit && base.label !== baseName ? ` (${baseName})` : ''}`;
+
+  const changed: ChangedPath[] = repo.changedSince(baseCommit, dir);
+  const basePaths = new Set(baseCommit ? repo.listFiles(baseCommit, dir) : []);
+  const baseContracts = [...basePaths].map((p) => parseContractPath(p, dir)).filter((f): f is ContractFile => f !== undefined);
+  const headContracts = workTreeContracts(root, dir);
+  const headPaths = new Set(headContracts.map((f) => f.path));
+
+  const loadHead = (path: string): OpenApiDocument => loadOpenApi(join(root, path));
+  const loadBase = (path: string): OpenApiDocument => {
+    const commit = baseCommit!;
+    const pathOf = (file: string): string => file.slice(gitPrefix.length);
+    const reader = (file: string): string => {
+      const text = repo.readFile(commit, pathOf(file));
+      if (text === undefined) throw new SourceError('SOURCE_NOT_FOUND', file, 'file not found');
+      return text;
+    };
+    return loadOpenApi(gitPrefix + path, { reader, joinPath: (from, ref) => gitPrefix + joinRepoPath(pathOf(from), ref) });
+  };
+  const headKey = (file: string): string => toRepoPath(root, file);
+  const baseKey = (file: string): string => file.slice(gitPrefix.length);
+
+  // Contracts to check: changed contract files, and contracts whose $refs reach a changed fragment.
+  const present = changed.filter((c) => c.status !== 'D');
+  const candidates = new Map<string, ContractFile>();
+  for (const change of present) {
+    const file = parseContractPath(change.path, dir);
+    if (file && headPaths.has(file.path)) candidates.set(file.path, file);
+  }
+  const changedFragments = new Set(changed.filter((c) => !parseContractPath(c.path, dir)).map((c) => c.path));
+  const headClosures = new Map<string, Map<string, string>>();
+  if (changedFragments.size > 0) {
+    for (const file of headContracts) {
+      if (candidates.has(file.path)) continue;
+      const closure = refClosure(loadHead(file.path), headKey);
+      headClosures.set(file.path, closure);
+      if ([...closure.keys()].some((k) => changedFragments.has(k))) candidates.set(file.path, file);
+    }
+  }
+
+  const findings: Finding[] = [];
+  const files: string[] = [];
+  const contracts: CheckedContract[] = [];
+  for (const file of [...candidates.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    const revision = loadHead(file.path);
+    files.push(revision.file);
+    findings.push(...(await engines.lint(revision.file)));
+    findings.push(...checkInfoVersion(file, revision));
+
+    const placed = (diffFindings: Finding[]): Finding[] => diffFindings.map((f) => placeInRevision(f, revision));
+    if (basePaths.has(file.path)) {
+      // The same path existed at the base: a published version, which must not change.
+      const previousDoc = loadBase(file.path);
+      const edited = !sameClosure(headClosures.get(file.path) ?? refClosure(revision, headKey), refClosure(previousDoc, baseKey));
+      if (edited) findings.push(editedInPlace(file, revision, baseLabel));
+      findings.push(...placed(engines.diff(previousDoc, revision)));
+      contracts.push({ path: file.path, kind: edited ? 'edited' : 'unchanged-content', comparedWith: previousDoc.file });
+      continue;
+    }
+    // A new version: compared with the highest lower version of the same API, in the work tree
+    // or, when that was deleted or renamed away, at the base.
+    const previous = previousVersion(file, [...headContracts, ...baseContracts.filter((f) => !headPaths.has(f.path))]);
+    if (!previous) {
+      contracts.push({ path: file.path, kind: 'added' });
+      continue;
+    }
+    const previousDoc = headPaths.has(previous.path) ? loadHead(previous.path) : loadBase(previous.path);
+    const diffFindings = engines.diff(previousDoc, revision);
+    const breaking = diffFindings.filter((f) => f.severity === 'error').length;
+    if (breaking > 0 && !allowsBreakingChange(previous, file)) findings.push(breakingWithoutMajor(file, previous, revision, breaking));
+    findings.push(...placed(diffFindings));
+    contracts.push({ path: file.path, kind: 'added', comparedWith: previousDoc.file });
+  }
+  return { root, baseRef: base.label, ...(baseCommit ? { baseCommit } : {}), files, findings, contracts };
+}
+
+/**
+ * A change found only in the older version (a removal) is shown on the contract being checked,
+ * at the nearest existing ancestor of its pointer, with the old place kept as `baseLocation`:
+ * the report then lists every finding under the file the pull request changes.
+ */
+function placeInRevision(finding: Finding, revision: OpenApiDocument): Finding {
+  if (revision.loadedFiles().includes(finding.location.file)) return finding;
+  const line = revision.lineOf(revision.file, finding.location.pointer);
+  const location = line === undefined ? { file: revision.file, pointer: finding.location.pointer } : { file: revision.file, line, pointer: finding.location.pointer };
+  return { ...finding, location, baseLocation: finding.baseLocation ?? finding.location };
+}
