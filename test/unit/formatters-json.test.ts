@@ -111,10 +111,25 @@ const breakingScenarios: Array<{ name: string; report: Report; expected: unknown
       changes: [{ id: 'api-security-removed', severity: 'error', message: 'm', operation: null, path: null, location: { file: 'contracts/orders/2.0.0.yaml', line: 1, pointer: '/security' } }],
     },
   },
+  {
+    name: 'a breaking check accepted at warn (a new major version) still makes the report breaking',
+    report: {
+      tool: 'check',
+      files: [ORDERS],
+      failThreshold: 'error',
+      rules: [{ id: 'request-parameter-removed', severity: 'error', description: 'A request parameter was removed.' }],
+      findings: [{ id: 'request-parameter-removed', severity: 'warn', message: 'm', source: 'diff', operation: 'GET /a', location: { file: ORDERS, line: 3, pointer: '/paths/~1a/get' } }],
+    },
+    expected: {
+      breaking: true,
+      passed: true,
+      changes: [{ id: 'request-parameter-removed', severity: 'warn', message: 'm', source: 'diff', operation: 'GET /a', path: '/a', location: { file: 'contracts/orders/2.0.0.yaml', line: 3, pointer: '/paths/~1a/get' } }],
+    },
+  },
 ];
 
 for (const scenario of breakingScenarios) {
-  test(`json for diff: ${scenario.name}`, () => {
+  test(`json for ${scenario.report.tool}: ${scenario.name}`, () => {
     assert.deepEqual(json(scenario.report), scenario.expected);
   });
 }

@@ -62,6 +62,35 @@ const scenarios: Array<{ name: string; report: Report; expected: string }> = [
     },
     expected: '# Lint report\n\n## contracts/users/1.1.0.yaml\n\n### Lint and policy findings\n\n- Info has no \\_contact\\_ (warn, `info-contact`, line 2)\n',
   },
+  {
+    name: 'a breaking change the gate accepted (warn, within a new major) stays under Breaking changes',
+    report: {
+      tool: 'check',
+      files: [ORDERS],
+      failThreshold: 'error',
+      rules: [{ id: 'request-parameter-removed', severity: 'error', description: 'A request parameter was removed.' }],
+      findings: [
+        { id: 'request-parameter-removed', severity: 'warn', message: 'Query parameter "page" was removed (allowed: 2.0.0 is a new major version)', source: 'diff', operation: 'GET /orders', location: { file: ORDERS, line: 9, pointer: '/paths/~1orders/get' } },
+        { id: 'response-property-enum-value-added', severity: 'warn', message: 'm', source: 'diff', operation: 'GET /orders', location: { file: ORDERS, line: 20, pointer: '/paths/~1orders/get/responses' } },
+      ],
+    },
+    expected: [
+      '# API changelog',
+      '',
+      '## contracts/orders/2.0.0.yaml',
+      '',
+      '### Breaking changes',
+      '',
+      '- `GET /orders`',
+      '  - Query parameter "page" was removed (allowed: 2.0.0 is a new major version) (`request-parameter-removed`, line 9)',
+      '',
+      '### Additions and other changes',
+      '',
+      '- `GET /orders`',
+      '  - m (possibly breaking, `response-property-enum-value-added`, line 20)',
+      '',
+    ].join('\n'),
+  },
 ];
 
 for (const scenario of scenarios) {

@@ -5,7 +5,7 @@
  * and `lint` prints `{"passed", "findings"}` with the same entry shape.
  */
 import { isAtLeast, type Finding } from '../../governance/findings.js';
-import { apiPathOf, compareFindings, displayPath, orderedFiles, type RenderOptions, type Report } from './report.js';
+import { apiPathOf, compareFindings, displayPath, isBreakingChange, orderedFiles, type RenderOptions, type Report } from './report.js';
 
 /** One entry of `changes` / `findings`; absent values are `null` so every key is always present. */
 export interface JsonFindingEntry {
@@ -49,7 +49,7 @@ function ordered(report: Report): Finding[] {
 /** Renders the JSON format (pretty-printed, two spaces, trailing newline). */
 export function renderJson(report: Report, options: RenderOptions): string {
   const findings = ordered(report);
-  const breaking = findings.some((f) => f.source === 'diff' && f.severity === 'error');
+  const breaking = findings.some((f) => isBreakingChange(f, report.rules));
   const passed = !findings.some((f) => isAtLeast(f.severity, report.failThreshold));
   let body: unknown;
   if (report.tool === 'diff') {

@@ -3,7 +3,7 @@
  * changes, the deprecations and the other changes, each grouped by operation.
  */
 import type { Finding } from '../../governance/findings.js';
-import { displayPath, findingsByFile, groupByOperation, type RenderOptions, type Report } from './report.js';
+import { displayPath, findingsByFile, groupByOperation, isBreakingChange, type RenderOptions, type Report, type RuleMeta } from './report.js';
 
 type Section = 'breaking' | 'deprecations' | 'other' | 'problems';
 
@@ -17,12 +17,13 @@ const HEADINGS: Record<Section, string> = {
 const SECTION_ORDER: readonly Section[] = ['breaking', 'deprecations', 'other', 'problems'];
 
 /**
- * Which section a finding belongs in. A diff `error` is breaking by definition; diff check IDs
- * that mark something deprecated say so in their name (oasdiff's convention, e.g. `endpoint-deprecated`).
+ * Which section a finding belongs in. A breaking change stays one even when the gate accepted it
+ * (a new major version); diff check IDs that mark something deprecated say so in their name
+ * (oasdiff's convention, e.g. `endpoint-deprecated`).
  */
-function sectionOf(finding: Finding): Section {
+function sectionOf(finding: Finding, rules: readonly RuleMeta[] | undefined): Section {
   if (finding.source !== 'diff') return 'problems';
-  if (finding.severity === 'error') return 'breaking';
+  if (isBreakingChange(finding, rules)) return 'breaking';
   if (/deprecat/.test(finding.id)) return 'deprecations';
   return 'other';
 }
@@ -32,23 +33,23 @@ function escapeMarkdown(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/([\\`*_[\]<>|#])/g, '\\$1');
 }
 
-function item(finding: Finding): string {
+function item(finding: Finding, section: Section): string {
   const notes: string[] = [`\`${finding.id}\``];
   if (finding.source !== 'diff') notes.unshift(finding.severity);
-  else if (finding.severity === 'warn') notes.unshift('possibly breaking');
+  else if (finding.severity === 'warn' && section !== 'breaking') notes.unshift('possibly breaking');
   if (finding.location.line !== undefined) notes.push(`line ${finding.location.line}`);
   return `${escapeMarkdown(finding.message)} (${notes.join(', ')})`;
 }
 
-function renderSection(findings: Finding[]): string[] {
+function renderSection(findings: Finding[], section: Section): string[] {
   const lines: string[] = [];
   for (const group of groupByOperation(findings)) {
     if (group.operation === undefined) {
-      for (const finding of group.findings) lines.push(`- ${item(finding)}`);
+      for (const finding of group.findings) lines.push(`- ${item(finding, section)}`);
       continue;
     }
     lines.push(`- \`${group.operation.replace(/`/g, "'")}\``);
-    for (const finding of group.findings) lines.push(`  - ${item(finding)}`);
+    for (const finding of group.findings) lines.push(`  - ${item(finding, section)}`);
   }
   return lines;
 }
@@ -66,9 +67,9 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
     }
     lines.push(`## ${escapeMarkdown(path)}`, '');
     for (const section of SECTION_ORDER) {
-      const inSection = findings.filter((f) => sectionOf(f) === section);
+      const inSection = findings.filter((f) => sectionOf(f, report.rules) === section);
       if (inSection.length === 0) continue;
-      lines.push(`### ${HEADINGS[section]}`, '', ...renderSection(inSection), '');
+      lines.push(`### ${HEADINGS[section]}`, '', ...renderSection(inSection, section), '');
     }
   }
   if (quiet.length > 0) {

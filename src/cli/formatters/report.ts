@@ -117,3 +117,14 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
   for (const finding of findings) counts[finding.severity] += 1;
   return counts;
 }
+
+/**
+ * Whether a finding is a breaking change: a diff finding at `error`, or one whose check is
+ * breaking by default (`rules`) though the gate accepted it at a lower severity, e.g. within a
+ * new major version. Formats use it to say "breaking" independently of pass or fail.
+ */
+export function isBreakingChange(finding: Finding, rules: readonly RuleMeta[] = []): boolean {
+  if (finding.source !== 'diff') return false;
+  if (finding.severity === 'error') return true;
+  return rules.some((rule) => rule.id === finding.id && rule.severity === 'error');
+}

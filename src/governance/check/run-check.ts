@@ -10,7 +10,7 @@ import type { Finding } from '../findings.js';
 import { joinRepoPath, parseContractPath, previousVersion, type ContractFile } from './contract-version.js';
 import { GitError, GitRepository, type ChangedPath } from './git-repository.js';
 import { refClosure, sameClosure } from './ref-closure.js';
-import { allowsBreakingChange, breakingWithoutMajor, checkInfoVersion, editedInPlace } from './versioning-policy.js';
+import { acceptBreakingChange, allowsBreakingChange, breakingWithoutMajor, checkInfoVersion, editedInPlace } from './versioning-policy.js';
 
 /** What the gate runs on each contract; the command wires the real linter and diff engine. */
 export interface CheckEngines {
@@ -173,8 +173,12 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
     const previousDoc = headPaths.has(previous.path) ? loadHead(previous.path) : loadBase(previous.path);
     const diffFindings = engines.diff(previousDoc, revision);
     const breaking = diffFindings.filter((f) => f.severity === 'error').length;
-    if (breaking > 0 && !allowsBreakingChange(previous, file)) findings.push(breakingWithoutMajor(file, previous, revision, breaking));
-    findings.push(...placed(diffFindings));
+    if (allowsBreakingChange(previous, file)) {
+      findings.push(...placed(diffFindings.map((f) => acceptBreakingChange(f, file))));
+    } else {
+      if (breaking > 0) findings.push(breakingWithoutMajor(file, previous, revision, breaking));
+      findings.push(...placed(diffFindings));
+    }
     contracts.push({ path: file.path, kind: 'added', comparedWith: previousDoc.file });
   }
   return { root, baseRef: base.label, ...(baseCommit ? { baseCommit } : {}), files, findings, contracts };

@@ -94,3 +94,13 @@ export function breakingWithoutMajor(file: ContractFile, previous: ContractFile,
     location: at(doc, '/info/version'),
   };
 }
+
+/**
+ * A breaking change within a step that allows it (a new major) is reported, not failed: it keeps
+ * its ID and place, drops to `warn`, and says why it passes. Formats still call it breaking
+ * because its check is breaking by default.
+ */
+export function acceptBreakingChange(finding: Finding, file: ContractFile): Finding {
+  if (finding.severity !== 'error') return finding;
+  return { ...finding, severity: 'warn', message: `${finding.message} (allowed: ${file.version.text} is a new major version)` };
+}
