@@ -9,7 +9,6 @@ export const apiDeprecation: DiffCheck = {
     define('endpoint-deprecated-with-sunset', 'info', 'none', 'paths', 'An operation was deprecated with a sunset date.'),
     define('endpoint-reactivated', 'info', 'none', 'paths', 'A deprecated operation is no longer deprecated.'),
     define('api-deprecated-sunset-parse', 'error', 'none', 'paths', 'An operation was deprecated with an x-sunset that is not an RFC 3339 date.'),
-    define('api-deprecated-sunset-missing', 'error', 'none', 'paths', 'An operation was deprecated without the x-sunset date its stability level requires.'),
     define('api-sunset-date-too-small', 'error', 'none', 'paths', 'An operation was deprecated with a sunset date that has already passed.'),
   ],
   run(comparison, reporter) {

@@ -7,7 +7,6 @@ export const requestParameterDeprecation: DiffCheck = {
   definitions: [
     define('request-parameter-deprecated', 'info', 'request', 'parameters', 'A request parameter was deprecated.'),
     define('request-parameter-reactivated', 'info', 'request', 'parameters', 'A deprecated request parameter is no longer deprecated.'),
-    define('request-parameter-deprecated-sunset-missing', 'error', 'request', 'parameters', 'A request parameter was deprecated without the x-sunset date its stability level requires.'),
     define('request-parameter-sunset-date-too-small', 'error', 'request', 'parameters', 'A request parameter was deprecated with a sunset date that has already passed.'),
   ],
   run(comparison, reporter) {
