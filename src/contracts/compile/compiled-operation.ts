@@ -1,0 +1,92 @@
+/** Compiles a planned operation's validators with the contract's Ajv and assembles the CompiledOperation. */
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import type { Location, OpenApiDocument } from '../openapi-document.js';
+import type { CompiledOperation, RequestCheck, RequestParts, ResponseCheck, SecurityRequirements } from './types.js';
+import type { OperationPlan } from './operation-plan.js';
+import { BUNDLE_ID, type SchemaBundle } from './schema-bundle.js';
+import { MediaTypeTable } from './media-type.js';
+import { RequestValidator, type BodyMedia } from './request-check.js';
+import { ResponseValidator, type ResponseMedia, type ResponseRule } from './response-check.js';
+import { compileFailure } from './compile-failure.js';
+
+/** A compiled operation: plain data plus two validators whose methods do the request-path work. */
+class OperationValidators implements CompiledOperation {
+  readonly method: string;
+  readonly pathTemplate: string;
+  readonly operationId: string | undefined;
+  readonly deprecated: boolean;
+  readonly security: SecurityRequirements | undefined;
+  readonly requestMediaTypes: readonly string[];
+  readonly requestBodyRequired: boolean;
+  readonly hasBodyValidation: boolean;
+  private readonly request: RequestValidator;
+  private readonly response: ResponseValidator;
+
+  constructor(plan: OperationPlan, request: RequestValidator, response: ResponseValidator) {
+    this.method = plan.site.method;
+    this.pathTemplate = plan.site.pathTemplate;
+    this.operationId = plan.operationId;
+    this.deprecated = plan.deprecated;
+    this.security = plan.security;
+    this.requestMediaTypes = plan.body?.media.map((m) => m.declared) ?? [];
+    this.requestBodyRequired = plan.body?.required ?? false;
+    this.hasBodyValidation = plan.body?.media.some((m) => m.schemaKey !== undefined) ?? false;
+    this.request = request;
+    this.response = response;
+  }
+
+  checkRequest(parts: RequestParts): RequestCheck {
+    return this.request.check(parts);
+  }
+
+  checkResponse(status: number, contentType: string | undefined, body: Buffer): ResponseCheck {
+    return this.response.check(status, contentType, body);
+  }
+}
+
+/** Compiles one bundle def (shared defs are compiled once per contract); a failure names the contract location. */
+function compileDef(ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument, key: string, at: Location): ValidateFunction {
+  let validate: ValidateFunction | undefined;
+  try {
+    validate = ajv.getSchema(`${BUNDLE_ID}#/$defs/${key}`);
+  } catch (error) {
+    throw compileFailure(error, bundle, doc, at);
+  }
+  if (!validate) throw compileFailure(new Error(`def ${key} is missing from the bundle`), bundle, doc, at);
+  return validate;
+}
+
+/** Builds the CompiledOperation of a plan; the bundle must already be added to `ajv`. */
+export function buildOperation(plan: OperationPlan, ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument): CompiledOperation {
+  const compile = (key: string, at: Location): ValidateFunction => compileDef(ajv, bundle, doc, key, at);
+
+  const parameters = plan.parameters
+    ? { plans: plan.parameters.plans, groups: plan.parameters.groups, validate: compile(plan.parameters.schemaKey, plan.parameters.location) }
+    : undefined;
+  const body = plan.body
+    ? {
+        required: plan.body.required,
+        media: new MediaTypeTable<BodyMedia>(
+          plan.body.media.map((m) => [m.declared, { declared: m.declared, validate: m.schemaKey ? compile(m.schemaKey, m.location) : undefined, form: m.form }] as const),
+        ),
+      }
+    : undefined;
+
+  const exact = new Map<number, ResponseRule>();
+  const ranges: Array<ResponseRule | undefined> = [];
+  let fallback: ResponseRule | undefined;
+  for (const response of plan.responses) {
+    const media = response.media
+      ? new MediaTypeTable<ResponseMedia>(
+          response.media.map((m) => [m.declared, { declared: m.declared, validate: m.schemaKey ? compile(m.schemaKey, m.location) : undefined }] as const),
+        )
+      : undefined;
+    const rule: ResponseRule = { statusKey: response.statusKey, media };
+    if (response.statusKey === 'default') fallback = rule;
+    else if (response.statusKey.endsWith('XX')) ranges[Number(response.statusKey[0])] = rule;
+    else exact.set(Number(response.statusKey), rule);
+  }
+  const response = new ResponseValidator({ exact, ranges, fallback, declared: plan.responses.map((r) => r.statusKey) });
+  return new OperationValidators(plan, new RequestValidator(parameters, body), response);
+}

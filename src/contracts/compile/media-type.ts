@@ -1,0 +1,69 @@
+/** Matches a request's or response's Content-Type against the media types (and ranges) a contract declares. */
+
+/** The `type/subtype` of a Content-Type value, lower-case, without parameters; '' when absent. */
+export function mediaTypeEssence(contentType: string | undefined): string {
+  if (!contentType) return '';
+  const semicolon = contentType.indexOf(';');
+  const essence = semicolon < 0 ? contentType : contentType.slice(0, semicolon);
+  return essence.trim().toLowerCase();
+}
+
+/** True for `application/json` and every `+json` structured syntax suffix (`application/problem+json`). */
+export function isJsonMediaType(essence: string): boolean {
+  return essence === 'application/json' || essence.endsWith('+json');
+}
+
+/** True for `application/x-www-form-urlencoded`. */
+export function isFormMediaType(essence: string): boolean {
+  return essence === 'application/x-www-form-urlencoded';
+}
+
+/**
+ * The media types of one `content` map, looked up most specific first: an exact media type, then a
+ * structured-suffix range (`application/*+json`), then a type range (`application/*`), then `*\/*`.
+ */
+export class MediaTypeTable<T> {
+  /** The declared keys, as written in the contract, for messages. */
+  readonly declared: readonly string[];
+  private readonly exact = new Map<string, T>();
+  private readonly suffixRanges: Array<{ type: string; suffix: string; value: T }> = [];
+  private readonly typeRanges = new Map<string, T>();
+  private readonly any: T | undefined;
+
+  constructor(entries: ReadonlyArray<readonly [declared: string, value: T]>) {
+    this.declared = entries.map(([declared]) => declared);
+    let any: T | undefined;
+    for (const [declared, value] of entries) {
+      const essence = mediaTypeEssence(declared);
+      const slash = essence.indexOf('/');
+      const type = slash < 0 ? essence : essence.slice(0, slash);
+      const subtype = slash < 0 ? '' : essence.slice(slash + 1);
+      if (essence === '*/*' || essence === '*') {
+        any ??= value;
+      } else if (subtype === '*') {
+        if (!this.typeRanges.has(type)) this.typeRanges.set(type, value);
+      } else if (subtype.startsWith('*+')) {
+        this.suffixRanges.push({ type, suffix: subtype.slice(1), value });
+      } else if (!this.exact.has(essence)) {
+        this.exact.set(essence, value);
+      }
+    }
+    this.any = any;
+  }
+
+  /**
+   * The entry for a media type essence (see {@link mediaTypeEssence}), or undefined when none is
+   * declared. A missing Content-Type ('') matches only `*\/*`.
+   */
+  match(essence: string): T | undefined {
+    const exact = this.exact.get(essence);
+    if (exact !== undefined) return exact;
+    const slash = essence.indexOf('/');
+    if (slash < 0) return this.any;
+    const type = essence.slice(0, slash);
+    for (const range of this.suffixRanges) {
+      if (range.type === type && essence.endsWith(range.suffix)) return range.value;
+    }
+    return this.typeRanges.get(type) ?? this.any;
+  }
+}

@@ -1,0 +1,283 @@
+/** Translates a contract's schemas, once per direction, into one JSON Schema 2020-12 bundle that a single Ajv instance compiles. */
+import { ContractError, isObject, type Location, type OpenApiDocument, type Resolved } from '../openapi-document.js';
+import { escapeToken } from '../json-pointer.js';
+import { SchemaRefResolver, absoluteUri, type SchemaResource } from './schema-ref-resolver.js';
+import { SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS, SINGLE_SCHEMA_KEYWORDS } from './schema-keywords.js';
+
+/** `$id` of the bundle inside the contract's Ajv instance. */
+export const BUNDLE_ID = 'urn:accord:contract';
+
+/**
+ * Requests and responses see different variants of a schema: a `readOnly` property is not required
+ * in a request, a `writeOnly` property is not required in a response.
+ */
+export type Direction = 'request' | 'response';
+
+/** What the bundle reports back while translating. */
+export interface BundleHooks {
+  /** True when Ajv can check this `format`; unknown formats are dropped with a warning instead of failing. */
+  isKnownFormat(name: string): boolean;
+  /** A located remark that does not stop the contract from loading. */
+  warn(file: string, pointer: string, message: string): void;
+}
+
+/** OpenAPI-only annotations that mean nothing to a validator; dropped so Ajv never sees them. */
+const DROPPED_KEYWORDS: ReadonlySet<string> = new Set(['example', 'discriminator', 'xml', 'externalDocs', '$schema', '$id', '$anchor', '$comment']);
+
+/** Bound on `allOf`/`$ref` hops when looking for a property's readOnly/writeOnly flag. */
+const MAX_FLAG_DEPTH = 16;
+
+/**
+ * The bundle of one contract: `{ $id: BUNDLE_ID, $defs: { q0, q1, …, s0, …, g0, … } }`.
+ * `q` defs are request variants, `s` defs response variants, `g` defs schemas built by the compiler
+ * (parameter groups). Every reference inside points at another def, so nested `$id`s, anchors and
+ * other files no longer matter to Ajv. A map from translated nodes back to contract locations lets
+ * load-time errors name the file and pointer of the contract.
+ */
+export class SchemaBundle {
+  private readonly doc: OpenApiDocument;
+  private readonly hooks: BundleHooks;
+  private readonly resolver: SchemaRefResolver;
+  private readonly is30: boolean;
+  private readonly defs: Record<string, unknown> = {};
+  private readonly defOrigins = new Map<string, Location>();
+  private readonly origins = new WeakMap<object, Location>();
+  private readonly keysByLocation = new Map<string, string>();
+  private defCount = 0;
+
+  constructor(doc: OpenApiDocument, hooks: BundleHooks) {
+    this.doc = doc;
+    this.hooks = hooks;
+    this.resolver = new SchemaRefResolver(doc);
+    this.is30 = doc.majorMinor === '3.0';
+  }
+
+  /** The def key of the schema at a contract location, translated for `direction` (added on first use). */
+  defFor(schema: unknown, file: string, pointer: string, direction: Direction): string {
+    const locationKey = `${direction === 'request' ? 'q' : 's'}${file}#${pointer}`;
+    const existing = this.keysByLocation.get(locationKey);
+    if (existing) return existing;
+    const key = `${direction === 'request' ? 'q' : 's'}${this.defCount++}`;
+    this.keysByLocation.set(locationKey, key);
+    this.defOrigins.set(key, { file, pointer });
+    // A placeholder first, so a schema that refers to itself finds its own key.
+    this.defs[key] = true;
+    if (typeof schema !== 'boolean' && !isObject(schema)) {
+      throw new ContractError('CONTRACT_INVALID', file, pointer, 'a schema must be an object', this.doc.lineOf(file, pointer));
+    }
+    this.defs[key] = this.translate(schema, file, pointer, direction, undefined);
+    return key;
+  }
+
+  /** Adds a schema the compiler built (not found in the contract); errors in it are reported at `origin`. */
+  addBuilt(schema: Record<string, unknown>, origin: Location): string {
+    const key = `g${this.defCount++}`;
+    this.defs[key] = schema;
+    this.defOrigins.set(key, origin);
+    return key;
+  }
+
+  /** Records where a node of a built schema comes from, for error locations. */
+  markOrigin(node: object, origin: Location): void {
+    this.origins.set(node, origin);
+  }
+
+  /** The `$ref` that points at a def from inside the bundle. */
+  static localRef(key: string): string {
+    return `#/$defs/${key}`;
+  }
+
+  /** The schema to register with Ajv (once per contract). */
+  root(): Record<string, unknown> {
+    return { $id: BUNDLE_ID, $defs: this.defs };
+  }
+
+  /** Def keys in the order they were added, with their translated schemas. */
+  entries(): Array<[string, unknown]> {
+    return Object.entries(this.defs);
+  }
+
+  /** Follows a `$ref` of the contract (for callers that read original schemas, like parameter plans). */
+  resolveRef(ref: string, file: string, schemaPointer: string): Resolved {
+    return this.resolver.resolve(ref, file, schemaPointer, undefined);
+  }
+
+  /** The contract location of a bundle node given by segments from the bundle root (`$defs`, key, …). */
+  locate(segments: readonly string[]): Location {
+    const fallback: Location = { file: this.doc.file, pointer: '' };
+    if (segments[0] !== '$defs' || segments.length < 2) return fallback;
+    let location = this.defOrigins.get(segments[1]!) ?? fallback;
+    let rest: string[] = [];
+    let node: unknown = this.defs[segments[1]!];
+    for (const segment of segments.slice(2)) {
+      node = isObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[segment] : undefined;
+      rest.push(segment);
+      const origin = node !== null && typeof node === 'object' ? this.origins.get(node) : undefined;
+      if (origin) {
+        location = origin;
+        rest = [];
+      }
+    }
+    return { file: location.file, pointer: location.pointer + rest.map((s) => `/${escapeToken(s)}`).join('') };
+  }
+
+  /** The contract location of a translated node, when it came from the contract. */
+  originOf(node: object): Location | undefined {
+    return this.origins.get(node);
+  }
+
+  private translate(
+    schema: unknown,
+    file: string,
+    pointer: string,
+    direction: Direction,
+    resource: SchemaResource | undefined,
+  ): unknown {
+    if (!isObject(schema)) return schema;
+    if (this.is30 && typeof schema.$ref === 'string') {
+      // OpenAPI 3.0: a Reference Object's siblings are ignored, except `nullable`, which authors
+      // put there to mean "this, or null"; ignoring it would reject the nulls they intend to send.
+      const ref = { $ref: this.refTarget(schema.$ref, file, pointer, direction, resource) };
+      this.origins.set(ref, { file, pointer });
+      return schema.nullable === true ? { anyOf: [{ type: 'null' }, ref] } : ref;
+    }
+    let scope = resource;
+    if (!this.is30 && typeof schema.$id === 'string') {
+      scope = { file, pointer, id: absoluteUri(schema.$id, resource?.id) ?? schema.$id };
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(schema)) {
+      const value = schema[key];
+      const at = `${pointer}/${escapeToken(key)}`;
+      if (DROPPED_KEYWORDS.has(key) || key.startsWith('x-') || key === '$defs' || key === 'definitions') {
+        // $defs are reached through references, each becoming a def of its own.
+        continue;
+      }
+      if (key === '$ref' || key === '$dynamicRef') {
+        if (typeof value !== 'string') {
+          out[key] = value;
+          continue;
+        }
+        if (key === '$dynamicRef') this.hooks.warn(file, at, '$dynamicRef is checked as a plain $ref');
+        out.$ref = this.refTarget(value, file, pointer, direction, scope);
+      } else if (key === 'nullable') {
+        if (!this.is30) this.hooks.warn(file, at, 'nullable has no meaning in OpenAPI 3.1 and is ignored; use a type array with "null"');
+      } else if (key === 'format' && typeof value === 'string' && !this.hooks.isKnownFormat(value)) {
+        this.hooks.warn(file, at, `unknown format "${value}" is not checked`);
+      } else if (SINGLE_SCHEMA_KEYWORDS.has(key)) {
+        out[key] = this.translate(value, file, at, direction, scope);
+      } else if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
+        const map: Record<string, unknown> = {};
+        for (const name of Object.keys(value)) {
+          map[name] = this.translate(value[name], file, `${at}/${escapeToken(name)}`, direction, scope);
+        }
+        out[key] = map;
+      } else if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
+        out[key] = value.map((item, index) => this.translate(item, file, `${at}/${index}`, direction, scope));
+      } else {
+        out[key] = value;
+      }
+    }
+    if (this.is30) translate30Numbers(out);
+    this.dropHiddenRequired(schema, out, file, pointer, direction, scope);
+    this.origins.set(out, { file, pointer });
+    if (this.is30 && schema.nullable === true) return this.nullable30(out);
+    return out;
+  }
+
+  private refTarget(ref: string, file: string, pointer: string, direction: Direction, resource: SchemaResource | undefined): string {
+    const target = this.resolver.resolve(ref, file, pointer, resource);
+    return SchemaBundle.localRef(this.defFor(target.value, target.file, target.pointer, direction));
+  }
+
+  /**
+   * OpenAPI 3.0 `nullable: true` adds "null" to `type`. Without a `type` (typically next to `allOf`
+   * with one `$ref`) 3.0.3 gives it no effect, but authors mean "or null", so null is accepted then too.
+   */
+  private nullable30(out: Record<string, unknown>): Record<string, unknown> {
+    if (typeof out.type === 'string') {
+      out.type = [out.type, 'null'];
+      return out;
+    }
+    if (Array.isArray(out.type)) {
+      if (!out.type.includes('null')) out.type = [...out.type, 'null'];
+      return out;
+    }
+    return { anyOf: [{ type: 'null' }, out] };
+  }
+
+  /** Removes from `required` the properties this direction never sees (readOnly in requests, writeOnly in responses). */
+  private dropHiddenRequired(
+    schema: Record<string, unknown>,
+    out: Record<string, unknown>,
+    file: string,
+    pointer: string,
+    direction: Direction,
+    resource: SchemaResource | undefined,
+  ): void {
+    if (!Array.isArray(out.required) || out.required.length === 0) return;
+    const flag = direction === 'request' ? 'readOnly' : 'writeOnly';
+    const kept = out.required.filter((name) => {
+      if (typeof name !== 'string') return true;
+      const property = this.findProperty({ value: schema, file, pointer }, name, resource, 0);
+      return !(property && this.hasFlag(property, flag, resource, 0));
+    });
+    if (kept.length !== out.required.length) out.required = kept;
+  }
+
+  /** The schema of a property, declared here or in an `allOf` member (through references). */
+  private findProperty(at: Resolved, name: string, resource: SchemaResource | undefined, depth: number): Resolved | undefined {
+    if (depth > MAX_FLAG_DEPTH || !isObject(at.value)) return undefined;
+    const schema = at.value;
+    const properties = schema.properties;
+    if (isObject(properties) && Object.prototype.hasOwnProperty.call(properties, name)) {
+      return { value: properties[name], file: at.file, pointer: `${at.pointer}/properties/${escapeToken(name)}` };
+    }
+    if (Array.isArray(schema.allOf)) {
+      for (let i = 0; i < schema.allOf.length; i++) {
+        const member = this.follow({ value: schema.allOf[i], file: at.file, pointer: `${at.pointer}/allOf/${i}` }, resource);
+        const found = this.findProperty(member, name, resource, depth + 1);
+        if (found) return found;
+      }
+    }
+    if (typeof schema.$ref === 'string') return this.findProperty(this.follow(at, resource), name, resource, depth + 1);
+    return undefined;
+  }
+
+  /** True when a schema (or what it refers to, or an `allOf` member) sets `readOnly`/`writeOnly`. */
+  private hasFlag(at: Resolved, flag: 'readOnly' | 'writeOnly', resource: SchemaResource | undefined, depth: number): boolean {
+    if (depth > MAX_FLAG_DEPTH || !isObject(at.value)) return false;
+    const schema = at.value;
+    if (schema[flag] === true) return true;
+    if (Array.isArray(schema.allOf)) {
+      for (let i = 0; i < schema.allOf.length; i++) {
+        const member = { value: schema.allOf[i], file: at.file, pointer: `${at.pointer}/allOf/${i}` };
+        if (this.hasFlag(member, flag, resource, depth + 1)) return true;
+      }
+    }
+    if (typeof schema.$ref === 'string') return this.hasFlag(this.follow(at, resource), flag, resource, depth + 1);
+    return false;
+  }
+
+  private follow(at: Resolved, resource: SchemaResource | undefined): Resolved {
+    if (!isObject(at.value) || typeof at.value.$ref !== 'string') return at;
+    return this.resolver.resolve(at.value.$ref, at.file, at.pointer, resource);
+  }
+}
+
+/** OpenAPI 3.0 (JSON Schema draft 4) boolean `exclusiveMinimum`/`exclusiveMaximum` become the numeric 2020-12 form. */
+function translate30Numbers(out: Record<string, unknown>): void {
+  for (const [exclusive, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    const flag = out[exclusive];
+    if (typeof flag !== 'boolean') continue;
+    if (flag && typeof out[bound] === 'number') {
+      out[exclusive] = out[bound];
+      delete out[bound];
+    } else {
+      delete out[exclusive];
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/** The shapes the route table and the pipeline use to call an operation's compiled validators. */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ProblemViolation } from '../../errors/problem.js';
+
+/** The parts of one request that the contract constrains. */
+export interface RequestParts {
+  /**
+   * Path parameters by name, as they appear in the URL (still percent-encoded): the validator splits
+   * them by their style (`a,b`, `.a.b`, `;x=a`) before decoding, so an encoded `%2C` stays a comma.
+   */
+  pathParams: Record<string, string>;
+  /** The query string without its leading `?` (empty string when there is none). */
+  rawQuery: string;
+  /** Request headers as node delivers them (lower-case names). */
+  headers: IncomingHttpHeaders;
+  /** The buffered request body; `undefined` or empty when the request has none. */
+  body: Buffer | undefined;
+}
+
+/** One way the request or response breaks the contract, addressed by a JSON pointer into it. */
+export type Violation = ProblemViolation;
+
+/** Outcome of {@link CompiledOperation.checkRequest}. */
+export type RequestCheck =
+  | { ok: true; /** The parsed body (JSON value or form fields) when there was one to parse. */ body?: unknown }
+  | {
+      ok: false;
+      code: 'REQUEST_INVALID' | 'UNSUPPORTED_MEDIA_TYPE' | 'REQUEST_MALFORMED';
+      violations: Violation[];
+      detail: string;
+    };
+
+/** Outcome of {@link CompiledOperation.checkResponse}. */
+export type ResponseCheck = { ok: true } | { ok: false; violations: Violation[]; detail: string };
+
+/** One scheme of a security requirement, with the scopes it needs (empty for non-OAuth schemes). */
+export interface SecuritySchemeRequirement {
+  scheme: string;
+  /** The scheme's `type`: `http`, `apiKey`, `oauth2`, `openIdConnect` or `mutualTLS`. */
+  type: string;
+  scopes: readonly string[];
+}
+
+/** Alternatives (any one suffices) of requirement sets (all schemes of a set are needed). */
+export type SecurityRequirements = ReadonlyArray<ReadonlyArray<SecuritySchemeRequirement>>;
+
+/** One operation of a contract with every validator compiled at load. */
+export interface CompiledOperation {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** The path key of the contract, e.g. `/orders/{orderId}`. */
+  pathTemplate: string;
+  operationId?: string;
+  deprecated: boolean;
+  /** Operation-level `security`, else the document's; `[]` = none required; undefined = not declared. */
+  security: SecurityRequirements | undefined;
+  /** Media types the request body may use, as declared (wildcards included). */
+  requestMediaTypes: readonly string[];
+  requestBodyRequired: boolean;
+  /** True when some request media type has a schema that bodies are validated against. */
+  hasBodyValidation: boolean;
+  /** Validates parameters and body; parses nothing but this request's own data. */
+  checkRequest(parts: RequestParts): RequestCheck;
+  /** Validates an upstream response: declared status, declared media type, body against its schema. */
+  checkResponse(status: number, contentType: string | undefined, body: Buffer): ResponseCheck;
+}
+
+/** Every operation of one contract, and what loading noticed without refusing the contract. */
+export interface CompiledContract {
+  operations: CompiledOperation[];
+  /** `file:line (#pointer): message` lines, e.g. unknown formats that are not checked. */
+  warnings: string[];
+}
+
+/** Options of {@link compileContract}. */
+export interface CompileOptions {
+  /**
+   * Convert parameter and form-field strings to the integer, number or boolean their schema asks
+   * for before validating (default true). False validates every such value as the string it is.
+   */
+  coerceTypes?: boolean;
+}
