@@ -1,0 +1,45 @@
+/** Loads a contract for the mock: parse, bundle into one document, check it as the validator will, and plan the answers. */
+import { basename } from 'node:path';
+import { OpenApiSpecLoader } from 'express-openapi-validator/dist/framework/openapi.spec.loader.js';
+import { loadOpenApi, ContractError, isObject, type JsonObject } from '../contracts/openapi-document.js';
+import { bundleDocument } from './bundle-document.js';
+import { buildResponsePlan, type MockOperation, type PlanWarning } from './response-plan.js';
+
+/** A contract ready to be mocked. */
+export interface MockContract {
+  file: string;
+  title: string;
+  version: string;
+  /** The bundled document with `servers` set to `/`, as express-openapi-validator receives it. */
+  document: JsonObject;
+  operations: MockOperation[];
+  warnings: PlanWarning[];
+}
+
+/**
+ * Loads and checks a contract. Throws SourceError (unreadable, not YAML/JSON) or ContractError
+ * (not OpenAPI 3.0/3.1, unresolvable `$ref`, rejected by the validator's OpenAPI schema, no operations).
+ */
+export async function loadMockContract(contractFile: string): Promise<MockContract> {
+  const doc = loadOpenApi(contractFile);
+  const bundled = bundleDocument(doc);
+  // The gateway strips `<basePath>/v<major>` before proxying, so the mock serves the paths as written.
+  const document: JsonObject = { ...bundled, servers: [{ url: '/' }] };
+  try {
+    await new OpenApiSpecLoader({ apiDoc: structuredClone(document) as never, validateApiSpec: true, $refParser: { mode: 'bundle' } }).load();
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    throw new ContractError('CONTRACT_INVALID', doc.file, '', `the request validator rejects this contract: ${message}`);
+  }
+  const { operations, warnings } = buildResponsePlan(bundled, doc.file);
+  if (operations.length === 0) throw new ContractError('CONTRACT_INVALID', doc.file, '/paths', 'the contract has no operations to mock');
+  const info = isObject(bundled.info) ? bundled.info : {};
+  return {
+    file: doc.file,
+    title: typeof info.title === 'string' ? info.title : basename(doc.file),
+    version: typeof info.version === 'string' ? info.version : '',
+    document,
+    operations,
+    warnings,
+  };
+}
