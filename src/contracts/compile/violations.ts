@@ -69,7 +69,8 @@ function toViolation(error: ErrorObject, prefix: string): Violation {
     case 'format':
       return { pointer, message: `must be a valid ${quote(params.format)}`, keyword };
     case 'pattern':
-      return { pointer, message: `must match pattern ${quote(params.pattern)}`, keyword };
+      // Quoted as written in the contract: JSON escaping would double every backslash.
+      return { pointer, message: `must match pattern "${String(params.pattern)}"`, keyword };
     default:
       return { pointer, message: error.message ?? `fails "${keyword}"`, keyword };
   }
