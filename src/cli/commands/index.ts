@@ -2,8 +2,12 @@
 import type { CommandRegistrar } from '../command.js';
 import { registerServe } from './serve.js';
 import { registerConfigValidate } from './config-validate.js';
+import { registerMock } from './mock.js';
+import { registerToken } from './token.js';
 
 export const COMMANDS: CommandRegistrar[] = [
   registerServe,
   registerConfigValidate,
+  registerMock,
+  registerToken,
 ];
