@@ -21,7 +21,9 @@ export function assertBundleIsValid(ajv: Ajv2020, bundle: SchemaBundle, doc: Ope
   if (!first) return;
   const location = bundle.locate(fromPointer(first.pointer));
   const keyword = fromPointer(first.pointer).pop() ?? '';
-  const more = problems.length > 1 ? ` (${problems.length - 1} more problem${problems.length > 2 ? 's' : ''} in the schemas)` : '';
+  // One bad keyword often yields several meta-schema errors at the same place: count places.
+  const others = new Set(problems.map((p) => p.pointer).filter((p) => p !== first.pointer)).size;
+  const more = others > 0 ? ` (and problems at ${others} more place${others > 1 ? 's' : ''})` : '';
   throw located(doc, location, `invalid schema: "${keyword}" ${first.message}${more}`);
 }
 
@@ -56,7 +58,26 @@ function deepestFailure(scratch: Ajv2020, schema: unknown, segments: string[]): 
     const deeper = deepestFailure(scratch, child.schema, [...segments, ...child.segments]);
     if (deeper) return deeper;
   }
-  return { segments, message };
+  return { segments: [...segments, ...culprit(scratch, schema)], message };
+}
+
+/**
+ * The keyword of a failing schema without which it compiles (and, for a map such as
+ * `patternProperties`, the entry), so the pointer lands on the bad `pattern`, not its schema.
+ */
+function culprit(scratch: Ajv2020, schema: Record<string, unknown>): string[] {
+  for (const keyword of Object.keys(schema)) {
+    const { [keyword]: value, ...rest } = schema;
+    if (compileAlone(scratch, rest) !== undefined) continue;
+    if (isObject(value)) {
+      for (const name of Object.keys(value)) {
+        const { [name]: _entry, ...others } = value;
+        if (compileAlone(scratch, { ...rest, [keyword]: others }) === undefined) return [keyword, name];
+      }
+    }
+    return [keyword];
+  }
+  return [];
 }
 
 function compileAlone(scratch: Ajv2020, schema: Record<string, unknown>): string | undefined {

@@ -149,9 +149,10 @@ function planContent(owner: Resolved<JsonObject>, direction: Direction, context:
     const at = `${pointer}/${escapeToken(declared)}`;
     const media = content[declared];
     const essence = mediaTypeEssence(declared);
-    const isRange = essence.includes('*');
-    const readsJson = isRange || isJsonMediaType(essence);
-    const readsForm = direction === 'request' && (isRange || isFormMediaType(essence));
+    // Ranges that can match JSON or form bodies (`*/*`, `application/*`, `application/*+json`) get the schema too.
+    const isApplicationRange = essence === '*/*' || essence.startsWith('application/*');
+    const readsJson = isApplicationRange || isJsonMediaType(essence);
+    const readsForm = direction === 'request' && (isApplicationRange || isFormMediaType(essence));
     const location = { file: owner.file, pointer: at };
     if (!isObject(media) || media.schema === undefined || !(readsJson || readsForm)) {
       return { declared, schemaKey: undefined, form: NO_FORM, location };
