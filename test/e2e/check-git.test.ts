@@ -1,0 +1,369 @@
+/** `accord check` as CI runs it: the built binary in a real temporary git repository, one scenario per policy outcome. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+/** Newest modification time under a folder, to tell whether dist/ is older than src/. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+before(() => {
+  // `npm test` builds first; a direct `node --test` run builds here when dist/ is missing or stale.
+  let built = 0;
+  try {
+    built = statSync(CLI).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  if (built < newestMtime(join(ROOT, 'src'))) {
+    spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', ROOT], { stdio: 'ignore' });
+  }
+});
+
+const scratch = mkdtempSync(join(tmpdir(), 'accord-check-git-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+// ---- contracts -------------------------------------------------------------------------------
+
+interface Variant {
+  version: string;
+  /** Adds a query parameter `region` to GET /orders, required or optional. */
+  region?: 'required' | 'optional';
+  /** Adds GET /orders/{orderId}. */
+  readEndpoint?: boolean;
+  /** Where the Problem schema lives: inline in components, or in contracts/shared/problem.yaml. */
+  problemRef?: 'inline' | 'shared';
+  /** `info.version` when it should differ from `version`. */
+  infoVersion?: string;
+}
+
+/** A small contract that passes the bundled ruleset without errors, in a few variants. */
+function contract(v: Variant): string {
+  const problem = v.problemRef === 'shared' ? { $ref: '../shared/problem.yaml#/Problem' } : { $ref: '#/components/schemas/Problem' };
+  const parameters: unknown[] = [{ name: 'limit', in: 'query', required: false, description: 'Page size.', schema: { type: 'integer', minimum: 1, maximum: 100 } }];
+  if (v.region) parameters.push({ name: 'region', in: 'query', required: v.region === 'required', description: 'Only orders shipped to this region.', schema: { type: 'string' } });
+  const errors = { '400': { description: 'Bad request.', content: { 'application/problem+json': { schema: problem } } } };
+  const paths: Record<string, unknown> = {
+    '/orders': {
+      get: {
+        operationId: 'listOrders',
+        summary: 'List orders',
+        description: 'Lists orders, newest first.',
+        tags: ['orders'],
+        security: [{ oauth2: ['orders:read'] }],
+        parameters,
+        responses: {
+          '200': { description: 'Orders.', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Order' } } } } },
+          ...errors,
+        },
+      },
+    },
+  };
+  if (v.readEndpoint) {
+    paths['/orders/{orderId}'] = {
+      get: {
+        operationId: 'readOrder',
+        summary: 'Read an order',
+        description: 'Reads one order.',
+        tags: ['orders'],
+        security: [{ oauth2: ['orders:read'] }],
+        parameters: [{ name: 'orderId', in: 'path', required: true, description: 'Order id.', schema: { type: 'string' } }],
+        responses: { '200': { description: 'The order.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Order' } } } }, ...errors },
+      },
+    };
+  }
+  const schemas: Record<string, unknown> = {
+    Order: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { type: 'string', enum: ['open', 'shipped'] } } },
+  };
+  if (v.problemRef !== 'shared') schemas.Problem = problemSchema('A problem document.');
+  return stringify({
+    openapi: '3.0.3',
+    info: {
+      title: 'Orders API',
+      version: v.infoVersion ?? v.version,
+      description: 'Orders for partners.',
+      contact: { name: 'Orders team', email: 'orders@example.com' },
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+    },
+    servers: [{ url: 'https://api.example.com/orders', description: 'Production' }],
+    tags: [{ name: 'orders', description: 'Orders.' }],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: { oauth2: { type: 'oauth2', description: 'Client credentials.', flows: { clientCredentials: { tokenUrl: 'https://auth.example.com/token', scopes: { 'orders:read': 'Read orders' } } } } },
+    },
+  });
+}
+
+function problemSchema(description: string): unknown {
+  return { type: 'object', description, required: ['title', 'status'], properties: { title: { type: 'string' }, status: { type: 'integer' } } };
+}
+
+// ---- repositories ----------------------------------------------------------------------------
+
+/** A fresh repository whose main branch publishes orders 1.0.0, checked out on branch `feature`. */
+function repository(name: string, options: { shared?: boolean } = {}): string {
+  const dir = join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.email', 'ci@example.com');
+  git(dir, 'config', 'user.name', 'CI');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  write(dir, 'README.md', '# contracts\n');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'start');
+  if (options.shared) write(dir, 'contracts/shared/problem.yaml', stringify({ Problem: problemSchema('A problem document.') }));
+  write(dir, 'contracts/orders/1.0.0.yaml', contract({ version: '1.0.0', problemRef: options.shared ? 'shared' : 'inline' }));
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'publish orders 1.0.0');
+  git(dir, 'checkout', '-q', '-b', 'feature');
+  return dir;
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function write(repo: string, path: string, text: string): void {
+  mkdirSync(dirname(join(repo, path)), { recursive: true });
+  writeFileSync(join(repo, path), text);
+}
+
+function commit(repo: string, message: string): void {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', message);
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function accord(cwd: string, args: string[]): Run {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface JsonChange {
+  id: string;
+  severity: string;
+  source: string;
+  message: string;
+  location: { file: string; line: number | null; pointer: string };
+}
+
+/** Diff and policy findings as `source severity id file`, sorted; lint errors too (there should be none). */
+function verdicts(run: Run): string[] {
+  const report = JSON.parse(run.stdout) as { changes: JsonChange[] };
+  return report.changes
+    .filter((c) => c.source !== 'lint' || c.severity === 'error')
+    .map((c) => `${c.source} ${c.severity} ${c.id} ${c.location.file}`)
+    .sort();
+}
+
+// ---- scenarios -------------------------------------------------------------------------------
+
+interface Scenario {
+  name: string;
+  /** Prepares the feature branch (and work tree) of a fresh repository; returns the directory to run in. */
+  arrange: (repo: string) => string;
+  args: string[];
+  code: number;
+  /** Expected `verdicts` of the JSON report. */
+  findings: string[];
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'a breaking change in a new minor version fails and names the change',
+    arrange: (repo) => {
+      write(repo, 'contracts/orders/1.1.0.yaml', contract({ version: '1.1.0', region: 'required' }));
+      commit(repo, 'orders 1.1.0: region filter');
+      return repo;
+    },
+    args: ['--base', 'main'],
+    code: 1,
+    findings: [
+      'diff error new-required-request-parameter contracts/orders/1.1.0.yaml',
+      'policy error contract-breaking-change-without-major-bump contracts/orders/1.1.0.yaml',
+    ],
+  },
+  {
+    name: 'the same breaking change in a new major version passes, reported at warn',
+    arrange: (repo) => {
+      write(repo, 'contracts/orders/2.0.0.yaml', contract({ version: '2.0.0', region: 'required' }));
+      commit(repo, 'orders 2.0.0: region filter');
+      return repo;
+    },
+    args: ['--base', 'main'],
+    code: 0,
+    findings: ['diff warn new-required-request-parameter contracts/orders/2.0.0.yaml'],
+  },
+  {
+    name: 'a compatible change in a new minor version passes',
+    arrange: (repo) => {
+      write(repo, 'contracts/orders/1.1.0.yaml', contract({ version: '1.1.0', region: 'optional', readEndpoint: true }));
+      commit(repo, 'orders 1.1.0: optional region, read endpoint');
+      return repo;
+    },
+    args: ['--base', 'main'],
+    code: 0,
+    findings: [
+      'diff info endpoint-added contracts/orders/1.1.0.yaml',
+      'diff info new-optional-request-parameter contracts/orders/1.1.0.yaml',
+    ],
+  },
+  {
+    name: 'editing a published version in place fails, even with a compatible change',
+    arrange: (repo) => {
+      write(repo, 'contracts/orders/1.0.0.yaml', contract({ version: '1.0.0', region: 'optional' }));
+      commit(repo, 'orders 1.0.0: optional region');
+      return repo;
+    },
+    args: ['--base', 'main'],
+    code: 1,
+    findings: [
+      'diff info new-optional-request-parameter contracts/orders/1.0.0.yaml',
+      'policy error contract-version-edited-in-place contracts/orders/1.0.0.yaml',
+    ],
+  },
+  {
+    name: 'an uncommitted edit of a published version counts (--base HEAD)',
+    arrange: (repo) => {
+      write(repo, 'contracts/orders/1.0.0.yaml', contract({ version: '1.0.0', readEndpoint: true }));
+      return repo;
+    },
+    args: ['--base', 'HEAD'],
+    code: 1,
+    findings: [
+      'diff info endpoint-added contracts/orders/1.0.0.yaml',
+      'policy error contract-version-edited-in-place contracts/orders/1.0.0.yaml',
+    ],
+  },
+  {
+    name: 'editing a shared fragment a published version $refs is an edit in place of that version',
+    arrange: (repo) => {
+      write(repo, 'contracts/shared/problem.yaml', stringify({ Problem: problemSchema('An RFC 9457 problem document.') }));
+      commit(repo, 'shared: reword Problem');
+      return repo;
+    },
+    args: ['--base', 'main'],
+    code: 1,
+    findings: ['policy error contract-version-edited-in-place contracts/orders/1.0.0.yaml'],
+  },
+  {
+    name: 'without --base, origin/main is the base when it exists',
+    arrange: (repo) => {
+      git(repo, 'update-ref', 'refs/remotes/origin/main', 'main');
+      write(repo, 'contracts/orders/1.1.0.yaml', contract({ version: '1.1.0', region: 'required' }));
+      commit(repo, 'orders 1.1.0');
+      write(repo, 'README.md', '# contracts (second commit, so HEAD~1 would miss 1.1.0)\n');
+      commit(repo, 'readme');
+      return repo;
+    },
+    args: [],
+    code: 1,
+    findings: [
+      'diff error new-required-request-parameter contracts/orders/1.1.0.yaml',
+      'policy error contract-breaking-change-without-major-bump contracts/orders/1.1.0.yaml',
+    ],
+  },
+  {
+    name: 'without --base or origin/main, HEAD~1 is the base',
+    arrange: (repo) => {
+      write(repo, 'contracts/orders/1.1.0.yaml', contract({ version: '1.1.0', infoVersion: '1.0.0' }));
+      commit(repo, 'orders 1.1.0 with a stale info.version');
+      return repo;
+    },
+    args: [],
+    code: 1,
+    findings: ['policy error contract-info-version-mismatch contracts/orders/1.1.0.yaml'],
+  },
+  {
+    name: 'run from a subfolder, paths stay relative to the repository root',
+    arrange: (repo) => {
+      write(repo, 'contracts/orders/1.1.0.yaml', contract({ version: '1.1.0', readEndpoint: true }));
+      commit(repo, 'orders 1.1.0');
+      return join(repo, 'contracts');
+    },
+    args: ['--base', 'main', '--contracts', '.'],
+    code: 0,
+    findings: ['diff info endpoint-added contracts/orders/1.1.0.yaml'],
+  },
+  {
+    name: 'nothing changed under contracts passes with an empty report',
+    arrange: (repo) => {
+      write(repo, 'README.md', '# only docs changed\n');
+      commit(repo, 'docs');
+      return repo;
+    },
+    args: ['--base', 'main'],
+    code: 0,
+    findings: [],
+  },
+];
+
+for (const [i, scenario] of scenarios.entries()) {
+  test(`accord check: ${scenario.name}`, () => {
+    const cwd = scenario.arrange(repository(`s${i}`, { shared: scenario.name.includes('shared fragment') }));
+    const run = accord(cwd, ['check', ...scenario.args, '--format', 'json']);
+    assert.equal(run.stderr, '');
+    assert.deepEqual(verdicts(run), scenario.findings, run.stdout);
+    assert.equal(run.code, scenario.code);
+  });
+}
+
+test('accord check: the text report of a failing gate names the file, operation, change and policy', () => {
+  const repo = repository('text');
+  write(repo, 'contracts/orders/1.1.0.yaml', contract({ version: '1.1.0', region: 'required' }));
+  commit(repo, 'orders 1.1.0');
+  const run = accord(repo, ['check', '--base', 'main']);
+  assert.equal(run.code, 1);
+  const lines = run.stdout.split('\n');
+  assert.equal(lines[0], 'contracts/orders/1.1.0.yaml');
+  assert.ok(lines.some((l) => /^ {2}GET \/orders$/.test(l)), run.stdout);
+  assert.ok(lines.some((l) => /\berror\s+new-required-request-parameter\s+.*region/.test(l)), run.stdout);
+  assert.ok(lines.some((l) => /\berror\s+contract-breaking-change-without-major-bump\s+1 breaking change from 1\.0\.0 to 1\.1\.0 of orders without a new major version; publish it as 2\.0\.0 or later$/.test(l)), run.stdout);
+  assert.match(lines.at(-2) ?? '', /failed: 2 at or above error\.$/);
+});
+
+const unusable: Array<{ name: string; arrange: (repo: string) => string; args: string[]; stderr: RegExp }> = [
+  { name: 'an unknown --base ref', arrange: (repo) => repo, args: ['--base', 'no-such-branch'], stderr: /^accord: unknown git ref: no-such-branch\n$/ },
+  { name: 'a directory that is not a git repository', arrange: () => mkdtempSync(join(scratch, 'plain-')), args: [], stderr: /^accord: not a git repository: .*plain-[^\n]*\n$/ },
+  {
+    name: 'a changed contract that is not valid YAML',
+    arrange: (repo) => {
+      write(repo, 'contracts/orders/1.1.0.yaml', 'openapi: 3.0.3\ninfo: [unclosed\n');
+      return repo;
+    },
+    args: ['--base', 'main'],
+    stderr: /^accord: [^\n]*contracts\/orders\/1\.1\.0\.yaml[^\n]*\n$/,
+  },
+  { name: 'a missing contracts folder', arrange: (repo) => repo, args: ['--base', 'main', '--contracts', 'apis'], stderr: /^accord: apis: contracts folder not found\n$/ },
+  { name: 'an unknown --format', arrange: (repo) => repo, args: ['--format', 'xml'], stderr: /^error: option '--format <format>' argument 'xml' is invalid/ },
+];
+
+for (const [i, scenario] of unusable.entries()) {
+  test(`accord check exits 2 with one line on stderr: ${scenario.name}`, () => {
+    const cwd = scenario.arrange(repository(`u${i}`));
+    const run = accord(cwd, ['check', ...scenario.args]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, scenario.stderr);
+    assert.equal(run.stdout, '');
+  });
+}
