@@ -2,7 +2,6 @@
 import type { CommandRegistrar } from '../command.js';
 import { registerServe } from './serve.js';
 import { registerConfigValidate } from './config-validate.js';
-import { registerDiff } from './diff.js';
 import { registerMock } from './mock.js';
 import { registerToken } from './token.js';
 import { registerCheck } from './check.js';
@@ -10,7 +9,6 @@ import { registerCheck } from './check.js';
 export const COMMANDS: CommandRegistrar[] = [
   registerServe,
   registerConfigValidate,
-  registerDiff,
   registerMock,
   registerToken,
   registerCheck,
