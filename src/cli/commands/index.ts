@@ -5,6 +5,7 @@ import { registerConfigValidate } from './config-validate.js';
 import { registerMock } from './mock.js';
 import { registerToken } from './token.js';
 import { registerCheck } from './check.js';
+import { registerLint } from './lint.js';
 
 export const COMMANDS: CommandRegistrar[] = [
   registerServe,
@@ -12,4 +13,5 @@ export const COMMANDS: CommandRegistrar[] = [
   registerMock,
   registerToken,
   registerCheck,
+  registerLint,
 ];

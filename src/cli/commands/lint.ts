@@ -1,0 +1,50 @@
+/** `accord lint SPEC`: Spectral lint of one OpenAPI document with the house ruleset or a user's. */
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { isAtLeast, SEVERITIES, type Severity } from '../../governance/findings.js';
+import { isDiffCheckRule, lintDocument, loadRuleset, RulesetError, severityOf, type Ruleset } from '../../governance/lint/index.js';
+import { FORMATS, renderFindings, type Format, type RuleMeta } from '../formatters/index.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
+
+interface LintFlags {
+  ruleset?: string;
+  format: Format;
+  failSeverity: Severity;
+}
+
+/** The enabled lint rules of a ruleset, for formats that describe their rules (SARIF, JUnit). */
+function lintRuleMetadata(ruleset: Ruleset): RuleMeta[] {
+  const rules: RuleMeta[] = [];
+  for (const [id, rule] of Object.entries(ruleset.rules)) {
+    if (!rule.enabled || isDiffCheckRule(rule)) continue;
+    const meta: RuleMeta = { id, severity: severityOf(Number(rule.severity)), description: rule.description ?? rule.message ?? id };
+    if (rule.documentationUrl) meta.helpUri = rule.documentationUrl;
+    rules.push(meta);
+  }
+  return rules;
+}
+
+/** Registers `lint`. */
+export function registerLint(program: Command): void {
+  program
+    .command('lint')
+    .description('lint an OpenAPI document with Spectral and the house rules (exit 0 pass, 1 findings at or above --fail-severity, 2 unusable input)')
+    .argument('<spec>', 'OpenAPI 3.0/3.1 document (YAML or JSON)')
+    .option('--ruleset <file>', 'Spectral ruleset (default: the bundled rulesets/accord.yaml, which a ruleset can extend)')
+    .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .addOption(new Option('--fail-severity <severity>', 'lowest severity that fails').choices([...SEVERITIES]).default('error'))
+    .action(async (spec: string, flags: LintFlags) => {
+      let ruleset: Ruleset;
+      try {
+        ruleset = await loadRuleset(flags.ruleset);
+      } catch (error) {
+        if (error instanceof RulesetError) throw new UsageError(error.describe());
+        throw error;
+      }
+      // SourceError and ContractError (unreadable, not YAML/JSON, not OpenAPI) reach cli.ts: exit 2.
+      const findings = await lintDocument(ruleset, spec);
+      const report = { tool: 'lint' as const, findings, files: [resolve(spec)], failThreshold: flags.failSeverity, rules: lintRuleMetadata(ruleset) };
+      process.stdout.write(renderFindings(report, flags.format));
+      process.exitCode = findings.some((finding) => isAtLeast(finding.severity, flags.failSeverity)) ? EXIT_FINDINGS : EXIT_OK;
+    });
+}

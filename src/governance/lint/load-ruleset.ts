@@ -1,0 +1,70 @@
+/** Loads a Spectral ruleset file (the bundled default when none is given) and turns every failure into a located RulesetError. */
+import * as fs from 'node:fs';
+import { resolve } from 'node:path';
+import type { Ruleset } from '@stoplight/spectral-core';
+import { bundleAndLoadRuleset } from '@stoplight/spectral-ruleset-bundler/with-loader';
+// The runtime is CommonJS: its named exports are not visible to ESM, the default import is.
+import spectralRuntime from '@stoplight/spectral-runtime';
+import { defaultRulesetPath } from './default-ruleset.js';
+import { locateInChain, readRulesetChain, type RulesetFile } from './ruleset-chain.js';
+import { RulesetError } from './ruleset-error.js';
+
+interface PathError {
+  message: string;
+  path: ReadonlyArray<string | number>;
+}
+
+function hasPath(error: unknown): error is PathError {
+  return error instanceof Error && Array.isArray((error as Partial<PathError>).path);
+}
+
+/** The located errors Spectral throws: an AggregateError of validation errors, each with a path. */
+function validationErrorsOf(error: unknown): PathError[] {
+  if (error instanceof AggregateError) return error.errors.filter(hasPath);
+  return hasPath(error) ? [error] : [];
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+/** Maps whatever bundling or validating threw to a RulesetError naming the file, pointer and line. */
+function toRulesetError(error: unknown, file: string, chain: RulesetFile[]): RulesetError {
+  const located = validationErrorsOf(error);
+  const first = located[0];
+  if (first !== undefined) {
+    const at = locateInChain(chain, file, first.path);
+    const more = located.length > 1 ? ` (and ${located.length - 1} more)` : '';
+    return new RulesetError('RULESET_INVALID', at.file, at.pointer, `${firstLine(first.message)}${more}`, at.line);
+  }
+  if (error instanceof ReferenceError) {
+    // "Cannot extend non-existing rule: "name"": an override of a rule no extended ruleset defines.
+    const name = /rule: "(.*)"$/.exec(error.message)?.[1];
+    if (name !== undefined) {
+      const at = locateInChain(chain, file, ['rules', name]);
+      return new RulesetError('RULESET_INVALID', at.file, at.pointer, `rule ${name} is not defined by this ruleset or any it extends`, at.line);
+    }
+  }
+  if (error instanceof Error) {
+    // Rollup reports a broken function file with its location.
+    const loc = (error as Error & { loc?: { file?: string; line?: number } }).loc;
+    if (loc?.file) return new RulesetError('RULESET_INVALID', loc.file, '', firstLine(error.message), loc.line);
+    return new RulesetError('RULESET_INVALID', file, '', firstLine(error.message));
+  }
+  return new RulesetError('RULESET_INVALID', file, '', String(error));
+}
+
+/**
+ * Loads a ruleset: `path` (YAML, JSON or JavaScript, relative to the working directory), or the
+ * bundled `rulesets/accord.yaml`. Custom function options are validated against their schemas
+ * here. Throws RulesetError with the file, pointer and line of the first problem.
+ */
+export async function loadRuleset(path?: string): Promise<Ruleset> {
+  const file = resolve(path ?? defaultRulesetPath());
+  const chain = readRulesetChain(file);
+  try {
+    return await bundleAndLoadRuleset(file, { fs, fetch: spectralRuntime.fetch });
+  } catch (error) {
+    throw toRulesetError(error, file, chain);
+  }
+}
