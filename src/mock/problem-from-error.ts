@@ -53,7 +53,9 @@ export function problemFromError(error: unknown, request: RequestLine): GatewayE
     case 404:
       return new GatewayError('ROUTE_NOT_FOUND', `${request.method} ${request.path} is not an operation of this contract.`);
     case 405: {
-      const allow = isObject(e.headers) && typeof e.headers.Allow === 'string' ? e.headers.Allow : '';
+      // The validator lists methods in its own route-map order; sorted, the header is stable across contract edits.
+      const declared = isObject(e.headers) && typeof e.headers.Allow === 'string' ? e.headers.Allow.split(',') : [];
+      const allow = declared.map((m) => m.trim().toUpperCase()).filter((m) => m !== '').sort().join(', ');
       return new GatewayError('METHOD_NOT_ALLOWED', `${request.method} is not declared for ${request.path}.`, { headers: { allow } });
     }
     case 413:
