@@ -41,6 +41,7 @@ describe('compileContract: operations and their metadata', () => {
         'GET /points/{point}',
         'GET /sizes/{size}',
         'GET /docs/{file}',
+        'POST /receipts',
         'POST /uploads',
       ],
     );

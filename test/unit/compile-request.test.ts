@@ -174,6 +174,7 @@ const scenarios: Scenario[] = [
     path: { size: 'M' },
     expect: invalid(['/path/size', 'must be serialised in matrix style (starting with ";size=")', 'style']),
   },
+  { name: 'path: matrix empty value', op: 'GET /sizes/{size}', path: { size: ';size' }, expect: invalid(['/path/size', 'must be one of: "S", "M", "L"', 'enum']) },
   { name: 'path: percent-decoded after splitting (%2F is a slash)', op: 'GET /docs/{file}', path: { file: 'guides%2Fintro' }, expect: OK },
   // JSON bodies
   { name: 'body: valid; readOnly id and createdAt not required in a request', op: 'POST /orders', headers: JSON_HEADERS, body: ORDER, expect: { ok: true, body: ORDER } },
@@ -183,6 +184,20 @@ const scenarios: Scenario[] = [
     headers: JSON_HEADERS,
     body: { status: 'open', items: [{ sku: 'ABC-1', price: 1 }] },
     expect: invalid(['/body/secret', 'missing required property "secret"', 'required']),
+  },
+  {
+    name: 'body: readOnly property of an allOf member is not required in a request',
+    op: 'POST /receipts',
+    headers: JSON_HEADERS,
+    body: { pin: '1234', amount: 5 },
+    expect: { ok: true, body: { pin: '1234', amount: 5 } },
+  },
+  {
+    name: 'body: writeOnly property of an allOf member is required in a request',
+    op: 'POST /receipts',
+    headers: JSON_HEADERS,
+    body: { amount: 5 },
+    expect: invalid(['/body/pin', 'missing required property "pin"', 'required']),
   },
   { name: 'body: type', op: 'POST /orders', headers: JSON_HEADERS, body: [], expect: invalid(['/body', 'must be object', 'type']) },
   {

@@ -62,6 +62,15 @@ const scenarios: Scenario[] = [
       ['/body/1/createdAt', 'must be a valid "date-time"', 'format'],
     ),
   },
+  { name: 'writeOnly property of an allOf member is not required in a response', op: 'POST /receipts', status: 201, contentType: JSON_TYPE, body: { stampId: 'r1', amount: 5 }, expect: OK },
+  {
+    name: 'readOnly property of an allOf member is required in a response',
+    op: 'POST /receipts',
+    status: 201,
+    contentType: JSON_TYPE,
+    body: { amount: 5 },
+    expect: invalid(['/body/stampId', 'missing required property "stampId"', 'required']),
+  },
   { name: 'charset parameter of the content type is ignored', op: 'GET /orders', status: 200, contentType: 'application/json; charset=utf-8', body: [], expect: OK },
   { name: '4XX range with its +json media type', op: 'GET /orders', status: 404, contentType: 'application/problem+json', body: { code: 'NOT_FOUND' }, expect: OK },
   {

@@ -7,11 +7,15 @@ import addFormats from 'ajv-formats';
  * lets OpenAPI annotations and `x-` extensions through and accepts `prefixItems` without
  * `minItems` (Ajv's strictTuples would refuse it). Nothing mutates data: no coercion, no defaults,
  * no removal, so a validated body is forwarded byte for byte. Ajv's own warnings go to `warn`.
+ * `validateSchema: false` skips checking schemas against the 2020-12 meta-schema, whose compilation
+ * costs more than compiling a typical contract; Ajv still refuses a keyword with a value of the
+ * wrong type when it compiles it, and the refusal is then explained with the meta-schema.
  */
-export function createAjv(warn: (message: string) => void): Ajv2020 {
+export function createAjv(warn: (message: string) => void, options: { validateSchema: boolean }): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
     strict: false,
+    validateSchema: options.validateSchema,
     validateFormats: true,
     coerceTypes: false,
     useDefaults: false,

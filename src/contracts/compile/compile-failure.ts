@@ -9,11 +9,11 @@ import { appendAjvErrors } from './violations.js';
 import type { Violation } from './types.js';
 
 /**
- * Checks the whole bundle against the 2020-12 meta-schema before anything is compiled, so a schema
- * that is not a schema (`type: strng`, a boolean `exclusiveMinimum` in 3.1, `items: [...]`) is
- * reported at its own pointer. Throws ContractError CONTRACT_INVALID with the first problem.
+ * Checks the whole bundle against the 2020-12 meta-schema, so a schema that is not a schema
+ * (`type: strng`, a boolean `exclusiveMinimum` in 3.1, `items: [...]`) is reported at its own
+ * pointer. Throws ContractError CONTRACT_INVALID with the first problem.
  */
-export function assertBundleIsValid(ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument): void {
+function assertBundleIsValid(ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument): void {
   if (ajv.validateSchema(bundle.root())) return;
   const problems: Violation[] = [];
   appendAjvErrors(ajv.errors, '', problems);
@@ -28,13 +28,20 @@ export function assertBundleIsValid(ajv: Ajv2020, bundle: SchemaBundle, doc: Ope
 }
 
 /**
- * Explains an exception Ajv threw while compiling: finds the def, and inside it the deepest
- * subschema, that fails to compile on its own (references removed), and reports its location.
- * When no single subschema fails alone, the failure is reported at `fallback`.
+ * Explains an exception Ajv threw while compiling, with a scratch Ajv that checks schemas: first
+ * the meta-schema's first complaint about the bundle, else the def, and inside it the deepest
+ * subschema and keyword, that fails to compile on its own (references removed). When nothing fails
+ * alone, the failure is reported at `fallback`. Runs only when a contract is refused.
  */
 export function compileFailure(error: unknown, bundle: SchemaBundle, doc: OpenApiDocument, fallback: Location): ContractError {
   const message = error instanceof Error ? error.message : String(error);
-  const scratch = createAjv(() => undefined);
+  const scratch = createAjv(() => undefined, { validateSchema: true });
+  try {
+    assertBundleIsValid(scratch, bundle, doc);
+  } catch (invalid) {
+    if (invalid instanceof ContractError) return invalid;
+    throw invalid;
+  }
   for (const [key, schema] of bundle.entries()) {
     const found = deepestFailure(scratch, schema, ['$defs', key]);
     if (found) {

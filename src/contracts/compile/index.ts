@@ -5,7 +5,7 @@ import { SchemaBundle } from './schema-bundle.js';
 import { listOperations } from './operation-walk.js';
 import { planOperation } from './operation-plan.js';
 import { buildOperation } from './compiled-operation.js';
-import { assertBundleIsValid } from './compile-failure.js';
+import { compileFailure } from './compile-failure.js';
 import type { CompiledContract, CompileOptions } from './types.js';
 
 export type {
@@ -39,13 +39,15 @@ export function compileContract(doc: OpenApiDocument, options: CompileOptions = 
     seen.add(text);
     warnings.push(text);
   };
-  const ajv = createAjv((message) => warn(doc.file, '', message));
+  const ajv = createAjv((message) => warn(doc.file, '', message), { validateSchema: false });
   const bundle = new SchemaBundle(doc, { isKnownFormat: (name) => isKnownFormat(ajv, name), warn });
   const context = { doc, bundle, coerce: options.coerceTypes ?? true, warn };
   const plans = listOperations(doc).map((site) => planOperation(site, context));
-  assertBundleIsValid(ajv, bundle, doc);
-  // Already checked against the meta-schema above, with contract locations.
-  ajv.addSchema(bundle.root(), undefined, undefined, false);
+  try {
+    ajv.addSchema(bundle.root());
+  } catch (error) {
+    throw compileFailure(error, bundle, doc, { file: doc.file, pointer: '' });
+  }
   const operations = plans.map((plan) => buildOperation(plan, ajv, bundle, doc));
   return { operations, warnings };
 }

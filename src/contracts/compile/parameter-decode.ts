@@ -92,6 +92,8 @@ function fromPath(plan: ParameterPlan, raw: string, violations: Violation[]): un
     if (raw.charCodeAt(0) !== 59 /* ; */) return styleViolation(plan, violations, 'starting with ";"');
     return toObject(raw.slice(1), ';', shape, true, true);
   }
+  // `;name` alone is matrix style's empty value.
+  if (raw.length === plan.matrixPrefix.length - 1 && plan.matrixPrefix.startsWith(raw)) return fromText('', shape, ',', false, true);
   if (!raw.startsWith(plan.matrixPrefix)) return styleViolation(plan, violations, `starting with "${plan.matrixPrefix}"`);
   if (plan.explode && shape.kind === 'array') {
     // ;id=3;id=4 : every item repeats the prefix.

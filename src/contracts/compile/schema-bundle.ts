@@ -22,7 +22,18 @@ export interface BundleHooks {
 }
 
 /** OpenAPI-only annotations that mean nothing to a validator; dropped so Ajv never sees them. */
-const DROPPED_KEYWORDS: ReadonlySet<string> = new Set(['example', 'discriminator', 'xml', 'externalDocs', '$schema', '$id', '$anchor', '$comment']);
+const DROPPED_KEYWORDS: ReadonlySet<string> = new Set([
+  'example',
+  'discriminator',
+  'xml',
+  'externalDocs',
+  '$comment',
+  // Identifiers and dialects were used to resolve references; in the bundle they would only clash.
+  '$schema',
+  '$id',
+  '$anchor',
+  '$dynamicAnchor',
+]);
 
 /** Bound on `allOf`/`$ref` hops when looking for a property's readOnly/writeOnly flag. */
 const MAX_FLAG_DEPTH = 16;

@@ -2,10 +2,14 @@
 import { isObject, type Resolved } from '../openapi-document.js';
 import { escapeToken } from '../json-pointer.js';
 
-/** Type flags of a scalar; a value is converted only to a type its schema allows. */
+// Type flags of a scalar: a value is converted only to a type its schema allows.
+/** The schema allows strings. */
 export const TYPE_STRING = 1;
+/** The schema allows numbers or integers. */
 export const TYPE_NUMBER = 2;
+/** The schema allows booleans. */
 export const TYPE_BOOLEAN = 4;
+/** The schema allows null (3.1 type arrays, 3.0 nullable). */
 export const TYPE_NULL = 8;
 const TYPE_ARRAY = 16;
 const TYPE_OBJECT = 32;
