@@ -1,0 +1,232 @@
+/**
+ * The schema comparator of `accord diff`: walks two resolved schemas pairwise and reports each change
+ * once, with oasdiff-compatible check IDs chosen by the direction of the data and where the schema sits.
+ */
+import type { OpenApiDocument } from '../../../contracts/openapi-document.js';
+import type { Severity } from '../../findings.js';
+import {
+  checkBounds,
+  checkConst,
+  checkContentEncoding,
+  checkDefault,
+  checkDependentRequired,
+  checkDeprecation,
+  checkDiscriminator,
+  checkEnum,
+  checkExtensibleEnum,
+  checkMultipleOf,
+  checkNullable,
+  checkPattern,
+  checkType,
+  checkUniqueItems,
+} from './keyword-checks.js';
+import { NodeEmitter, type NodeChange, type SchemaContext, type WalkSettings } from './node-emitter.js';
+import { checkProperties } from './property-checks.js';
+import { changeLocation, resolveNode, type SchemaNode } from './schema-node.js';
+import { checkSubschemas } from './subschema-checks.js';
+import { isNullableWrap, listOfTypesChange, oneOfWrapping } from './transitions.js';
+import type { Walk } from './walk.js';
+
+export type { SchemaContext } from './node-emitter.js';
+
+/** One side of a comparison: a schema value and where it was found (it may be a `$ref`). */
+export interface SchemaSide {
+  value: unknown;
+  file: string;
+  pointer: string;
+}
+
+/** One change between two versions of a schema. */
+export interface SchemaChange {
+  /** oasdiff-compatible check ID (see `SCHEMA_CHECKS`). */
+  id: string;
+  severity: Severity;
+  /** Plain words, with the old and new values. */
+  message: string;
+  /** Path of the changed property inside the body or parameter (`['items', 'price']`); empty at the top level. */
+  propertyPath: string[];
+  /** The changed node in the base, when it exists there. */
+  base?: { file: string; pointer: string };
+  /** The changed node in the revision, when it exists there. */
+  revision?: { file: string; pointer: string };
+}
+
+/** What to compare. */
+export interface SchemaComparisonInput {
+  base: OpenApiDocument;
+  revision: OpenApiDocument;
+  baseSchema: SchemaSide;
+  revisionSchema: SchemaSide;
+  /** Which way the data flows: narrowing a request breaks clients, widening a response does. */
+  direction: 'request' | 'response';
+  /** Where the schema sits; it picks the ID prefix. */
+  context: SchemaContext;
+  /**
+   * The body's media type. In a JSON media type (the default) a number is not a string; in a
+   * text one (`application/xml`, `text/plain`) some type swaps are compatible.
+   */
+  mediaType?: string;
+  /** Today, for sunset dates (default: now). */
+  now?: Date;
+}
+
+/** Compares schema pairs, remembering every pair of locations it has compared. */
+export interface SchemaComparator {
+  compare(input: SchemaComparisonInput): SchemaChange[];
+}
+
+function isStronglyTyped(mediaType: string | undefined): boolean {
+  if (mediaType === undefined) return true;
+  const name = mediaType.split(';')[0].trim().toLowerCase();
+  return name === 'application/json' || name.endsWith('+json') || name === '*/*' || name === 'application/*';
+}
+
+function rootSubject(context: SchemaContext): string {
+  switch (context) {
+    case 'request-body':
+      return 'request body';
+    case 'response-body':
+      return 'response body';
+    case 'response-header':
+      return 'header';
+    default:
+      return 'parameter';
+  }
+}
+
+/** The walk of one comparison setting (direction, context, typing), sharing the comparator's memo. */
+class PairWalker implements Walk {
+  constructor(
+    private readonly settings: WalkSettings,
+    private readonly baseDoc: OpenApiDocument,
+    private readonly revisionDoc: OpenApiDocument,
+    private readonly memo: Map<string, readonly NodeChange[]>,
+    private readonly active: Set<string>,
+  ) {}
+
+  /** The changes between two nodes, relative to them; memoised, and empty for a pair already being compared (a cycle). */
+  pair(base: SchemaNode, revision: SchemaNode, root: boolean): readonly NodeChange[] {
+    const key = `${root ? 'R' : 'N'}\u0000${base.key}\u0000${revision.key}`;
+    const known = this.memo.get(key);
+    if (known) return known;
+    if (this.active.has(key)) return [];
+    this.active.add(key);
+    let changes: readonly NodeChange[];
+    try {
+      changes = this.compareNodes(base, revision, root);
+    } finally {
+      this.active.delete(key);
+    }
+    this.memo.set(key, changes);
+    return changes;
+  }
+
+  descend(em: NodeEmitter, base: SchemaNode, revision: SchemaNode, segment: string): void {
+    for (const change of this.pair(base, revision, false)) em.changes.push({ ...change, path: [segment, ...change.path] });
+  }
+
+  equivalent(base: SchemaNode, revision: SchemaNode): boolean {
+    return this.pair(base, revision, false).length === 0;
+  }
+
+  private compareNodes(base: SchemaNode, revision: SchemaNode, root: boolean): readonly NodeChange[] {
+    const em = new NodeEmitter(this.settings, this.baseDoc, this.revisionDoc, base, revision, root);
+    const where = { base: { file: base.file, pointer: base.pointer }, revision: { file: revision.file, pointer: revision.pointer } };
+    // Made nullable by `oneOf: [{type: 'null'}, X]` (or the reverse): one change, nothing else moved.
+    if (isNullableWrap(base, this.revisionDoc, revision, (plain, payload) => this.equivalent(plain, payload))) {
+      em.node('became-nullable', { text: (s) => `${s} became nullable (wrapped in a oneOf with null)`, ...where });
+      return em.changes;
+    }
+    if (isNullableWrap(revision, this.baseDoc, base, (plain, payload) => this.equivalent(payload, plain))) {
+      em.node('became-not-nullable', { text: (s) => `${s} became not nullable (no longer a oneOf with null)`, ...where });
+      return em.changes;
+    }
+    const wrapping = oneOfWrapping(base, this.revisionDoc, revision);
+    if (wrapping) {
+      const text = (s: string): string => `${s} was wrapped in a oneOf of ${wrapping.alternatives} alternatives`;
+      const body = this.settings.context === 'request-body' || this.settings.context === 'response-body';
+      if (root && body) em.rootOnly('wrapped-in-one-of', { text, ...where });
+      else em.node('one-of-added', { text, base: where.base, revision: changeLocation(revision, 'oneOf') });
+      checkProperties(em, this, wrapping.moved);
+      return em.changes;
+    }
+    const types = listOfTypesChange(this.baseDoc, base, this.revisionDoc, revision);
+    if (types) {
+      const narrowed = this.settings.direction === 'request' ? types.deleted.length > 0 : types.added.length === 0;
+      const listed = narrowed ? types.deleted : types.added;
+      em.node(narrowed ? 'list-of-types-narrowed' : 'list-of-types-widened', {
+        text: (s) => `${s} list of types ${narrowed ? 'lost' : 'gained'} ${listed.join(', ')}`,
+        base: changeLocation(base, 'type'),
+        revision: changeLocation(revision, 'type'),
+      });
+    } else {
+      checkType(em);
+    }
+    checkNullable(em);
+    checkEnum(em);
+    checkExtensibleEnum(em);
+    checkConst(em);
+    checkDefault(em);
+    checkPattern(em);
+    checkBounds(em);
+    checkMultipleOf(em);
+    checkUniqueItems(em);
+    checkDiscriminator(em);
+    checkDependentRequired(em);
+    checkContentEncoding(em);
+    checkDeprecation(em);
+    checkProperties(em, this);
+    checkSubschemas(em, this, types !== undefined);
+    return em.changes;
+  }
+}
+
+/**
+ * Creates a comparator for one pair of documents. It memoises every pair of resolved schema
+ * locations it compares (per direction and context), so operations sharing components cost one
+ * comparison; given another pair of documents it starts afresh.
+ */
+export function createSchemaComparator(): SchemaComparator {
+  let docs: { base: OpenApiDocument; revision: OpenApiDocument } | undefined;
+  const memos = new Map<string, Map<string, readonly NodeChange[]>>();
+  return {
+    compare(input: SchemaComparisonInput): SchemaChange[] {
+      if (!docs || docs.base !== input.base || docs.revision !== input.revision) {
+        docs = { base: input.base, revision: input.revision };
+        memos.clear();
+      }
+      const settings: WalkSettings = {
+        direction: input.direction,
+        context: input.context,
+        stronglyTyped: isStronglyTyped(input.mediaType),
+        now: input.now ?? new Date(),
+      };
+      const signature = `${settings.direction}|${settings.context}|${settings.stronglyTyped}|${settings.now.toISOString().slice(0, 10)}`;
+      let memo = memos.get(signature);
+      if (!memo) {
+        memo = new Map();
+        memos.set(signature, memo);
+      }
+      const base = resolveNode(input.base, input.baseSchema.value, input.baseSchema.file, input.baseSchema.pointer);
+      const revision = resolveNode(input.revision, input.revisionSchema.value, input.revisionSchema.file, input.revisionSchema.pointer);
+      const walker = new PairWalker(settings, input.base, input.revision, memo, new Set());
+      const subject = rootSubject(input.context);
+      return walker.pair(base, revision, true).map((change) => {
+        const out: SchemaChange = {
+          id: change.id,
+          severity: change.severity,
+          message: change.text(change.path.length > 0 ? `property '${change.path.join('/')}'` : subject),
+          propertyPath: [...change.path],
+        };
+        if (change.base) out.base = { ...change.base };
+        if (change.revision) out.revision = { ...change.revision };
+        return out;
+      });
+    },
+  };
+}
+
+/** Compares one pair of schemas (a one-shot comparator; use `createSchemaComparator` for many). */
+export function compareSchemas(input: SchemaComparisonInput): SchemaChange[] {
+  return createSchemaComparator().compare(input);
+}
