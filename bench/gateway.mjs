@@ -21,7 +21,8 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup S        warm-up seconds before a variant's first method (default 5; env BENCH_WARMUP)
   --connections N   keep-alive connections (default 50; env BENCH_CONNECTIONS)
   --load NAME       wrk or autocannon (default: wrk when on PATH; env BENCH_LOAD)
-  --no-distinct     skip the Accord run with ${'12,000'} distinct tokens
+  --variants LIST   comma-separated subset of: direct,bare,express,accord,accord-report,accord-distinct
+  --no-distinct     skip the Accord run with 12,000 distinct tokens (same as leaving accord-distinct out)
   --json FILE       also write every measurement as JSON
   --keep-temp       keep the temp folder (configs, tokens, server logs)
   --quick           smoke run: 1 round, 1 s warm-up, 2 s measured`;
@@ -33,6 +34,7 @@ const DISTINCT_TOKENS = 12_000;
 const GET_PATH = '/shop/v1/items?limit=10';
 const POST_PATH = '/shop/v1/items';
 const TARGETS = { maxCpuOverhead: 0.1, maxRssMb: 130 };
+const VARIANT_IDS = ['direct', 'bare', 'express', 'accord', 'accord-report', 'accord-distinct'];
 
 function parseOptions(argv, env) {
   const options = {
@@ -42,7 +44,7 @@ function parseOptions(argv, env) {
     switchWarmup: 2,
     connections: Number(env.BENCH_CONNECTIONS ?? 50),
     load: env.BENCH_LOAD ?? 'auto',
-    distinct: true,
+    variants: undefined,
     json: undefined,
     keepTemp: false,
   };
@@ -58,7 +60,8 @@ function parseOptions(argv, env) {
     else if (arg === '--connections') options.connections = Number(value(++i, arg));
     else if (arg === '--load') options.load = value(++i, arg);
     else if (arg === '--json') options.json = value(++i, arg);
-    else if (arg === '--no-distinct') options.distinct = false;
+    else if (arg === '--variants') options.variants = value(++i, arg).split(',').map((v) => v.trim()).filter(Boolean);
+    else if (arg === '--no-distinct') options.noDistinct = true;
     else if (arg === '--keep-temp') options.keepTemp = true;
     else if (arg === '--quick') Object.assign(options, { rounds: 1, duration: 2, warmup: 1, switchWarmup: 1 });
     else if (arg === '--help' || arg === '-h') {
@@ -71,6 +74,9 @@ function parseOptions(argv, env) {
   }
   if (!['auto', 'wrk', 'autocannon'].includes(options.load)) throw new Error(`--load must be wrk or autocannon, got ${options.load}`);
   options.switchWarmup = Math.min(options.switchWarmup, options.warmup);
+  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct'));
+  const unknown = options.variants.filter((id) => !VARIANT_IDS.includes(id));
+  if (unknown.length > 0) throw new Error(`unknown variant ${unknown.join(', ')}; known: ${VARIANT_IDS.join(', ')}`);
   return options;
 }
 
@@ -187,7 +193,13 @@ async function measure(load, r, durationS, { proxyPid, upstreamPid, ticks }) {
 }
 
 async function main() {
-  const options = parseOptions(process.argv.slice(2), process.env);
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`bench: ${error.message}\n`);
+    return 2;
+  }
   const pin = canPin();
   if (pin) pinSelf(GENERATOR_CPU);
   else progress('warning: taskset not found; processes are not pinned and the CPU figures mix with the load generator');
@@ -223,12 +235,13 @@ async function main() {
     { id: 'express', label: 'Express 5 + hpm 3 (baseline)', methods: ['GET', 'POST'], script: 'express-proxy.mjs' },
     { id: 'accord', label: 'Accord, all policies, responses not validated', methods: ['GET', 'POST'], accord: 'off' },
     { id: 'accord-report', label: 'Accord, all policies, responses validated (report)', methods: ['GET', 'POST'], accord: 'report' },
-  ];
-  if (options.distinct) {
-    const tokensFile = join(dir, 'distinct-tokens.txt');
+    { id: 'accord-distinct', label: `Accord, responses not validated, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens`, methods: ['GET'], accord: 'off' },
+  ].filter((v) => options.variants.includes(v.id));
+  const distinct = variants.find((v) => v.id === 'accord-distinct');
+  if (distinct) {
+    distinct.tokensFile = join(dir, 'distinct-tokens.txt');
     progress(`minting ${DISTINCT_TOKENS} distinct RS256 tokens…`);
-    writeDistinctTokens(issuer, DISTINCT_TOKENS, tokensFile);
-    variants.push({ id: 'accord-distinct', label: `Accord, responses not validated, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens`, methods: ['GET'], accord: 'off', tokensFile });
+    writeDistinctTokens(issuer, DISTINCT_TOKENS, distinct.tokensFile);
   }
 
   const failures = [];
