@@ -1,41 +1,57 @@
-/** Validates identity providers handed to the factory and fills in the schema's defaults. */
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { checkIdentityProvider, identityProviderSchema, type IdentityProviderConfig, type IdentityProviderInput } from './schema.js';
+/** Fills in the schema's defaults for providers handed to the factory and refuses unsafe ones. */
+import { ASYMMETRIC_ALGORITHMS, checkIdentityProvider, identityProviderSchema, type IdentityProviderConfig, type IdentityProviderInput } from './schema.js';
 
-// ajv-formats is CommonJS; its default export arrives as a namespace under NodeNext.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const ALLOWED = new Set<string>(ASYMMETRIC_ALGORITHMS);
 
-function describe(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'required') return `${error.instancePath}/${String(params.missingProperty)}: required`;
-  if (error.keyword === 'additionalProperties') return `${error.instancePath}/${String(params.additionalProperty)}: unknown property`;
-  return `${error.instancePath || '/'}: ${error.message ?? error.keyword}`;
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** Problems a typed caller can still cause, and the ones that would weaken verification. */
+function guardProblems(provider: IdentityProviderConfig): string[] {
+  const problems: string[] = [];
+  if (typeof provider.id !== 'string' || provider.id === '') problems.push('/id: must be a non-empty string');
+  if (typeof provider.issuer !== 'string' || !/^https?:\/\//.test(provider.issuer)) problems.push('/issuer: must be an http(s) URL');
+  if (!Array.isArray(provider.audiences) || provider.audiences.length === 0 || provider.audiences.some((a) => typeof a !== 'string' || a === '')) {
+    problems.push('/audiences: must be a non-empty list of non-empty strings');
+  }
+  if (!Array.isArray(provider.algorithms) || provider.algorithms.length === 0) problems.push('/algorithms: must be a non-empty list');
+  else provider.algorithms.forEach((alg, i) => {
+    if (!ALLOWED.has(alg)) problems.push(`/algorithms/${i}: '${String(alg)}' is not an allowed algorithm (${ASYMMETRIC_ALGORITHMS.join(', ')})`);
+  });
+  if (!Array.isArray(provider.consumerClaims) || provider.consumerClaims.length === 0) problems.push('/consumerClaims: must be a non-empty list');
+  for (const field of ['clockToleranceSeconds', 'jwksCooldownSeconds', 'jwksCacheMaxAgeSeconds', 'timeoutMs', 'tokenCacheMaxAgeSeconds'] as const) {
+    if (!isCount(provider[field])) problems.push(`/${field}: must be a non-negative integer`);
+  }
+  return problems;
 }
 
 /**
- * Returns validated copies of the providers with defaults applied. The config loader has
- * normally done this already; the factory repeats it because a caller building providers in
- * code (tests, the dev issuer) must not get weaker checks. Misuse, so it throws TypeError.
+ * Returns copies of the providers with the schema's defaults applied (read from the schema, so
+ * they cannot drift), after checking what keeps verification safe. Full schema validation is
+ * the config loader's job; repeating it here would cost an Ajv compile (tens of milliseconds of
+ * blocking CPU) on every hot reload. Misuse, so it throws TypeError listing every problem.
  */
 export function resolveProviderConfigs(inputs: readonly IdentityProviderInput[]): IdentityProviderConfig[] {
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
-  addFormats(ajv);
-  const validate = ajv.compile(identityProviderSchema);
+  const defaults: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(identityProviderSchema.properties)) {
+    if ('default' in property) defaults[name] = property.default;
+  }
   const ids = new Set<string>();
   const problems: string[] = [];
   const resolved = inputs.map((input, i) => {
-    const copy = structuredClone(input) as unknown;
-    if (!validate(copy)) {
-      for (const error of validate.errors ?? []) problems.push(`/${i}${describe(error)}`);
-      return copy as IdentityProviderConfig;
-    }
-    const provider = copy as IdentityProviderConfig;
-    for (const issue of checkIdentityProvider(provider)) problems.push(`/${i}${issue.pointer || ''}: ${issue.message}`);
+    const provider = structuredClone({ ...defaults, ...stripUndefined(input) }) as IdentityProviderConfig;
+    for (const problem of guardProblems(provider)) problems.push(`/${i}${problem}`);
+    for (const issue of checkIdentityProvider(provider)) problems.push(`/${i}${issue.pointer}: ${issue.message}`);
     if (ids.has(provider.id)) problems.push(`/${i}/id: duplicate identity provider id "${provider.id}"`);
     ids.add(provider.id);
     return provider;
   });
   if (problems.length > 0) throw new TypeError(`invalid identity providers:\n${problems.join('\n')}`);
   return resolved;
+}
+
+/** `{ jwksUri: undefined }` must not count as a key source nor hide a default. */
+function stripUndefined(input: IdentityProviderInput): Partial<IdentityProviderConfig> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<IdentityProviderConfig>;
 }
