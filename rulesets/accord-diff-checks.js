@@ -5,7 +5,7 @@
 // Every breaking-change check of `accord diff` as a rule with its default severity. The rules
 // report nothing when one document is linted (a check needs two versions); they exist so that a
 // ruleset extending accord.yaml can switch a check off or re-level it, e.g.
-//   rules: { response-property-removed: off, request-parameter-became-required: warn }
+//   rules: { response-optional-property-removed: off, request-parameter-became-required: warn }
 // and so that Spectral rejects an override of an ID that does not exist.
 import diffCheck from './functions/diff-check.js';
 

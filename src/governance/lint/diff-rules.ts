@@ -18,7 +18,7 @@ function overriddenSeverity(rule: Rule): Severity | undefined {
 }
 
 /**
- * Drops the findings whose rule the ruleset switched off (`rules: { response-property-removed: off }`)
+ * Drops the findings whose rule the ruleset switched off (`rules: { response-optional-property-removed: off }`)
  * and re-levels those whose severity it overrode (`request-parameter-became-required: warn`).
  * Findings of IDs the ruleset does not know pass unchanged. Returns a new array in the same order.
  */

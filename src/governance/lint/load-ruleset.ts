@@ -35,7 +35,11 @@ function toRulesetError(error: unknown, file: string, chain: RulesetFile[]): Rul
   if (first !== undefined) {
     const at = locateInChain(chain, file, first.path);
     const more = located.length > 1 ? ` (and ${located.length - 1} more)` : '';
-    return new RulesetError('RULESET_INVALID', at.file, at.pointer, `${firstLine(first.message)}${more}`, at.line);
+    // Spectral says only "Function is not defined"; the name is what the user needs.
+    const message = first.message === 'Function is not defined' && typeof at.value === 'string'
+      ? `function ${at.value} is not defined (declare it under functions, or use a Spectral core function)`
+      : firstLine(first.message);
+    return new RulesetError('RULESET_INVALID', at.file, at.pointer, `${message}${more}`, at.line);
   }
   if (error instanceof ReferenceError) {
     // "Cannot extend non-existing rule: "name"": an override of a rule no extended ruleset defines.

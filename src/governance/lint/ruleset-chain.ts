@@ -96,9 +96,14 @@ export function readRulesetChain(file: string): RulesetFile[] {
 
 /**
  * The file of the chain that holds the longest prefix of `path` (the first file on a tie, i.e. the
- * one closest to the user), with the pointer of the whole path and the line of that prefix.
+ * one closest to the user), with the pointer of the whole path, the line of that prefix and the
+ * value at the path when the whole path exists.
  */
-export function locateInChain(chain: RulesetFile[], rootFile: string, path: ReadonlyArray<string | number>): { file: string; pointer: string; line: number | undefined } {
+export function locateInChain(
+  chain: RulesetFile[],
+  rootFile: string,
+  path: ReadonlyArray<string | number>,
+): { file: string; pointer: string; line: number | undefined; value: unknown } {
   const segments = path.map(String);
   const pointer = toPointer(segments);
   let best: { file: string; depth: number; source: SourceDocument } | undefined;
@@ -107,6 +112,7 @@ export function locateInChain(chain: RulesetFile[], rootFile: string, path: Read
     while (depth > 0 && getAt(source.data, segments.slice(0, depth)) === undefined) depth -= 1;
     if (best === undefined || depth > best.depth) best = { file, depth, source };
   }
-  if (best === undefined) return { file: rootFile, pointer, line: undefined };
-  return { file: best.file, pointer, line: best.source.lineOf(toPointer(segments.slice(0, best.depth))) };
+  if (best === undefined) return { file: rootFile, pointer, line: undefined, value: undefined };
+  const line = best.source.lineOf(toPointer(segments.slice(0, best.depth)));
+  return { file: best.file, pointer, line, value: best.depth === segments.length ? getAt(best.source.data, segments) : undefined };
 }
