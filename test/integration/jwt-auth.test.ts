@@ -132,6 +132,7 @@ describe('requests without a usable Bearer token', () => {
     { name: 'no Authorization header', header: undefined, code: 'AUTH_TOKEN_MISSING', detail: 'request has no Authorization header', challenge: 'Bearer realm="accord"' },
     { name: 'Basic credentials', header: 'Basic b3JkZXJzOnNlY3JldA==', code: 'AUTH_TOKEN_MISSING', detail: 'Authorization header does not use the Bearer scheme', challenge: 'Bearer realm="accord"' },
     { name: 'empty Bearer token', header: 'Bearer   ', code: 'AUTH_TOKEN_MISSING', detail: 'Authorization header has an empty Bearer token', challenge: 'Bearer realm="accord"' },
+    { name: 'the scheme alone', header: 'Bearer', code: 'AUTH_TOKEN_MISSING', detail: 'Authorization header has an empty Bearer token', challenge: 'Bearer realm="accord"' },
     {
       name: 'not a JWT',
       header: 'Bearer opaque-token-value',

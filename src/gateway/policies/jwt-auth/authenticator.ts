@@ -57,6 +57,7 @@ function bearerToken(authorization: string | undefined): string {
   // Slicing instead of a regex: this runs on every request, before the cache lookup.
   const scheme = authorization.slice(0, 7);
   if (scheme !== 'Bearer ' && scheme.toLowerCase() !== 'bearer ') {
+    if (authorization.trim().toLowerCase() === 'bearer') throw tokenMissing('Authorization header has an empty Bearer token');
     throw tokenMissing('Authorization header does not use the Bearer scheme');
   }
   const token = authorization.slice(7).trim();
