@@ -54,6 +54,7 @@ export class SchemaBundle {
   private readonly defOrigins = new Map<string, Location>();
   private readonly origins = new WeakMap<object, Location>();
   private readonly keysByLocation = new Map<string, string>();
+  private readonly keysBySignature = new Map<string, string>();
   private defCount = 0;
 
   constructor(doc: OpenApiDocument, hooks: BundleHooks) {
@@ -76,8 +77,11 @@ export class SchemaBundle {
     if (typeof schema !== 'boolean' && !isObject(schema)) {
       throw new ContractError('CONTRACT_INVALID', file, pointer, 'a schema must be an object', this.doc.lineOf(file, pointer));
     }
-    this.defs[key] = this.translate(schema, file, pointer, direction, undefined);
-    return key;
+    const translated = this.translate(schema, file, pointer, direction, undefined);
+    this.defs[key] = translated;
+    const canonical = this.canonicalKey(key, translated);
+    if (canonical !== key) this.keysByLocation.set(locationKey, canonical);
+    return canonical;
   }
 
   /** Adds a schema the compiler built (not found in the contract); errors in it are reported at `origin`. */
@@ -85,6 +89,25 @@ export class SchemaBundle {
     const key = `g${this.defCount++}`;
     this.defs[key] = schema;
     this.defOrigins.set(key, origin);
+    return this.canonicalKey(key, schema);
+  }
+
+  /**
+   * One def, hence one compiled validator, per distinct schema: a def that only refers to another
+   * def is answered by that def, and a def equal to one already added by the earlier one. Ajv
+   * compiles every schema it is asked for, so a large contract whose operations share component
+   * schemas and parameters would otherwise compile the same code hundreds of times.
+   */
+  private canonicalKey(key: string, schema: unknown): string {
+    if (isObject(schema)) {
+      const members = Object.keys(schema);
+      const ref = schema.$ref;
+      if (members.length === 1 && typeof ref === 'string' && ref.startsWith('#/$defs/')) return ref.slice('#/$defs/'.length);
+    }
+    const signature = JSON.stringify(schema);
+    const same = this.keysBySignature.get(signature);
+    if (same !== undefined) return same;
+    this.keysBySignature.set(signature, key);
     return key;
   }
 
