@@ -187,7 +187,8 @@ export function decodeParameter(plan: ParameterPlan, sources: ParameterSources, 
   switch (plan.group) {
     case 'path': {
       const raw = sources.pathParams[plan.name];
-      if (raw === undefined) return ABSENT;
+      // typeof, not `=== undefined`: a plain object answers `constructor` and friends from its prototype.
+      if (typeof raw !== 'string') return ABSENT;
       if (plan.isJson) return parseJsonParameter(plan, percentDecode(raw), violations);
       return fromPath(plan, raw, violations);
     }
@@ -201,7 +202,7 @@ export function decodeParameter(plan: ParameterPlan, sources: ParameterSources, 
     }
     case 'headers': {
       const raw = sources.headers[plan.name];
-      if (raw === undefined) return ABSENT;
+      if (typeof raw !== 'string' && !Array.isArray(raw)) return ABSENT;
       text = Array.isArray(raw) ? raw.join(', ') : raw;
       if (plan.isJson) return parseJsonParameter(plan, text, violations);
       // node joins repeated headers with ", ", and senders may pad list items: items are trimmed.

@@ -155,11 +155,6 @@ export class SchemaBundle {
     return { file: location.file, pointer: location.pointer + rest.map((s) => `/${escapeToken(s)}`).join('') };
   }
 
-  /** The contract location of a translated node, when it came from the contract. */
-  originOf(node: object): Location | undefined {
-    return this.origins.get(node);
-  }
-
   private translate(
     schema: unknown,
     file: string,

@@ -7,10 +7,8 @@ import { escapeToken } from '../json-pointer.js';
 export const TYPE_STRING = 1;
 /** The schema allows numbers or integers. */
 export const TYPE_NUMBER = 2;
-/** The schema allows booleans. */
-export const TYPE_BOOLEAN = 4;
-/** The schema allows null (3.1 type arrays, 3.0 nullable). */
-export const TYPE_NULL = 8;
+const TYPE_BOOLEAN = 4;
+const TYPE_NULL = 8;
 const TYPE_ARRAY = 16;
 const TYPE_OBJECT = 32;
 
