@@ -2,11 +2,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import Ajv04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -340,6 +342,38 @@ test('accord check: the text report of a failing gate names the file, operation,
   assert.ok(lines.some((l) => /\berror\s+new-required-request-parameter\s+.*region/.test(l)), run.stdout);
   assert.ok(lines.some((l) => /\berror\s+contract-breaking-change-without-major-bump\s+1 breaking change from 1\.0\.0 to 1\.1\.0 of orders without a new major version; publish it as 2\.0\.0 or later$/.test(l)), run.stdout);
   assert.match(lines.at(-2) ?? '', /failed: 2 at or above error\.$/);
+});
+
+test('accord check --format sarif: valid SARIF 2.1.0 with the policy rules, results on repository-relative paths', () => {
+  const repo = repository('sarif');
+  write(repo, 'contracts/orders/1.1.0.yaml', contract({ version: '1.1.0', region: 'required' }));
+  commit(repo, 'orders 1.1.0');
+  const run = accord(join(repo, 'contracts'), ['check', '--base', 'main', '--contracts', '.', '--format', 'sarif']);
+  assert.equal(run.code, 1);
+  const schema = JSON.parse(readFileSync(join(ROOT, 'test', 'unit', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
+  const ajv = new Ajv04({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  const log = JSON.parse(run.stdout) as {
+    runs: Array<{
+      tool: { driver: { rules: Array<{ id: string; defaultConfiguration: { level: string } }> } };
+      results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } } }> }>;
+    }>;
+  };
+  assert.equal(validate(log), true, JSON.stringify(validate.errors));
+  const rules = log.runs[0]!.tool.driver.rules;
+  assert.deepEqual(
+    rules.filter((r) => r.id.startsWith('contract-')).map((r) => `${r.id} ${r.defaultConfiguration.level}`),
+    ['contract-version-edited-in-place error', 'contract-breaking-change-without-major-bump error', 'contract-info-version-mismatch error'],
+  );
+  const failing = log.runs[0]!.results
+    .filter((r) => r.level === 'error')
+    .map((r) => `${r.ruleId} ${r.locations[0]!.physicalLocation.artifactLocation.uriBaseId}/${r.locations[0]!.physicalLocation.artifactLocation.uri}`)
+    .sort();
+  assert.deepEqual(failing, [
+    'contract-breaking-change-without-major-bump %SRCROOT%/contracts/orders/1.1.0.yaml',
+    'new-required-request-parameter %SRCROOT%/contracts/orders/1.1.0.yaml',
+  ]);
 });
 
 const unusable: Array<{ name: string; arrange: (repo: string) => string; args: string[]; stderr: RegExp }> = [

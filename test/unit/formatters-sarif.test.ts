@@ -178,6 +178,33 @@ test('sarif percent-encodes path segments and gives files outside the working di
   assert.deepEqual(schemaErrors(sarif(report)), []);
 });
 
+test('sarif links a base location at an older commit (git:REF:PATH) to the repository path and names the commit', () => {
+  const report: Report = {
+    tool: 'check',
+    files: [ORDERS],
+    failThreshold: 'error',
+    findings: [
+      {
+        id: 'api-path-removed-without-deprecation',
+        severity: 'error',
+        message: 'api path removed without deprecation',
+        source: 'diff',
+        location: { file: ORDERS, line: 20, pointer: '/paths' },
+        baseLocation: { file: 'git:0123456789ab:contracts/orders/2.0.0.yaml', line: 31, pointer: '/paths/~1gone' },
+      },
+    ],
+  };
+  const log = sarif(report);
+  assert.deepEqual(log.runs[0]!.results[0]!.relatedLocations, [
+    {
+      id: 1,
+      physicalLocation: { artifactLocation: { uri: 'contracts/orders/2.0.0.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 31 } },
+      message: { text: 'In the base version (at 0123456789ab)' },
+    },
+  ]);
+  assert.deepEqual(schemaErrors(log), []);
+});
+
 test('sarif of a report without findings has an empty results array (a clean run closes old alerts)', () => {
   const log = sarif({ tool: 'lint', files: [USERS], findings: [], failThreshold: 'error' });
   assert.deepEqual(log.runs[0]!.results, []);

@@ -34,6 +34,11 @@ const scenarios: Array<{ name: string; report: Report; expected: string }> = [
     expected: 'No findings in 2 files.\n',
   },
   {
+    name: 'nothing to check (a gate run with no changed contract)',
+    report: { tool: 'check', files: [], findings: [], failThreshold: 'error' },
+    expected: 'No files to check.\n',
+  },
+  {
     name: 'findings below the threshold pass',
     report: {
       tool: 'lint',

@@ -21,12 +21,16 @@ function toUri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
+/** `git:REF:PATH` (a file as it was at a commit) -> REF and PATH. */
+const GIT_FILE = /^git:([^:]*):(.+)$/;
+
 function physicalLocation(location: Finding['location'], cwd: string): Record<string, unknown> {
   // Code scanning places a result only with a start line; a finding with no known line
   // concerns the whole document, whose first line stands for it.
   const region: Record<string, number> = { startLine: location.line ?? 1 };
   if (location.line !== undefined && location.column !== undefined) region.startColumn = location.column;
-  const path = displayPath(location.file, cwd);
+  // A file at an older commit is linked at its repository path; the message names the commit.
+  const path = GIT_FILE.exec(location.file)?.[2] ?? displayPath(location.file, cwd);
   // A file outside the repository cannot be relative to its root: give its absolute file URI.
   const artifactLocation = isAbsolute(path) ? { uri: pathToFileURL(path).href } : { uri: toUri(path), uriBaseId: SRCROOT };
   return { artifactLocation, region };
@@ -66,9 +70,9 @@ function result(finding: Finding, ruleIndex: number, cwd: string): Record<string
     locations: [location],
   };
   if (finding.baseLocation) {
-    out.relatedLocations = [
-      { id: 1, physicalLocation: physicalLocation(finding.baseLocation, cwd), message: { text: 'In the base version' } },
-    ];
+    const ref = GIT_FILE.exec(finding.baseLocation.file)?.[1];
+    const text = ref ? `In the base version (at ${ref})` : 'In the base version';
+    out.relatedLocations = [{ id: 1, physicalLocation: physicalLocation(finding.baseLocation, cwd), message: { text } }];
   }
   out.properties = { source: finding.source };
   return out;

@@ -26,6 +26,7 @@ function plural(count: number, word: string): string {
 function summary(report: Report, color: boolean): string {
   const total = report.findings.length;
   const fileCount = new Set(report.files).size;
+  if (total === 0 && fileCount === 0) return paint(color, 'green', 'No files to check.');
   if (total === 0) return paint(color, 'green', `No findings in ${plural(fileCount, 'file')}.`);
   const counts = countBySeverity(report.findings);
   const parts = (['error', 'warn', 'info', 'hint'] as const).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
