@@ -29,14 +29,6 @@ export interface CheckOptions {
   contractsDir: string;
 }
 
-/** How one changed contract was judged. */
-export interface CheckedContract {
-  path: string;
-  kind: 'added' | 'edited' | 'unchanged-content';
-  /** The version it was diffed against (a repository path, `git:<commit>:<path>` for the base tree). */
-  comparedWith?: string;
-}
-
 export interface CheckResult {
   /** Repository root: report paths are shown relative to it. */
   root: string;
@@ -47,7 +39,6 @@ export interface CheckResult {
   /** Absolute paths of the contracts checked. */
   files: string[];
   findings: Finding[];
-  contracts: CheckedContract[];
 }
 
 /** Which commit changes are counted from, following CI's `git diff BASE...HEAD`. */
@@ -104,7 +95,7 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
   const baseCommit = base.commit;
   const baseName = baseCommit ? baseCommit.slice(0, 12) : '';
   const gitPrefix = `git:${baseName}:`;
-  const baseLabel = `${base.label}${baseCommit && base.label !== baseName ? ` (${baseName})` : ''}`;
+  const baseLabel = baseCommit ? `${base.label} (${baseName})` : base.label;
 
   const changed: ChangedPath[] = repo.changedSince(baseCommit, dir);
   const basePaths = new Set(baseCommit ? repo.listFiles(baseCommit, dir) : []);
@@ -146,7 +137,6 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
 
   const findings: Finding[] = [];
   const files: string[] = [];
-  const contracts: CheckedContract[] = [];
   for (const file of [...candidates.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const revision = loadHead(file.path);
     files.push(revision.file);
@@ -160,16 +150,12 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
       const edited = !sameClosure(headClosures.get(file.path) ?? refClosure(revision, headKey), refClosure(previousDoc, baseKey));
       if (edited) findings.push(editedInPlace(file, revision, baseLabel));
       findings.push(...placed(engines.diff(previousDoc, revision)));
-      contracts.push({ path: file.path, kind: edited ? 'edited' : 'unchanged-content', comparedWith: previousDoc.file });
       continue;
     }
     // A new version: compared with the highest lower version of the same API, in the work tree
     // or, when that was deleted or renamed away, at the base.
     const previous = previousVersion(file, [...headContracts, ...baseContracts.filter((f) => !headPaths.has(f.path))]);
-    if (!previous) {
-      contracts.push({ path: file.path, kind: 'added' });
-      continue;
-    }
+    if (!previous) continue;
     const previousDoc = headPaths.has(previous.path) ? loadHead(previous.path) : loadBase(previous.path);
     const diffFindings = engines.diff(previousDoc, revision);
     const breaking = diffFindings.filter((f) => f.severity === 'error').length;
@@ -179,9 +165,8 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
       if (breaking > 0) findings.push(breakingWithoutMajor(file, previous, revision, breaking));
       findings.push(...placed(diffFindings));
     }
-    contracts.push({ path: file.path, kind: 'added', comparedWith: previousDoc.file });
   }
-  return { root, baseRef: base.label, ...(baseCommit ? { baseCommit } : {}), files, findings, contracts };
+  return { root, baseRef: base.label, ...(baseCommit ? { baseCommit } : {}), files, findings };
 }
 
 /**
