@@ -66,7 +66,7 @@ export function editedInPlace(file: ContractFile, doc: OpenApiDocument, baseLabe
     severity: 'error',
     source: 'policy',
     message:
-      `version ${file.version.text} of ${file.api} is already published (it exists at ${baseLabel}) and was changed; ` +
+      `version ${file.version.text} of ${file.api} was changed, but it is already published at ${baseLabel}: ` +
       'publish the change as a new version file instead',
     location: at(doc, '/info/version'),
   };
