@@ -8,7 +8,7 @@
 // asserted: speed belongs here, not in tests.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, tmpdir, totalmem, availableParallelism, release } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem, availableParallelism, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -56,7 +56,7 @@ const LOREM =
   'This field is kept for reconciliation with the partner ledger and is returned exactly as it was stored; ' +
   'clients must not infer meaning from its format, which may change between minor versions without notice.';
 
-/** One resource schema: ~36 properties of mixed kinds, with shared $refs, enums, formats, arrays and nesting. */
+/** One resource schema: ~40 properties of mixed kinds, with shared $refs, enums, formats, arrays and nesting. */
 function resourceSchema(i) {
   const rnd = prng(i + 1);
   const properties = {
@@ -71,7 +71,7 @@ function resourceSchema(i) {
     updatedAt: { type: 'string', format: 'date-time', description: 'When the resource was last changed.', readOnly: true },
     owner: { $ref: '#/components/schemas/PartyRef' },
   };
-  for (let p = 0; p < 26; p++) {
+  for (let p = 0; p < 30; p++) {
     const kind = Math.floor(rnd() * 6);
     const key = `field${p}`;
     if (kind === 0) properties[key] = { type: 'string', description: `Text field ${p}. ${LOREM}`, maxLength: 64 + p };
@@ -353,7 +353,7 @@ async function main() {
     const cpu = cpus();
     console.log('Accord governance benchmark');
     console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores (${availableParallelism()} available), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), ${process.platform} ${release()}`);
-    console.log(`node: ${process.version}`);
+    console.log(`node: ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min): other work on the machine inflates times`);
     console.log(`contract: ${operations} operations, ${Object.keys(base.paths).length} paths, ${Object.keys(base.components.schemas).length} schemas, base ${(statSync(baseFile).size / 2 ** 20).toFixed(2)} MiB, revision ${(statSync(revFile).size / 2 ** 20).toFixed(2)} MiB of YAML (generated in ${generated.toFixed(1)} s)`);
     console.log(`revision: ${changes.length} changes of ${new Set(changes.map((c) => c.what)).size} kinds (${Object.entries(expected).map(([k, v]) => `${v} ${k}`).join(', ')})`);
     console.log(`files: ${dir}${args.keep ? ' (kept)' : ' (removed at the end)'}`);
@@ -365,6 +365,7 @@ async function main() {
     console.log(table(rows));
     console.log('');
     console.log('Times are wall-clock per CLI process (startup, parse, work, output); peak RSS is the largest ru_maxrss over the runs.');
+    console.log(`load average at end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
   } finally {
     if (!args.keep) rmSync(dir, { recursive: true, force: true });
   }
