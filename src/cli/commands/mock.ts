@@ -1,7 +1,6 @@
 /** `accord mock`: serves a contract as a stand-in upstream, answering from its examples and schemas. */
 import type { Command } from 'commander';
 import { UsageError } from '../exit-codes.js';
-import { startMockServer } from '../../mock/mock-server.js';
 
 /** Prism's customary port, so partners' habits carry over. */
 const DEFAULT_PORT = 4010;
@@ -22,6 +21,8 @@ export function registerMock(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .action(async (contract: string, opts: { port: string; host: string }) => {
       const port = parsePort(opts.port);
+      // Loaded here, not at the top: Express and the validator would otherwise slow every other command's start.
+      const { startMockServer } = await import('../../mock/mock-server.js');
       let mock;
       try {
         mock = await startMockServer({ contractFile: contract, port, host: opts.host });
