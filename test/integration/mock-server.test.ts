@@ -246,6 +246,7 @@ describe('requests that break the 1.0.0 contract', () => {
     { name: 'method the collection does not declare', method: 'PUT', url: '/orders', body: JSON.stringify(validOrder), status: 405, code: 'METHOD_NOT_ALLOWED', allow: 'GET, POST' },
     { name: 'body of an undeclared media type', method: 'POST', url: '/orders', body: 'two teas please', headers: { 'content-type': 'text/plain' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', pointers: ['/headers/content-type'] },
     { name: 'required body missing', method: 'POST', url: '/orders', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', pointers: ['/headers/content-type'] },
+    { name: 'body over the 1 MB limit', method: 'POST', url: '/orders', body: JSON.stringify({ ...validOrder, note: 'x'.repeat(1_100_000) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
   ];
   for (const s of scenarios) {
     it(`${s.name}: ${s.status} ${s.code}`, async () => {
@@ -305,6 +306,23 @@ describe('mock of a contract without examples, split over two files', () => {
     assert.equal(res.status, 204);
     assert.equal(res.headers.get('retry-after'), '30');
     assert.equal(res.text, '');
+  });
+});
+
+describe('mock of a contract whose example contradicts its schema', () => {
+  it('answers with the example and says on its log that it does not match', async () => {
+    const lines: string[] = [];
+    const mock = await startMockServer({ contractFile: `${FIXTURES}contradicting-example.yaml`, log: (line) => lines.push(line) });
+    try {
+      const res = await call(mock, 'GET', '/counter');
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body, { value: -1 });
+      assert.equal(lines.length, 2);
+      assert.equal(lines[0], 'mock: the getCounter response does not match the contract: /response/value must be >= 0');
+      assert.match(lines[1], / GET \/counter 200 getCounter example=negative /);
+    } finally {
+      await mock.close();
+    }
   });
 });
 
