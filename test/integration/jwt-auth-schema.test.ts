@@ -121,6 +121,11 @@ describe('identity provider cross-field checks', () => {
     });
   }
 
+  it('the factory accepts the local dev issuer: a URN issuer with static keys', () => {
+    const auth = createJwtAuthenticator([{ id: 'local-dev', issuer: 'urn:accord:dev', jwks: { keys: [EC_PUBLIC as never] }, audiences: ['orders-api'] }]);
+    auth.close();
+  });
+
   it('the factory refuses a misconfigured provider with TypeError naming pointer and problem', () => {
     assert.throws(
       () => createJwtAuthenticator([{ ...base, jwksUri: 'https://idp.example/jwks' }, { ...base, id: 'other', jwksUri: 'https://idp.example/jwks', algorithms: ['HS256' as never] }]),

@@ -11,7 +11,8 @@ function isCount(value: unknown): boolean {
 function guardProblems(provider: IdentityProviderConfig): string[] {
   const problems: string[] = [];
   if (typeof provider.id !== 'string' || provider.id === '') problems.push('/id: must be a non-empty string');
-  if (typeof provider.issuer !== 'string' || !/^https?:\/\//.test(provider.issuer)) problems.push('/issuer: must be an http(s) URL');
+  // RFC 7519 `iss` is a StringOrURI: an http(s) URL for real IdPs, a URN for the local dev issuer.
+  if (typeof provider.issuer !== 'string' || !/^(https?:\/\/|urn:)/.test(provider.issuer)) problems.push('/issuer: must be an http(s) URL or a URN');
   if (!Array.isArray(provider.audiences) || provider.audiences.length === 0 || provider.audiences.some((a) => typeof a !== 'string' || a === '')) {
     problems.push('/audiences: must be a non-empty list of non-empty strings');
   }
