@@ -80,10 +80,11 @@ function parseOptions(argv, env) {
   return options;
 }
 
-/** A JSON body of exactly 1,024 bytes that the bench contract accepts. */
+/** A JSON body of exactly 1,024 bytes that the bench contract accepts (description ≤ 500 characters). */
 function postBody() {
-  const base = { name: 'Widget', price: 1234, tags: Array.from({ length: 20 }, (_, i) => `category-${String(i).padStart(4, '0')}-bench`), description: '' };
+  const base = { name: 'Widget', price: 1234, tags: Array.from({ length: 30 }, (_, i) => `category-${String(i).padStart(4, '0')}-bench`), description: '' };
   const pad = 1024 - JSON.stringify(base).length;
+  if (pad < 0 || pad > 500) throw new Error(`the POST body cannot be padded to 1024 bytes (${pad})`);
   return JSON.stringify({ ...base, description: 'd'.repeat(pad) });
 }
 
@@ -314,7 +315,7 @@ async function main() {
           const flag = m.non2xx + m.socketErrors > 0 ? `  ERRORS non-2xx ${m.non2xx}, socket ${m.socketErrors}` : '';
           progress(
             `round ${round + 1}/${options.rounds}  ${variant.id.padEnd(15)} ${method.padEnd(4)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(2)} ms  p99 ${m.p99Ms.toFixed(2)} ms  ` +
-              `${Number.isFinite(m.cpuUsPerRequest) ? `${m.cpuUsPerRequest.toFixed(0)} µs/req  ` : ''}RSS ${m.rssMb.toFixed(0)} MB${flag}`,
+              `${Number.isFinite(m.cpuUsPerRequest) ? `${m.cpuUsPerRequest.toFixed(0)} µs/req  ` : ''}RSS ${m.rssMb.toFixed(0)} MiB${flag}`,
           );
         } catch (error) {
           failures.push(`round ${round + 1}, ${variant.label} ${method}: ${error.message}`);
@@ -349,7 +350,7 @@ async function main() {
     if (rows.length === 0) continue;
     out.push('', `## ${method}`, '', methodTable(rows, { baselineId: 'express', directId: 'direct' }));
   }
-  out.push('', '## Targets (issue): Accord with every policy ≤ +10 % CPU per request over Express + hpm, RSS under load ≤ 130 MB', '');
+  out.push('', '## Targets (issue): Accord with every policy ≤ +10 % CPU per request over Express + hpm, RSS under load ≤ 130 MiB', '');
   const targets = targetLines(rowsByMethod, { baselineId: 'express', accordIds: ['accord', 'accord-report'], ...TARGETS });
   out.push(...(targets.length > 0 ? targets : ['- Accord was not measured.']));
   if (failures.length > 0) out.push('', '## Problems', '', ...failures.map((f) => `- ${f}`));

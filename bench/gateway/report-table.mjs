@@ -65,8 +65,8 @@ export function methodTable(rows, { baselineId, directId }) {
     'CPU/req vs hpm',
     'proxy core busy',
     'upstream µs/req',
-    'RSS MB',
-    'peak RSS MB',
+    'RSS MiB',
+    'peak RSS MiB',
     'non-2xx / socket errors',
   ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
@@ -103,7 +103,7 @@ export function targetLines(rowsByMethod, { baselineId, accordIds, maxCpuOverhea
       const overhead = row.summary.cpuUsPerRequest / base?.cpuUsPerRequest - 1;
       const cpuVerdict = Number.isFinite(overhead) ? `${overhead >= 0 ? '+' : ''}${(overhead * 100).toFixed(0)} % CPU/req vs Express+hpm (target ≤ +${maxCpuOverhead * 100} %: ${overhead <= maxCpuOverhead ? 'met' : 'NOT met'})` : 'CPU/req: no baseline';
       const rss = row.summary.peakMb;
-      const rssVerdict = Number.isFinite(rss) ? `peak RSS ${rss.toFixed(0)} MB (target ≤ ${maxRssMb} MB: ${rss <= maxRssMb ? 'met' : 'NOT met'})` : 'RSS: unknown';
+      const rssVerdict = Number.isFinite(rss) ? `peak RSS ${rss.toFixed(1)} MiB (target ≤ ${maxRssMb} MiB: ${rss <= maxRssMb ? 'met' : 'NOT met'})` : 'RSS: unknown';
       lines.push(`- ${method}, ${row.label}: ${cpuVerdict}; ${rssVerdict}`);
     }
   }
