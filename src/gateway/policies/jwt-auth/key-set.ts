@@ -69,15 +69,9 @@ export class KeySet {
   #loaded: LoadedKeys | undefined;
   #inflight: Promise<void> | undefined;
   #lastAttemptMs = Number.NEGATIVE_INFINITY;
-  #fetchCount = 0;
 
   constructor(options: KeySetOptions) {
     this.#options = options;
-  }
-
-  /** Number of loads started so far (static or remote); for diagnostics and tests. */
-  get fetchCount(): number {
-    return this.#fetchCount;
   }
 
   /** Starts the first load without waiting for it, so the first request rarely has to. */
@@ -130,7 +124,6 @@ export class KeySet {
     if (isStatic && this.#loaded !== undefined) return Promise.resolve();
     if (now() - this.#lastAttemptMs < cooldownMs || this.#abort.signal.aborted) return Promise.resolve();
     this.#lastAttemptMs = now();
-    this.#fetchCount += 1;
     this.#inflight = this.#load().finally(() => {
       this.#inflight = undefined;
     });
