@@ -7,6 +7,7 @@ import { readSource, type SourceDocument } from '../contracts/source.js';
 import { toPointer } from '../contracts/json-pointer.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
+import { checkIdentityProvider } from '../gateway/policies/jwt-auth/schema.js';
 
 /** The name of the main configuration file inside a config folder. */
 export const CONFIG_FILE_NAME = 'gateway.yaml';
@@ -64,6 +65,10 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   if (config.devIssuer.enabled) providerIds.add(config.devIssuer.id);
   config.identityProviders.forEach((p, i) => {
     if (providerIds.has(p.id)) at(['identityProviders', i, 'id'], `duplicate identity provider id "${p.id}"`);
+    for (const issue of checkIdentityProvider(p)) {
+      const pointer = `/identityProviders/${i}${issue.pointer}`;
+      issues.push({ file, pointer, line: source.lineOf(pointer), message: issue.message });
+    }
     providerIds.add(p.id);
   });
   const apiIds = new Set<string>();

@@ -83,7 +83,7 @@ export class Gateway {
     const served = prefix.value;
     ctx.apiId = served.apiId;
     ctx.apiVersion = served.version;
-    const { route, params } = served.operations.match(req.method ?? 'GET', path.segments, prefix.depth);
+    const { route, params } = served.operations.match(req.method ?? 'GET', path.segments, path.rawSegments, prefix.depth);
     ctx.routeTemplate = route.template;
     ctx.operationId = route.operationId;
     ctx.pathParams = params;

@@ -6,7 +6,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
 import { createJwtAuthenticator, type JwtAuthenticator } from './policies/jwt-auth/index.js';
-import type { IdentityProviderConfig } from './policies/jwt-auth/schema.js';
+import type { IdentityProviderInput, PublicJwk } from './policies/jwt-auth/schema.js';
 import { ensureDevKeys } from '../dev/dev-issuer.js';
 import { buildRouteTable, type RouteTable } from './pipeline/build-routes.js';
 import { Gateway } from './gateway.js';
@@ -34,24 +34,13 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise<IdentityProviderConfig[]> {
-  const providers = [...loaded.config.identityProviders];
+async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise<IdentityProviderInput[]> {
+  const providers: IdentityProviderInput[] = [...loaded.config.identityProviders];
   const dev = loaded.config.devIssuer;
   if (dev.enabled) {
     if (process.env.NODE_ENV === 'production') throw new Error('devIssuer.enabled is refused when NODE_ENV=production');
     const keys = await ensureDevKeys(dataDir);
-    providers.push({
-      id: dev.id,
-      issuer: keys.issuer,
-      jwks: keys.publicJwks,
-      audiences: dev.audiences,
-      algorithms: ['ES256', 'RS256'],
-      clockToleranceSeconds: 30,
-      consumerClaims: ['client_id', 'azp', 'sub'],
-      jwksCooldownSeconds: 30,
-      jwksCacheMaxAgeSeconds: 600,
-      timeoutMs: 5000,
-    } as IdentityProviderConfig);
+    providers.push({ id: dev.id, issuer: keys.issuer, jwks: keys.publicJwks as { keys: PublicJwk[] }, audiences: dev.audiences, algorithms: [keys.algorithm] });
   }
   return providers;
 }

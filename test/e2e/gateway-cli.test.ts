@@ -23,7 +23,7 @@ describe('README example flow', () => {
 
       const ok = await rawRequest(listening.url, 'GET', '/orders/v1/orders?limit=2', { headers: { authorization: `Bearer ${jwt}` } });
       assert.equal(ok.status, 200, ok.text);
-      assert.ok(Array.isArray(ok.json?.data), 'the mock answered with the contract example');
+      assert.ok(Array.isArray(ok.json?.items), 'the mock answered with the contract example');
       const v2 = await rawRequest(listening.url, 'GET', '/orders/v2/orders?limit=2', { headers: { authorization: `Bearer ${jwt}` } });
       assert.equal(v2.status, 200, v2.text);
 

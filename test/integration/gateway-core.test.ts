@@ -205,7 +205,7 @@ describe('gateway core', () => {
       { name: 'query enum', method: 'GET', path: '/shop/v1/items?status=lost', status: 400, code: 'REQUEST_INVALID', pointer: '/query/status' },
       { name: 'path pattern', method: 'GET', path: '/shop/v1/items/A_B', status: 400, code: 'REQUEST_INVALID', pointer: '/path/itemId' },
       { name: 'missing body', method: 'POST', path: '/shop/v1/items', status: 400, code: 'REQUEST_INVALID', pointer: '/body' },
-      { name: 'body not JSON', method: 'POST', path: '/shop/v1/items', body: '{"name":', status: 400, code: 'REQUEST_INVALID', pointer: '/body' },
+      { name: 'body not JSON', method: 'POST', path: '/shop/v1/items', body: '{"name":', status: 400, code: 'REQUEST_MALFORMED', pointer: '/body' },
       { name: 'missing required property', method: 'POST', path: '/shop/v1/items', body: '{"name":"a"}', status: 400, code: 'REQUEST_INVALID', pointer: '/body/price' },
       { name: 'wrong media type', method: 'POST', path: '/shop/v1/items', headers: { 'content-type': 'text/plain' }, body: 'name=a', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
       { name: 'body over the limit', method: 'POST', path: '/shop/v1/items', body: JSON.stringify({ name: 'a', price: 1, tags: Array(400).fill('tag') }), status: 413, code: 'PAYLOAD_TOO_LARGE' },

@@ -23,7 +23,7 @@ describe('partner flow through the gateway', () => {
   before(async () => {
     idp = await startOAuthServer();
     attackerHost = await startJwksHost([]);
-    upstream = await startUpstream(json(200, { data: [], nextCursor: null }));
+    upstream = await startUpstream(json(200, { items: [], nextCursor: null }));
     gw = await startTestGateway({
       contracts: { 'orders/1.0.0': ORDERS_V1 },
       config: {

@@ -92,6 +92,11 @@ describe('loadConfig', () => {
       expect: [{ pointer: '/apis/0/auth/providers/0', line: 9, message: /unknown identity provider "corp"/ }],
     },
     {
+      name: 'identity provider with two key sources',
+      yaml: VALID.replace('apis:', 'identityProviders:\n  - id: corp\n    issuer: https://idp.example\n    audiences: [orders]\n    discovery: true\n    jwksUri: https://idp.example/jwks\napis:'),
+      expect: [{ pointer: '/identityProviders/0/discovery', line: 6, message: /exactly one|key source/ }],
+    },
+    {
       name: 'contract file missing',
       yaml: VALID.replace('1.0.0', '1.1.0'),
       expect: [{ pointer: '/apis/0/versions/0/version', line: 6, message: /contract not found/ }],

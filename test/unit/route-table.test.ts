@@ -23,6 +23,8 @@ describe('OperationTrie', () => {
     { name: 'parameter', method: 'GET', path: '/orders/o-1', route: 'get', params: { orderId: 'o-1' } },
     { name: 'literal beats parameter', method: 'GET', path: '/orders/summary', route: 'summary', params: {} },
     { name: 'nested parameters', method: 'GET', path: '/orders/o-1/lines/3', route: 'line', params: { orderId: 'o-1', lineNo: '3' } },
+    { name: 'parameters stay percent-encoded for the validator', method: 'GET', path: '/orders/a%2Cb', route: 'get', params: { orderId: 'a%2Cb' } },
+    { name: 'literal segments match decoded', method: 'GET', path: '/%6Frders', route: 'list', params: {} },
     { name: 'partial-segment parameters', method: 'GET', path: '/files/report.pdf', route: 'file', params: { name: 'report', ext: 'pdf' } },
     { name: 'no match', method: 'GET', path: '/customers', code: 'ROUTE_NOT_FOUND' },
     { name: 'too deep', method: 'GET', path: '/orders/o-1/lines', code: 'ROUTE_NOT_FOUND' },
@@ -32,11 +34,11 @@ describe('OperationTrie', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const segments = parseRequestPath(c.path).segments;
+      const { segments, rawSegments } = parseRequestPath(c.path);
       if (c.code) {
-        assert.throws(() => trie().match(c.method, segments, 0), (e: unknown) => e instanceof GatewayError && e.code === c.code && (c.allow === undefined || e.headers.allow === c.allow));
+        assert.throws(() => trie().match(c.method, segments, rawSegments, 0), (e: unknown) => e instanceof GatewayError && e.code === c.code && (c.allow === undefined || e.headers.allow === c.allow));
       } else {
-        const m = trie().match(c.method, segments, 0);
+        const m = trie().match(c.method, segments, rawSegments, 0);
         assert.equal(m.route, c.route);
         assert.deepEqual(m.params, c.params);
       }

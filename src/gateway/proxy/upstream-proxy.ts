@@ -4,7 +4,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse, type ClientRequest } from 'node:http';
 import https from 'node:https';
-import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
+import { createProxyMiddleware, proxyEventsPlugin, type RequestHandler } from 'http-proxy-middleware';
 import { GatewayError, writeProblem } from '../../errors/problem.js';
 import type { Logger } from '../../observability/logger.js';
 import { contextOf, type RequestContext } from '../pipeline/request-context.js';
@@ -168,7 +168,9 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
     agent,
     xfwd: false,
     selfHandleResponse: true,
+    // Only the plugin that wires `on` handlers: logging and error pages are Accord's own.
     ejectPlugins: true,
+    plugins: [proxyEventsPlugin],
     on: { proxyReq: onProxyReq, proxyRes: onProxyRes, error: onError },
   });
 

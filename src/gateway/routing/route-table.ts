@@ -42,7 +42,10 @@ function parseSegment(segment: string): SegmentMatcher {
   return { kind: 'pattern', regex: new RegExp(`^${source}$`), names };
 }
 
-/** A route found for a request: the value registered and the decoded path parameters. */
+/**
+ * A route found for a request: the value registered and the path parameters, still
+ * percent-encoded (the validator splits styled values before decoding, so `%2C` stays a comma).
+ */
 export interface RouteMatch<R> {
   route: R;
   params: Record<string, string>;
@@ -84,9 +87,9 @@ export class OperationTrie<R> {
    * Finds the route for decoded segments. Literal segments win over parameters (OpenAPI's rule
    * that concrete paths match first). Throws ROUTE_NOT_FOUND or METHOD_NOT_ALLOWED (with Allow).
    */
-  match(method: string, segments: readonly string[], from: number): RouteMatch<R> {
+  match(method: string, segments: readonly string[], rawSegments: readonly string[], from: number): RouteMatch<R> {
     const values: string[] = [];
-    const node = this.walk(this.root, segments, from, values);
+    const node = this.walk(this.root, segments, rawSegments, from, values);
     if (!node?.endpoints) throw new GatewayError('ROUTE_NOT_FOUND', 'no operation of this API matches the path');
     const endpoint = node.endpoints.get(method);
     if (!endpoint) {
@@ -99,28 +102,28 @@ export class OperationTrie<R> {
     return { route: endpoint.route, params };
   }
 
-  private walk(node: TrieNode<R>, segments: readonly string[], i: number, values: string[]): TrieNode<R> | undefined {
+  private walk(node: TrieNode<R>, segments: readonly string[], raw: readonly string[], i: number, values: string[]): TrieNode<R> | undefined {
     if (i === segments.length) return node.endpoints ? node : undefined;
     const segment = segments[i]!;
     const literal = node.literals.get(segment);
     if (literal) {
-      const found = this.walk(literal, segments, i + 1, values);
+      const found = this.walk(literal, segments, raw, i + 1, values);
       if (found) return found;
     }
     // An empty segment ('//' or a trailing '/') never binds a parameter.
     if (segment === '') return undefined;
     if (node.param) {
-      values.push(segment);
-      const found = this.walk(node.param, segments, i + 1, values);
+      values.push(raw[i]!);
+      const found = this.walk(node.param, segments, raw, i + 1, values);
       if (found) return found;
       values.pop();
     }
     for (const { regex, node: next } of node.patterns) {
-      const m = regex.exec(segment);
+      const m = regex.exec(raw[i]!);
       if (!m) continue;
       const captured = m.slice(1);
       values.push(...captured);
-      const found = this.walk(next, segments, i + 1, values);
+      const found = this.walk(next, segments, raw, i + 1, values);
       if (found) return found;
       values.length -= captured.length;
     }
