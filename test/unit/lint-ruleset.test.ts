@@ -68,6 +68,10 @@ describe('default ruleset', () => {
     ]);
   });
 
+  it('finds nothing at all in a document that follows every rule', async () => {
+    deepStrictEqual(await lintDocument(ruleset, join(LINT_FIXTURES, 'documents', 'clean.yaml')), []);
+  });
+
   it('marks the diff checks, and only them, as diff-check rules', () => {
     strictEqual(isDiffCheckRule(ruleset.rules['accord-operation-id-unique']!), false);
     strictEqual(isDiffCheckRule(ruleset.rules['oas3-schema']!), false);

@@ -10,9 +10,9 @@ import { SourceError, type SourceDocument } from '../../contracts/source.js';
 import type { Finding } from '../findings.js';
 import { findingOf } from './spectral-findings.js';
 
-function readText(file: string): string {
+function readText(file: string, path: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw new SourceError('SOURCE_UNREADABLE', file, 'is a directory, not a file');
@@ -30,11 +30,12 @@ function isJson(file: string, text: string): boolean {
 /**
  * Parses once with Spectral's parser (the same parse the lint runs on, far cheaper than a second
  * parse with a CST) and rejects what cannot be linted: a syntax error, or a document that is not
- * OpenAPI 3.0/3.1, judged by the same rules the gateway's loader applies.
+ * OpenAPI 3.0/3.1, judged by the same rules the gateway's loader applies. Errors name `file` as
+ * the caller gave it; Spectral gets the absolute `path`, from which relative `$ref`s resolve.
  */
-function parseForLint(file: string, text: string) {
-  const json = isJson(file, text);
-  const document = json ? new Document(text, Parsers.Json, file) : new Document(text, Parsers.Yaml, file);
+function parseForLint(file: string, path: string, text: string) {
+  const json = isJson(path, text);
+  const document = json ? new Document(text, Parsers.Json, path) : new Document(text, Parsers.Yaml, path);
   const syntax = document.diagnostics.find((diagnostic) => diagnostic.severity === 0);
   if (syntax !== undefined) {
     throw new SourceError('SOURCE_SYNTAX', file, `invalid ${json ? 'JSON' : 'YAML'}: ${syntax.message}`, syntax.range.start.line + 1);
@@ -61,7 +62,7 @@ function parseForLint(file: string, text: string) {
  */
 export async function lintDocument(ruleset: Ruleset, file: string, text?: string): Promise<Finding[]> {
   const path = resolve(file);
-  const document = parseForLint(path, text ?? readText(path));
+  const document = parseForLint(file, path, text ?? readText(file, path));
   const spectral = new Spectral();
   spectral.setRuleset(ruleset);
   const results = await spectral.run(document);

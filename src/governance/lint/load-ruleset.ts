@@ -65,10 +65,18 @@ function toRulesetError(error: unknown, file: string, chain: RulesetFile[]): Rul
  */
 export async function loadRuleset(path?: string): Promise<Ruleset> {
   const file = resolve(path ?? defaultRulesetPath());
-  const chain = readRulesetChain(file);
   try {
-    return await bundleAndLoadRuleset(file, { fs, fetch: spectralRuntime.fetch });
+    const chain = readRulesetChain(file);
+    try {
+      return await bundleAndLoadRuleset(file, { fs, fetch: spectralRuntime.fetch });
+    } catch (error) {
+      throw toRulesetError(error, file, chain);
+    }
   } catch (error) {
-    throw toRulesetError(error, file, chain);
+    // Name the user's own file as they typed it; files it extends keep their absolute paths.
+    if (error instanceof RulesetError && path !== undefined && error.file === file && path !== file) {
+      throw new RulesetError(error.code, path, error.pointer, error.message, error.line);
+    }
+    throw error;
   }
 }
