@@ -3,8 +3,8 @@
 // Usage: npm run bench:governance [-- --runs N --resources N --keep]
 // Generates (in a temp dir, never the repo) a contract of ~1,500 operations (~5 MB of YAML) with
 // shared components and $refs, and a revision with ~50 scattered changes of different kinds.
-// Times `accord lint` and `accord diff` (median of N runs, default 3) and reports the peak RSS of
-// each run (ru_maxrss of the CLI process, read in the child at exit). Numbers are printed, never
+// Times `accord lint` and `accord diff` (median of N runs, default 3: wall and CPU time) and reports
+// the peak RSS (ru_maxrss of the CLI process, read in the child at exit). Numbers are printed, never
 // asserted: speed belongs here, not in tests.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -249,25 +249,31 @@ function applyChanges(doc, resources) {
 // ---------------------------------------------------------------------------------------------
 // Measurement.
 
-/** Preloaded into each CLI run: writes the process's own peak RSS (KiB) to fd 3 at exit. */
-const PEAK_RSS_HOOK =
+/**
+ * Preloaded into each CLI run: at exit, writes the process's own peak RSS (KiB) and CPU time
+ * (user + system, µs) to fd 3. CPU time is steadier than wall time when the machine is shared.
+ */
+const EXIT_STATS_HOOK =
   'data:text/javascript,' +
-  encodeURIComponent('import{writeSync}from"node:fs";process.on("exit",()=>{try{writeSync(3,String(process.resourceUsage().maxRSS))}catch{}});');
+  encodeURIComponent(
+    'import{writeSync}from"node:fs";process.on("exit",()=>{try{const u=process.resourceUsage();writeSync(3,`${u.maxRSS} ${u.userCPUTime+u.systemCPUTime}`)}catch{}});',
+  );
 
 function runCli(args) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', PEAK_RSS_HOOK, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', EXIT_STATS_HOOK, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
-    let peak = '';
+    let stats = '';
     child.stdout.on('data', (c) => out.push(c));
     child.stderr.on('data', (c) => err.push(c));
-    child.stdio[3].on('data', (c) => (peak += c));
+    child.stdio[3].on('data', (c) => (stats += c));
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code, seconds, peakRssMiB: Number(peak) / 1024, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      const [maxRssKiB, cpuMicros] = stats.split(' ').map(Number);
+      resolve({ code, seconds, cpuSeconds: cpuMicros / 1e6, peakRssMiB: maxRssKiB / 1024, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
 }
@@ -315,6 +321,7 @@ async function measure(label, args, runs) {
     label,
     runs,
     median: median(samples.map((s) => s.seconds)),
+    cpu: median(samples.map((s) => s.cpuSeconds)),
     min: Math.min(...samples.map((s) => s.seconds)),
     max: Math.max(...samples.map((s) => s.seconds)),
     peak: Math.max(...samples.map((s) => s.peakRssMiB)),
@@ -324,9 +331,11 @@ async function measure(label, args, runs) {
 }
 
 function table(rows) {
-  const header = ['command', 'runs', 'median s', 'min s', 'max s', 'peak RSS MiB', 'exit', 'result'];
+  const header = ['command', 'runs', 'median wall s', 'min s', 'max s', 'median CPU s', 'peak RSS MiB', 'exit', 'result'];
   const body = rows.map((r) =>
-    r.error ? [r.label, '-', '-', '-', '-', '-', '-', r.error] : [r.label, String(r.runs), r.median.toFixed(2), r.min.toFixed(2), r.max.toFixed(2), r.peak.toFixed(0), String(r.exit), r.summary],
+    r.error
+      ? [r.label, '-', '-', '-', '-', '-', '-', '-', r.error]
+      : [r.label, String(r.runs), r.median.toFixed(2), r.min.toFixed(2), r.max.toFixed(2), r.cpu.toFixed(2), r.peak.toFixed(0), String(r.exit), r.summary],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -364,7 +373,8 @@ async function main() {
     rows.push(await measure('diff base revision', ['diff', baseFile, revFile, '--format', 'json'], args.runs));
     console.log(table(rows));
     console.log('');
-    console.log('Times are wall-clock per CLI process (startup, parse, work, output); peak RSS is the largest ru_maxrss over the runs.');
+    console.log('Wall time per CLI process (startup, parse, work, output); CPU = user + system time of that process;');
+    console.log('peak RSS = the largest ru_maxrss over the runs.');
     console.log(`load average at end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
   } finally {
     if (!args.keep) rmSync(dir, { recursive: true, force: true });
