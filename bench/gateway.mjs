@@ -41,7 +41,7 @@ function parseOptions(argv, env) {
     rounds: Number(env.BENCH_ROUNDS ?? 3),
     duration: Number(env.BENCH_DURATION ?? 6),
     warmup: Number(env.BENCH_WARMUP ?? 5),
-    switchWarmup: 2,
+    switchWarmup: 1,
     connections: Number(env.BENCH_CONNECTIONS ?? 50),
     load: env.BENCH_LOAD ?? 'auto',
     variants: undefined,
