@@ -295,6 +295,8 @@ async function main() {
   }
   for (const failure of failures) progress(`error: ${failure}`);
   const active = variants.filter((v) => !v.failed);
+  // Memory after start-up and the checks, before any load (the upstream's for "direct").
+  for (const variant of active) variant.idleRssMb = memoryBytes(variant.pid ?? upstream.child.pid).rss / 2 ** 20;
 
   const load = createLoadGenerator({ generator, dir, children, cpu: pin ? GENERATOR_CPU : undefined, connections: options.connections });
   const results = new Map(active.map((v) => [v.id, new Map(v.methods.map((m) => [m, []]))]));
@@ -330,7 +332,7 @@ async function main() {
   for (const method of ['GET', 'POST']) {
     rowsByMethod.set(
       method,
-      active.filter((v) => v.methods.includes(method) && results.get(v.id).get(method).length > 0).map((v) => ({ id: v.id, label: v.label, summary: summarise(results.get(v.id).get(method)) })),
+      active.filter((v) => v.methods.includes(method) && results.get(v.id).get(method).length > 0).map((v) => ({ id: v.id, label: v.label, idleRssMb: v.idleRssMb, summary: summarise(results.get(v.id).get(method)) })),
     );
   }
 

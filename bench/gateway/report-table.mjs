@@ -65,12 +65,13 @@ export function methodTable(rows, { baselineId, directId }) {
     'CPU/req vs hpm',
     'proxy core busy',
     'upstream µs/req',
+    'idle RSS MiB',
     'RSS MiB',
     'peak RSS MiB',
     'non-2xx / socket errors',
   ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
-  for (const { label, summary: s } of rows) {
+  for (const { label, idleRssMb, summary: s } of rows) {
     const errors = s.non2xx + s.socketErrors > 0 ? `**${s.non2xx} / ${s.socketErrors}**` : '0 / 0';
     lines.push(
       `| ${[
@@ -85,6 +86,7 @@ export function methodTable(rows, { baselineId, directId }) {
         ratio(s.cpuUsPerRequest, base?.cpuUsPerRequest),
         Number.isFinite(s.cpuBusy) ? `${fixed(s.cpuBusy * 100, 0)} %` : '—',
         fixed(s.upstreamUsPerRequest, 0),
+        fixed(idleRssMb, 0),
         fixed(s.rssMb, 0),
         fixed(s.peakMb, 0),
         errors,
