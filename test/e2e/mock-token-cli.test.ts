@@ -109,7 +109,8 @@ describe('accord mock', () => {
       const response = await fetch(`${url}/orders/ord_8f3k2m9x1q7w4z6p/events`, { headers: { 'x-request-id': 'e2e-1' } });
       assert.equal(response.status, 200);
       assert.equal(((await response.json()) as { items: unknown[] }).items.length, 2);
-      while (!/listOrderEvents/.test(stderrText())) await once(mock.child.stderr!, 'data');
+      // Wait for the whole line: a pipe may deliver it in pieces.
+      while (!/listOrderEvents .*ms\n/.test(stderrText())) await once(mock.child.stderr!, 'data');
       assert.match(stderrText().split('\n')[1], /^\S+Z GET \/orders\/ord_8f3k2m9x1q7w4z6p\/events 200 listOrderEvents example=placedThenCancelled \d+\.\dms$/);
       assert.deepEqual(mock.lines, []);
       mock.child.kill('SIGTERM');
