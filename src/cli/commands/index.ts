@@ -2,6 +2,7 @@
 import type { CommandRegistrar } from '../command.js';
 import { registerServe } from './serve.js';
 import { registerConfigValidate } from './config-validate.js';
+import { registerDiff } from './diff.js';
 import { registerMock } from './mock.js';
 import { registerToken } from './token.js';
 import { registerCheck } from './check.js';
@@ -10,6 +11,7 @@ import { registerLint } from './lint.js';
 export const COMMANDS: CommandRegistrar[] = [
   registerServe,
   registerConfigValidate,
+  registerDiff,
   registerMock,
   registerToken,
   registerCheck,

@@ -20,6 +20,7 @@ import type {
   PathEntry,
   ResponsePair,
   SchemaComparator,
+  SchemaComparisonInput,
   SchemaContext,
   SchemaSlot,
   SchemaChange,
@@ -111,11 +112,13 @@ class SchemaComparisonCache {
     private readonly compare: SchemaComparator,
   ) {}
 
-  changes(baseSchema: SchemaSlot, revisionSchema: SchemaSlot, direction: DataDirection, context: SchemaContext): SchemaChange[] {
-    const key = `${direction}|${context}|${baseSchema.file}#${baseSchema.pointer}|${revisionSchema.file}#${revisionSchema.pointer}`;
+  changes(baseSchema: SchemaSlot, revisionSchema: SchemaSlot, direction: DataDirection, context: SchemaContext, mediaType?: string): SchemaChange[] {
+    const key = `${direction}|${context}|${mediaType ?? ''}|${baseSchema.file}#${baseSchema.pointer}|${revisionSchema.file}#${revisionSchema.pointer}`;
     let result = this.results.get(key);
     if (!result) {
-      result = this.compare({ base: this.base, revision: this.revision, baseSchema, revisionSchema, direction, context });
+      const input: SchemaComparisonInput = { base: this.base, revision: this.revision, baseSchema, revisionSchema, direction, context };
+      if (mediaType !== undefined) input.mediaType = mediaType;
+      result = this.compare(input);
       this.results.set(key, result);
     }
     return result;
@@ -163,9 +166,9 @@ function compareOperation(base: OperationEntry, revision: OperationEntry, schema
   };
   if (!pair.reported) return pair;
 
-  const collect = (b: SchemaSlot | undefined, r: SchemaSlot | undefined, direction: DataDirection, context: SchemaContext, where: string): void => {
+  const collect = (b: SchemaSlot | undefined, r: SchemaSlot | undefined, direction: DataDirection, context: SchemaContext, where: string, mediaType?: string): void => {
     if (!b || !r) return;
-    for (const change of schemas.changes(b, r, direction, context)) {
+    for (const change of schemas.changes(b, r, direction, context, mediaType)) {
       const located: OperationSchemaChange = { ...change, where };
       pair.schemaChanges.push(located);
     }
@@ -175,11 +178,11 @@ function compareOperation(base: OperationEntry, revision: OperationEntry, schema
     collect(parameterSchema(schemas.base, b), parameterSchema(schemas.revision, r), 'request', context, `${r.in} parameter '${r.name}'`);
   }
   for (const media of requestContent.matched) {
-    collect(media.base.schema, media.revision.schema, 'request', 'request-body', `request body (${media.revision.name})`);
+    collect(media.base.schema, media.revision.schema, 'request', 'request-body', `request body (${media.revision.name})`, media.revision.name);
   }
   for (const response of responses) {
     for (const media of response.content.matched) {
-      collect(media.base.schema, media.revision.schema, 'response', 'response-body', `response ${response.revision.status} (${media.revision.name})`);
+      collect(media.base.schema, media.revision.schema, 'response', 'response-body', `response ${response.revision.status} (${media.revision.name})`, media.revision.name);
     }
     for (const header of response.headers.matched) {
       collect(header.base.schema, header.revision.schema, 'response', 'response-header', `response ${response.revision.status} header '${header.revision.name}'`);

@@ -38,6 +38,8 @@ export interface SchemaComparisonInput {
   revisionSchema: { value: unknown; file: string; pointer: string };
   direction: DataDirection;
   context: SchemaContext;
+  /** The media type of a body (the comparator treats text and JSON representations differently). */
+  mediaType?: string;
 }
 
 /** Compares two schemas pairwise (implemented in `schema/compare.ts`). */

@@ -1,0 +1,68 @@
+/** `accord diff BASE REVISION`: breaking changes between two versions of a contract, from files or git. */
+import { execFileSync } from 'node:child_process';
+import { posix } from 'node:path';
+import type { Command } from 'commander';
+import { loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
+import { isAtLeast, type Severity } from '../../governance/findings.js';
+import { diffContracts } from '../../governance/diff/index.js';
+import { CHECKS } from '../../governance/rules/index.js';
+import { FORMATS, isFormat, renderFindings } from '../formatters/index.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
+
+const GIT_PREFIX = 'git:';
+const FAIL_ON = ['error', 'warn'] as const;
+
+function git(args: string[]): string {
+  return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+}
+
+/**
+ * Loads `git:REF:PATH` from the current repository. PATH is taken relative to the working
+ * directory (as a user types it); relative `$ref`s resolve inside the same tree at the same REF.
+ */
+function loadFromGit(spec: string): OpenApiDocument {
+  const rest = spec.slice(GIT_PREFIX.length);
+  const colon = rest.indexOf(':');
+  if (colon <= 0 || colon === rest.length - 1) throw new UsageError(`${spec}: expected git:REF:PATH`);
+  const ref = rest.slice(0, colon);
+  const path = rest.slice(colon + 1);
+  let prefix: string;
+  try {
+    git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    prefix = git(['rev-parse', '--show-prefix']).trim();
+  } catch {
+    throw new UsageError(`${spec}: '${ref}' is not a commit in this git repository`);
+  }
+  const inTree = (file: string): string => file.slice(GIT_PREFIX.length + ref.length + 1);
+  const name = `${GIT_PREFIX}${ref}:${posix.normalize(posix.join(prefix, path))}`;
+  return loadOpenApi(name, {
+    reader: (file) => git(['show', `${ref}:${inTree(file)}`]),
+    joinPath: (from, target) => `${GIT_PREFIX}${ref}:${posix.normalize(posix.join(posix.dirname(inTree(from)), decodeURIComponent(target)))}`,
+  });
+}
+
+function load(spec: string): OpenApiDocument {
+  return spec.startsWith(GIT_PREFIX) ? loadFromGit(spec) : loadOpenApi(spec);
+}
+
+/** Registers `diff`. */
+export function registerDiff(program: Command): void {
+  program
+    .command('diff')
+    .description('report changes between two versions of an OpenAPI contract (exit 1 when a change at or above --fail-on is found)')
+    .argument('<base>', 'the earlier version: a file, or git:REF:PATH')
+    .argument('<revision>', 'the later version: a file, or git:REF:PATH')
+    .option('--format <format>', `output format (${FORMATS.join(', ')})`, 'text')
+    .option('--fail-on <severity>', 'lowest severity that fails: error (breaking) or warn (possibly breaking)', 'error')
+    .action((baseSpec: string, revisionSpec: string, opts: { format: string; failOn: string }) => {
+      if (!isFormat(opts.format)) throw new UsageError(`unknown --format '${opts.format}' (one of ${FORMATS.join(', ')})`);
+      if (!(FAIL_ON as readonly string[]).includes(opts.failOn)) throw new UsageError(`unknown --fail-on '${opts.failOn}' (one of ${FAIL_ON.join(', ')})`);
+      const failOn = opts.failOn as Severity;
+      const base = load(baseSpec);
+      const revision = load(revisionSpec);
+      const findings = diffContracts(base, revision);
+      const rules = CHECKS.map((c) => ({ id: c.id, severity: c.severity, description: c.description }));
+      process.stdout.write(renderFindings({ tool: 'diff', findings, files: [revision.file, base.file], failThreshold: failOn, rules }, opts.format));
+      process.exitCode = findings.some((f) => isAtLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
+    });
+}
