@@ -37,7 +37,8 @@ export function createMockApp(contract: MockContract, log: MockLog): express.Exp
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
+    // 'close' rather than 'finish': a request whose client went away still gets its line.
+    res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const operation = (req as OpenApiRequest).openapi?.schema?.operationId ?? '-';
       log(`${new Date().toISOString()} ${req.method} ${req.originalUrl} ${res.statusCode} ${operation} ${String(res.locals.mockSource ?? 'problem')} ${ms.toFixed(1)}ms`);
