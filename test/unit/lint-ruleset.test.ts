@@ -1,6 +1,7 @@
 /** The default ruleset and user rulesets built on it: what it contains, where it is found, and severity overrides. */
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { defaultRulesetPath, isDiffCheckRule, lintDocument, loadRuleset, type Ruleset } from '../../src/governance/lint/index.js';
@@ -26,6 +27,17 @@ const DOCUMENT = join(LINT_FIXTURES, 'documents', 'house-violations.yaml');
 function summary(findings: Awaited<ReturnType<typeof lintDocument>>): Array<[string, string, number | undefined]> {
   return findings.map((f): [string, string, number | undefined] => [f.id, f.severity, f.location.line]).sort((a, b) => (a[2] ?? 0) - (b[2] ?? 0));
 }
+
+describe('house rule functions', () => {
+  it('typecheck as strict JavaScript (they are bundled by Spectral, outside the TypeScript build)', () => {
+    const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
+    const files = ['rulesets/functions/openapi/operations.js', ...readdirSync('rulesets/functions').filter((f) => f.endsWith('.js')).map((f) => `rulesets/functions/${f}`)];
+    const flags = ['--noEmit', '--allowJs', '--checkJs', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--types', 'node'];
+    const result = spawnSync(process.execPath, [tsc, ...flags, ...files], { encoding: 'utf8' });
+    strictEqual(result.stdout + result.stderr, '');
+    strictEqual(result.status, 0);
+  });
+});
 
 describe('default ruleset', () => {
   let ruleset: Ruleset;
@@ -86,6 +98,15 @@ describe('a user ruleset extending the default by path', () => {
       ['accord-servers-https', 'hint', 7],
       ['accord-problem-json-errors', 'error', 29],
     ]);
+  });
+
+  it("redefines a house rule with new options, declaring Accord's functions folder", async () => {
+    const ruleset = await loadRuleset(join(LINT_FIXTURES, 'rulesets', 'custom-options.yaml'));
+    const findings = (await lintDocument(ruleset, DOCUMENT)).filter((f) => f.id === 'accord-path-no-verbs');
+    deepStrictEqual(
+      findings.map((f) => [f.severity, f.location.line, f.message]),
+      [['error', 13, 'path segment "orders" of /orders/create starts with the verb "orders" (let the HTTP method say what happens)']],
+    );
   });
 
   it('is loaded from a path relative to the working directory', async () => {
