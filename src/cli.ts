@@ -18,7 +18,10 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of COMMANDS) register(program);
+  // Load only the invoked command; every command when none matches (help, or a usage error).
+  const invoked = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const matching = COMMANDS.filter((c) => c.name === invoked);
+  for (const entry of matching.length > 0 ? matching : COMMANDS) (await entry.load())(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {
