@@ -9,10 +9,15 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'src', 'cli.ts');
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'diff-cli');
+// Resolved here so that runs from another working directory (a scratch git repository) still find it.
+const TSX = import.meta.resolve('tsx');
 const f = (name: string): string => join(FIXTURES, name);
 
+// The test runner marks its children with NODE_TEST_CONTEXT; a CLI run must not inherit it.
+const { NODE_TEST_CONTEXT: _testContext, ...ENV } = process.env;
+
 function accord(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd, encoding: 'utf8', env: { ...ENV, NO_COLOR: '1' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
