@@ -11,17 +11,21 @@ export const schemaChanges: DiffCheck = {
     for (const pair of comparison.operations) {
       if (!pair.reported) continue;
       for (const change of pair.schemaChanges) {
-        const property = change.propertyPath.length > 0 ? ` (${change.propertyPath.join('/')})` : '';
-        // Parameters are distinct things; bodies and responses sharing a schema are one change.
+        // One change of a shared (or recursive) component reached along several property paths is
+        // one change: it is identified by where it sits, not by the path that led to it.
+        // Parameters stay distinct even when they share a schema.
         const distinct = change.where.includes('parameter') ? change.where : '';
+        const path = change.propertyPath.join('/');
+        const what = path === '' ? change.message : change.message.split(`'${path}'`).join("'…'");
+        const at = (ref: { file: string; pointer: string } | undefined): string => (ref ? `${ref.file}#${ref.pointer}` : '');
         reporter.report({
           id: change.id,
           severity: change.severity,
           operation: pair.label,
-          message: `${change.where}${property}: ${change.message}`,
+          message: `${change.where}: ${change.message}`,
           base: change.base,
           revision: change.revision,
-          dedupeKey: `${distinct}\u0000${change.propertyPath.join('/')}\u0000${change.message}`,
+          dedupeKey: `${distinct}\u0000${at(change.base)}\u0000${at(change.revision)}\u0000${what}`,
         });
       }
     }
