@@ -26,12 +26,18 @@ export function normalisePath(path: string): string {
   return path.replace(/\{[^}]*\}/g, '{}');
 }
 
+/** Pointer token of a key; most keys need no escaping, so skip the regular expressions for them. */
+function token(key: string | number): string {
+  return typeof key === 'number' || (key.indexOf('/') < 0 && key.indexOf('~') < 0) ? String(key) : escapeToken(key);
+}
+
 function child(parent: Resolved<JsonObject>, key: string | number): Resolved<unknown> {
-  return { value: parent.value[key as string], file: parent.file, pointer: `${parent.pointer}/${escapeToken(key)}` };
+  return { value: parent.value[key as string], file: parent.file, pointer: `${parent.pointer}/${token(key)}` };
 }
 
 function derefObject(doc: OpenApiDocument, at: Resolved<unknown>): Resolved<JsonObject> | undefined {
   if (!isObject(at.value)) return undefined;
+  if (typeof at.value.$ref !== 'string') return at as Resolved<JsonObject>;
   const resolved = doc.deref(at.value, at.file, at.pointer);
   return isObject(resolved.value) ? (resolved as Resolved<JsonObject>) : undefined;
 }
@@ -40,7 +46,7 @@ function derefObject(doc: OpenApiDocument, at: Resolved<unknown>): Resolved<Json
 function schemaOf(doc: OpenApiDocument, holder: Resolved<JsonObject>): SchemaSlot | undefined {
   const schema = child(holder, 'schema');
   if (schema.value === undefined) return undefined;
-  if (isObject(schema.value)) return doc.deref(schema.value, schema.file, schema.pointer);
+  if (isObject(schema.value)) return typeof schema.value.$ref === 'string' ? doc.deref(schema.value, schema.file, schema.pointer) : schema;
   return schema; // `true` / `false` schemas in 3.1
 }
 
@@ -125,11 +131,9 @@ export function readSecurity(holder: Resolved<JsonObject>): SecurityRequirementE
   return entries;
 }
 
-function readOperation(doc: OpenApiDocument, pathItem: Resolved<JsonObject>, path: string, kind: PathEntry['kind'], method: string): OperationEntry | undefined {
+function readOperation(doc: OpenApiDocument, pathItem: Resolved<JsonObject>, path: string, kind: PathEntry['kind'], method: string, variables: string[], shared: ParameterEntry[]): OperationEntry | undefined {
   const op = derefObject(doc, child(pathItem, method));
   if (!op) return undefined;
-  const variables = kind === 'path' ? templateVariables(path) : [];
-  const shared = readParameters(doc, pathItem, 'path', variables);
   const own = readParameters(doc, op, 'operation', variables);
   const ownKeys = new Set(own.map((p) => p.key));
   const upper = method.toUpperCase();
@@ -160,8 +164,11 @@ export function readPaths(doc: OpenApiDocument, section: 'paths' | 'webhooks'): 
     if (!item) continue;
     const path = kind === 'path' ? key : `webhook:${key}`;
     const operations: OperationEntry[] = [];
+    const variables = kind === 'path' ? templateVariables(path) : [];
+    const shared = readParameters(doc, item, 'path', variables);
     for (const method of HTTP_METHODS) {
-      const op = readOperation(doc, item, path, kind, method);
+      if (item.value[method] === undefined) continue;
+      const op = readOperation(doc, item, path, kind, method, variables, shared);
       if (op) operations.push(op);
     }
     entries.push({ ...item, path, kind, operations });
