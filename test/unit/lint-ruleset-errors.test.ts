@@ -35,6 +35,11 @@ const SCENARIOS: Scenario[] = [
     expected: { code: 'RULESET_INVALID', file: 'missing-function-file.yaml', pointer: '/functions/0', line: 2, message: `function ghost: file ${join(RULESETS, 'functions', 'ghost.js')} not found` },
   },
   {
+    name: 'function file with a syntax error, located in that file',
+    ruleset: 'broken-function.yaml',
+    expected: { code: 'RULESET_INVALID', file: 'functions/broken.js', pointer: '', line: 3, message: 'Unexpected token' },
+  },
+  {
     name: 'options rejected by a house function schema (empty list)',
     ruleset: 'bad-options.yaml',
     expected: { code: 'RULESET_INVALID', file: 'bad-options.yaml', pointer: '/rules/my-no-verbs/then/functionOptions/verbs', line: 10, message: 'verbs must be a non-empty list of lower-case words' },
