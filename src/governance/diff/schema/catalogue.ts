@@ -519,3 +519,9 @@ function symmetry(): Map<string, SchemaCheckSymmetry> {
  * neither, which the catalogue test reports.
  */
 export const SCHEMA_CHECK_SYMMETRY: ReadonlyMap<string, SchemaCheckSymmetry> = symmetry();
+
+/** The kind of change and the level a check ID was expanded from (for tests and documentation). */
+export function schemaCheckOrigin(id: string): { family: string; level: SchemaLevel } | undefined {
+  const entry = ENTRIES.get(id);
+  return entry && { family: entry.family.key, level: entry.level };
+}

@@ -2,7 +2,7 @@
  * The schema comparator of `accord diff`: walks two resolved schemas pairwise and reports each change
  * once, with oasdiff-compatible check IDs chosen by the direction of the data and where the schema sits.
  */
-import type { OpenApiDocument } from '../../../contracts/openapi-document.js';
+import { isObject, type OpenApiDocument } from '../../../contracts/openapi-document.js';
 import type { Severity } from '../../findings.js';
 import {
   checkBounds,
@@ -20,11 +20,11 @@ import {
   checkType,
   checkUniqueItems,
 } from './keyword-checks.js';
-import { NodeEmitter, type NodeChange, type SchemaContext, type WalkSettings } from './node-emitter.js';
+import { NodeEmitter, type NodeChange, type ParameterTraits, type SchemaContext, type WalkSettings } from './node-emitter.js';
 import { checkProperties } from './property-checks.js';
 import { changeLocation, resolveNode, type SchemaNode } from './schema-node.js';
 import { checkSubschemas } from './subschema-checks.js';
-import { isNullableWrap, listOfTypesChange, oneOfWrapping } from './transitions.js';
+import { listOfTypesChange, nullableWrapPayload, oneOfWrapping, withoutType } from './transitions.js';
 import type { Walk } from './walk.js';
 
 export type { SchemaContext } from './node-emitter.js';
@@ -68,6 +68,12 @@ export interface SchemaComparisonInput {
   mediaType?: string;
   /** Today, for sunset dates (default: now). */
   now?: Date;
+  /**
+   * For a parameter's schema: the Parameter Objects in each version (`in`, `required`, `style`,
+   * `explode`). A default value only matters for an optional parameter, and form/explode
+   * serialisation lets a scalar become an array compatibly.
+   */
+  parameters?: { base: unknown; revision: unknown };
 }
 
 /** Compares schema pairs, remembering every pair of locations it has compared. */
@@ -79,6 +85,13 @@ function isStronglyTyped(mediaType: string | undefined): boolean {
   if (mediaType === undefined) return true;
   const name = mediaType.split(';')[0].trim().toLowerCase();
   return name === 'application/json' || name.endsWith('+json') || name === '*/*' || name === 'application/*';
+}
+
+function parameterTraits(value: unknown): ParameterTraits {
+  const p = isObject(value) ? value : {};
+  const location = typeof p.in === 'string' ? p.in : 'query';
+  const style = typeof p.style === 'string' ? p.style : location === 'query' || location === 'cookie' ? 'form' : 'simple';
+  return { in: location, required: p.required === true, style, explode: typeof p.explode === 'boolean' ? p.explode : style === 'form' };
 }
 
 function rootSubject(context: SchemaContext): string {
@@ -132,13 +145,18 @@ class PairWalker implements Walk {
   private compareNodes(base: SchemaNode, revision: SchemaNode, root: boolean): readonly NodeChange[] {
     const em = new NodeEmitter(this.settings, this.baseDoc, this.revisionDoc, base, revision, root);
     const where = { base: { file: base.file, pointer: base.pointer }, revision: { file: revision.file, pointer: revision.pointer } };
-    // Made nullable by `oneOf: [{type: 'null'}, X]` (or the reverse): one change, nothing else moved.
-    if (isNullableWrap(base, this.revisionDoc, revision, (plain, payload) => this.equivalent(plain, payload))) {
+    // Made nullable by `oneOf: [{type: 'null'}, X]` (or the reverse): the nullability change, and
+    // whatever changed between the plain schema and X; nothing else moved.
+    const wrapped = nullableWrapPayload(base, this.revisionDoc, revision);
+    if (wrapped) {
       em.node('became-nullable', { text: (s) => `${s} became nullable (wrapped in a oneOf with null)`, ...where });
+      em.changes.push(...this.pair(base, wrapped, root));
       return em.changes;
     }
-    if (isNullableWrap(revision, this.baseDoc, base, (plain, payload) => this.equivalent(payload, plain))) {
+    const unwrapped = nullableWrapPayload(revision, this.baseDoc, base);
+    if (unwrapped) {
       em.node('became-not-nullable', { text: (s) => `${s} became not nullable (no longer a oneOf with null)`, ...where });
+      em.changes.push(...this.pair(unwrapped, revision, root));
       return em.changes;
     }
     const wrapping = oneOfWrapping(base, this.revisionDoc, revision);
@@ -160,7 +178,7 @@ class PairWalker implements Walk {
         revision: changeLocation(revision, 'type'),
       });
     } else {
-      checkType(em);
+      checkType(em, (b, items) => this.equivalent(withoutType(b), withoutType(items)));
     }
     checkNullable(em);
     checkEnum(em);
@@ -201,7 +219,8 @@ export function createSchemaComparator(): SchemaComparator {
         stronglyTyped: isStronglyTyped(input.mediaType),
         now: input.now ?? new Date(),
       };
-      const signature = `${settings.direction}|${settings.context}|${settings.stronglyTyped}|${settings.now.toISOString().slice(0, 10)}`;
+      if (input.parameters) settings.parameter = { base: parameterTraits(input.parameters.base), revision: parameterTraits(input.parameters.revision) };
+      const signature = [settings.direction, settings.context, settings.stronglyTyped, settings.now.toISOString().slice(0, 10), JSON.stringify(settings.parameter ?? null)].join('|');
       let memo = memos.get(signature);
       if (!memo) {
         memo = new Map();

@@ -51,12 +51,29 @@ function itemTypeFormat(em: NodeEmitter, side: 'base' | 'revision'): TypeFormat 
   return items ? typeFormat(items) : undefined;
 }
 
+/**
+ * A scalar parameter turned into an array whose items accept the old values: with form/explode
+ * serialisation `?id=1` is still a valid one-element array, so existing clients keep working.
+ */
+function isScalarToExplodedArray(em: NodeEmitter, b: TypeFormat, r: TypeFormat, equivalentUntyped: (base: SchemaNode, items: SchemaNode) => boolean): boolean {
+  const traits = em.settings.parameter?.revision ?? { in: 'query', required: false, style: 'form', explode: true };
+  if (traits.style !== 'form' || !traits.explode) return false;
+  const added = r.types.filter((t) => !b.types.includes(t) && t !== 'null');
+  if (added.length !== 1 || added[0] !== 'array' || b.types.length === 0) return false;
+  const items = childNode(em.revisionDoc, em.revision, 'items');
+  if (!items) return false;
+  const itemTypes = valueTypes(items);
+  const contained = (itemTypes.length === 1 && b.types.length === 1 && (itemTypes[0] === b.types[0] || (b.types[0] === 'integer' && itemTypes[0] === 'number'))) || itemTypes.length === 0 || (itemTypes.length === 1 && itemTypes[0] === 'string');
+  return contained && equivalentUntyped(em.base, items);
+}
+
 /** Type and format, unless a list-of-types transition already explains the change. */
-export function checkType(em: NodeEmitter): void {
+export function checkType(em: NodeEmitter, equivalentUntyped: (base: SchemaNode, items: SchemaNode) => boolean): void {
   const b = typeFormat(em.base);
   const r = typeFormat(em.revision);
-  const verdict = classifyTypeChange(b, r, typeSite(em), em.settings.stronglyTyped);
+  let verdict = classifyTypeChange(b, r, typeSite(em), em.settings.stronglyTyped);
   if (!verdict) return;
+  if (verdict === 'changed' && typeSite(em) === 'parameter' && isScalarToExplodedArray(em, b, r, equivalentUntyped)) verdict = 'generalized';
   const typeChanged = canonical(b.types) !== canonical(r.types);
   const dimension = typeChanged && b.format !== r.format ? 'type/format' : typeChanged ? 'type' : 'format';
   const from = dimension === 'format' ? b.format || 'none' : describeTypeFormat(b, false, itemTypeFormat(em, 'base'));
@@ -137,8 +154,10 @@ export function checkConst(em: NodeEmitter): void {
   else if (b && r && canonical(from) !== canonical(to)) em.node('const-changed', { text: (s) => `${s} const value changed from ${show(from)} to ${show(to)}`, ...where });
 }
 
-/** `default` added, removed or changed. */
+/** `default` added, removed or changed (for a parameter, only an optional one: a required one never uses it). */
 export function checkDefault(em: NodeEmitter): void {
+  const traits = em.settings.parameter;
+  if (em.root && traits && (traits.base.required || traits.revision.required)) return;
   const b = has(em.base, 'default');
   const r = has(em.revision, 'default');
   const from = em.base.value.default;
@@ -206,12 +225,39 @@ function checkExclusiveFlag(em: NodeEmitter, bound: Bound): boolean {
   return true;
 }
 
+function isNotArray(node: SchemaNode): boolean {
+  const types = valueTypes(node);
+  return types.length > 0 && !types.includes('array');
+}
+
+/**
+ * The value of a bound on one side. maxItems/minItems on a schema that is not an array constrain
+ * nothing; a parameter's array bound written on its items (a common slip, which oasdiff reads as the
+ * parameter's) counts for the array.
+ */
+function boundValue(em: NodeEmitter, side: 'base' | 'revision', bound: Bound): number | undefined {
+  const node = side === 'base' ? em.base : em.revision;
+  if (bound.keyword === 'maxItems' || bound.keyword === 'minItems') {
+    if (isNotArray(node)) return bound.absent?.(node);
+    const own = numberAt(node, bound.keyword);
+    if (own !== undefined) return own;
+    const parameter = em.settings.context === 'request-parameter' || em.settings.context === 'request-header';
+    if (em.root && parameter) {
+      const items = childNode(side === 'base' ? em.baseDoc : em.revisionDoc, node, 'items');
+      const onItems = items && isNotArray(items) ? numberAt(items, bound.keyword) : undefined;
+      if (onItems !== undefined) return onItems;
+    }
+    return bound.absent?.(node);
+  }
+  return numberAt(node, bound.keyword) ?? bound.absent?.(node);
+}
+
 /** Numeric, length, size and count bounds: raised, lowered, set or removed. */
 export function checkBounds(em: NodeEmitter): void {
   for (const bound of BOUNDS) {
     if (bound.family.startsWith('exclusive') && checkExclusiveFlag(em, bound)) continue;
-    const before = numberAt(em.base, bound.keyword) ?? bound.absent?.(em.base);
-    const after = numberAt(em.revision, bound.keyword) ?? bound.absent?.(em.revision);
+    const before = boundValue(em, 'base', bound);
+    const after = boundValue(em, 'revision', bound);
     if (before === after) continue;
     const where = locs(em, bound.keyword);
     if (before === undefined) {

@@ -42,17 +42,23 @@ export function matchMembers(base: readonly SchemaNode[], revision: readonly Sch
   take((b, r) => b.node.ref !== undefined && b.node.ref === r.node.ref);
   take((b, r) => equivalent(b.node, r.node));
   take((b, r) => title(b) !== '' && title(b) === title(r));
-  if (left.length === 1 && right.length === 1) {
-    const [b] = left;
-    const [r] = right;
+  const pairLone = (lefts: Member[], rights: Member[]): void => {
+    if (lefts.length !== 1 || rights.length !== 1) return;
+    const [b] = lefts;
+    const [r] = rights;
     const bothRefs = b.node.ref !== undefined && r.node.ref !== undefined;
     const titlesClash = title(b) !== '' && title(r) !== '' && title(b) !== title(r);
-    if (!bothRefs && !titlesClash) {
-      pairs.push({ base: b, revision: r });
-      left = [];
-      right = [];
-    }
-  }
+    if (bothRefs || titlesClash) return;
+    pairs.push({ base: b, revision: r });
+    left = left.filter((m) => m !== b);
+    right = right.filter((m) => m !== r);
+  };
+  // A lone inline member on each side is the same member edited (references are named, inline ones are not).
+  pairLone(
+    left.filter((m) => m.node.ref === undefined),
+    right.filter((m) => m.node.ref === undefined),
+  );
+  pairLone(left, right);
   pairs.sort((x, y) => x.revision.index - y.revision.index);
   return { pairs, added: right, removed: left };
 }

@@ -18,6 +18,14 @@ export interface NodeChange {
   revision?: NodeLocation;
 }
 
+/** How a parameter is declared, for the checks that depend on it. */
+export interface ParameterTraits {
+  in: string;
+  required: boolean;
+  style: string;
+  explode: boolean;
+}
+
 /** What every node of one comparison shares. */
 export interface WalkSettings {
   direction: 'request' | 'response';
@@ -25,6 +33,8 @@ export interface WalkSettings {
   /** JSON-like media types: a number is not a string there. */
   stronglyTyped: boolean;
   now: Date;
+  /** The parameter whose schema is compared, in each version, when known. */
+  parameter?: { base: ParameterTraits; revision: ParameterTraits };
 }
 
 /** A change to report, before its level is known. */
@@ -66,6 +76,9 @@ function memberLevels(context: SchemaContext): SchemaLevel[] {
   }
 }
 
+/** Request checks oasdiff does not run on a readOnly property: its type, and bounds newly set on it. */
+const READ_ONLY_SKIPPED = /^(type-|list-of-types-|max-set$|exclusive-max-set$|min-set$|exclusive-min-set$|min-items-increased$|x-extensible-enum-value-removed$)/;
+
 /** One node pair being compared: both nodes, their documents, and the changes found so far. */
 export class NodeEmitter {
   readonly changes: NodeChange[] = [];
@@ -88,15 +101,16 @@ export class NodeEmitter {
   }
 
   /**
-   * Reports a change of the node itself. On an exempt property (see `isExempt`) a narrowing change
-   * becomes its read-only/write-only variant where oasdiff has one, and is dropped otherwise.
+   * Reports a change of the node itself. On an exempt property (see `isExempt`) the change becomes
+   * its read-only/write-only variant where oasdiff has one; a few request checks that oasdiff skips
+   * for readOnly properties are dropped; the rest are reported as usual (clients may still send a
+   * readOnly value back, and a validating server would judge it).
    */
   node(family: string, spec: ChangeSpec): void {
     if (this.isExempt) {
       const variant = this.settings.direction === 'request' ? `read-only-property-${family}` : `write-only-property-${family}`;
       if (this.emit(variant, memberLevels(this.settings.context), spec)) return;
-      const check = this.find(family, nodeLevels(this.settings.context, this.root));
-      if (check && check.severity !== 'info') return;
+      if (this.settings.direction === 'request' && READ_ONLY_SKIPPED.test(family)) return;
     }
     this.emit(family, nodeLevels(this.settings.context, this.root), spec);
   }

@@ -37,17 +37,23 @@ function isBareNull(node: SchemaNode): boolean {
 }
 
 /**
- * True when `wrapped` is `plain` made nullable: `oneOf: [{type: 'null'}, X]` with X equivalent to
- * `plain`, nothing else constraining beside the oneOf, and `plain` not already accepting null.
+ * When `wrapped` is `plain` made nullable, `oneOf: [{type: 'null'}, X]` with nothing else
+ * constraining beside the oneOf and `plain` not already accepting null: the branch X, to be compared
+ * with `plain` (the wrap is the nullability change, X against `plain` the rest).
  */
-export function isNullableWrap(plain: SchemaNode, wrappedDoc: OpenApiDocument, wrapped: SchemaNode, equivalent: (plain: SchemaNode, payload: SchemaNode) => boolean): boolean {
-  if (hasComposition(plain) || acceptsNull(plain)) return false;
+export function nullableWrapPayload(plain: SchemaNode, wrappedDoc: OpenApiDocument, wrapped: SchemaNode): SchemaNode | undefined {
+  if (hasComposition(plain) || acceptsNull(plain)) return undefined;
   const list = wrapped.value.oneOf;
-  if (!Array.isArray(list) || list.length !== 2 || !isAnnotationOnly(withoutKeys(wrapped, 'oneOf'))) return false;
+  if (!Array.isArray(list) || list.length !== 2 || !isAnnotationOnly(withoutKeys(wrapped, 'oneOf'))) return undefined;
   const branches = members(wrappedDoc, wrapped, 'oneOf');
   const nulls = branches.filter(isBareNull);
   const payload = branches.find((b) => !isBareNull(b));
-  return nulls.length === 1 && payload !== undefined && equivalent(plain, payload);
+  return nulls.length === 1 ? payload : undefined;
+}
+
+/** A copy of a node without its type and nullability (for comparing everything else). */
+export function withoutType(node: SchemaNode): SchemaNode {
+  return { ...withoutKeys(node, 'type', 'nullable'), key: `${node.key}\u0000untyped` };
 }
 
 /** An object whose properties moved into the alternatives of a oneOf. */
