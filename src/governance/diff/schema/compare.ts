@@ -119,16 +119,18 @@ class PairWalker implements Walk {
 
   /** The changes between two nodes, relative to them; memoised, and empty for a pair already being compared (a cycle). */
   pair(base: SchemaNode, revision: SchemaNode, root: boolean): readonly NodeChange[] {
-    const key = `${root ? 'R' : 'N'}\u0000${base.key}\u0000${revision.key}`;
+    const locations = `${base.key}\u0000${revision.key}`;
+    const key = `${root ? 'R' : 'N'}\u0000${locations}`;
     const known = this.memo.get(key);
     if (known) return known;
-    if (this.active.has(key)) return [];
-    this.active.add(key);
+    // A pair of locations already being compared, further up: a cycle, reported where it started.
+    if (this.active.has(locations)) return [];
+    this.active.add(locations);
     let changes: readonly NodeChange[];
     try {
       changes = this.compareNodes(base, revision, root);
     } finally {
-      this.active.delete(key);
+      this.active.delete(locations);
     }
     this.memo.set(key, changes);
     return changes;

@@ -6,7 +6,7 @@
 import { isObject } from '../../../contracts/openapi-document.js';
 import { matchMembers, memberName, type Member } from './member-matching.js';
 import type { NodeEmitter } from './node-emitter.js';
-import { changeLocation, childNode, isAnnotationOnly, type SchemaNode } from './schema-node.js';
+import { changeLocation, childNode, isAnnotationOnly, valueTypes, type SchemaNode } from './schema-node.js';
 import type { Walk } from './walk.js';
 
 /** How a keyword that may hold a boolean or a schema restricts values. */
@@ -22,18 +22,25 @@ function restriction(em: NodeEmitter, side: 'base' | 'revision', keyword: string
   return { kind: 'schema', node: child };
 }
 
-const SINGLE: ReadonlyArray<{ keyword: string; family: string }> = [
-  { keyword: 'items', family: 'items' },
-  { keyword: 'additionalProperties', family: 'additional-properties' },
-  { keyword: 'contains', family: 'contains' },
-  { keyword: 'propertyNames', family: 'property-names' },
-  { keyword: 'unevaluatedItems', family: 'unevaluated-items' },
-  { keyword: 'unevaluatedProperties', family: 'unevaluated-properties' },
+const SINGLE: ReadonlyArray<{ keyword: string; family: string; applies?: 'array' | 'object' }> = [
+  { keyword: 'items', family: 'items', applies: 'array' },
+  { keyword: 'additionalProperties', family: 'additional-properties', applies: 'object' },
+  { keyword: 'contains', family: 'contains', applies: 'array' },
+  { keyword: 'propertyNames', family: 'property-names', applies: 'object' },
+  { keyword: 'unevaluatedItems', family: 'unevaluated-items', applies: 'array' },
+  { keyword: 'unevaluatedProperties', family: 'unevaluated-properties', applies: 'object' },
   { keyword: 'if', family: 'if' },
   { keyword: 'then', family: 'then' },
   { keyword: 'else', family: 'else' },
   { keyword: 'contentSchema', family: 'content-schema' },
 ];
+
+/** False when the node's types rule out the values a keyword constrains (the type change says it all). */
+function canBe(node: SchemaNode, type: 'array' | 'object' | undefined): boolean {
+  if (!type) return true;
+  const types = valueTypes(node);
+  return types.length === 0 || types.includes(type);
+}
 
 function where(em: NodeEmitter, keyword: string): { base: ReturnType<typeof changeLocation>; revision: ReturnType<typeof changeLocation> } {
   return { base: changeLocation(em.base, keyword), revision: changeLocation(em.revision, keyword) };
@@ -41,14 +48,14 @@ function where(em: NodeEmitter, keyword: string): { base: ReturnType<typeof chan
 
 /** Keywords holding one sub-schema (or a boolean): added, removed, or compared. */
 function checkSingle(em: NodeEmitter, walk: Walk): void {
-  for (const { keyword, family } of SINGLE) {
+  for (const { keyword, family, applies } of SINGLE) {
     const b = restriction(em, 'base', keyword);
     const r = restriction(em, 'revision', keyword);
     if (b.kind === 'schema' && r.kind === 'schema') {
       walk.descend(em, b.node, r.node, keyword);
       continue;
     }
-    if (b.kind === r.kind) continue;
+    if (b.kind === r.kind || !canBe(em.base, applies) || !canBe(em.revision, applies)) continue;
     // any < schema < none: moving right restricts values, moving left frees them.
     const rank = { any: 0, schema: 1, none: 2 };
     const restricted = rank[r.kind] > rank[b.kind];
