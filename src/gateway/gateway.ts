@@ -7,7 +7,7 @@ import { GatewayError, writeProblem } from '../errors/problem.js';
 import type { Logger } from '../observability/logger.js';
 import { logAccess } from '../observability/access-log.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { nextTraceparent, requestIdFrom } from './edge/request-identity.js';
+import { TraceIds, requestIdFrom } from './edge/request-identity.js';
 import { TrustedProxies } from './edge/client-address.js';
 import { parseRequestPath } from './routing/request-path.js';
 import { attachContext, type RequestContext } from './pipeline/request-context.js';
@@ -23,6 +23,7 @@ export interface EdgeLimits {
 export class Gateway {
   private table: RouteTable | undefined;
   private readonly trusted: TrustedProxies;
+  private readonly traceIds = new TraceIds();
   private readonly logger: Logger;
   private readonly limits: EdgeLimits;
   readonly metrics: GatewayMetrics | undefined;
@@ -60,7 +61,7 @@ export class Gateway {
       res,
       startedAt: process.hrtime.bigint(),
       requestId,
-      traceparent: nextTraceparent(req.headers.traceparent),
+      traceparent: this.traceIds.next(req.headers.traceparent),
       clientIp: client,
       forwardedFor,
     };

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { createLogger } from '../../observability/logger.js';
 import { startGateway } from '../../gateway/start-gateway.js';
 import { ConfigError } from '../../config/config-error.js';
-import { startMockUpstreams } from '../../mock/mock-upstreams.js';
 import { resolveDataDir } from '../data-dir.js';
 import { UsageError } from '../exit-codes.js';
 import { loadConfig } from '../../config/load-config.js';
@@ -32,7 +31,11 @@ export function registerServe(program: Command): void {
       let mocks: { close(): Promise<void> } | undefined;
       let running;
       try {
-        if (opts.mockUpstreams) mocks = await startMockUpstreams(loadConfig(opts.config), logger);
+        if (opts.mockUpstreams) {
+          // Loaded only when asked for: the mock pulls in express-openapi-validator and a sampler.
+          const { startMockUpstreams } = await import('../../mock/mock-upstreams.js');
+          mocks = await startMockUpstreams(loadConfig(opts.config), logger);
+        }
         running = await startGateway({ configPath: opts.config, dataDir, logger, port, watch: opts.watch });
       } catch (error) {
         await mocks?.close();

@@ -51,14 +51,16 @@ export function prepareUpstreamHeaders(headers: IncomingHttpHeaders, identity: U
   else delete headers['content-length'];
 }
 
-/** Hop-by-hop headers of an upstream response, removed before it reaches the client. */
-export function stripResponseHopByHop(headers: Record<string, string | string[] | number | undefined>): void {
+const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
+
+/** Names of the hop-by-hop headers of a message (the fixed ones plus those its Connection lists). */
+export function hopByHopOf(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const connection = headers.connection;
-  if (typeof connection === 'string') {
-    for (const token of connection.split(',')) {
-      const name = token.trim().toLowerCase();
-      if (name) delete headers[name];
-    }
+  if (typeof connection !== 'string') return HOP_BY_HOP_SET;
+  const names = new Set(HOP_BY_HOP);
+  for (const token of connection.split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name) names.add(name);
   }
-  for (const name of HOP_BY_HOP) delete headers[name];
+  return names;
 }

@@ -8,7 +8,7 @@ import { createProxyMiddleware, proxyEventsPlugin, type RequestHandler } from 'h
 import { GatewayError, writeProblem } from '../../errors/problem.js';
 import type { Logger } from '../../observability/logger.js';
 import { contextOf, type RequestContext } from '../pipeline/request-context.js';
-import { stripResponseHopByHop } from '../edge/upstream-headers.js';
+import { hopByHopOf } from '../edge/upstream-headers.js';
 
 /** The result of checking a response against the operation's contract. */
 export type ResponseVerdict = { ok: true } | { ok: false; violations: ReadonlyArray<{ pointer: string; message: string }>; detail: string };
@@ -37,12 +37,13 @@ const CHECKER = Symbol('accord.responseChecker');
 type WithChecker = IncomingMessage & { [CHECKER]?: ResponseChecker };
 
 function copyHeaders(res: ServerResponse, proxyRes: IncomingMessage, bodyLength: number | undefined): void {
-  const headers = { ...proxyRes.headers } as Record<string, string | string[] | number | undefined>;
-  stripResponseHopByHop(headers);
-  if (bodyLength !== undefined) headers['content-length'] = bodyLength;
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) res.setHeader(name, value);
+  const headers = proxyRes.headers;
+  const skip = hopByHopOf(headers);
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined && !skip.has(name)) res.setHeader(name, value);
   }
+  if (bodyLength !== undefined) res.setHeader('content-length', bodyLength);
 }
 
 /** Creates the proxy of one upstream; the connection pool lives as long as the proxy. */
