@@ -101,6 +101,7 @@ export const SCENARIOS: Array<{ name: string; expected: Expected[] }> = [
   { name: 'response-success-status-removed', expected: [['response-success-status-removed', 'error', 'GET /orders/{id}']] },
   { name: 'sunset-deleted', expected: [['sunset-deleted', 'error', 'POST /orders']] },
   { name: 'webhook-added', expected: [['webhook-added', 'info', null]] },
+  { name: 'webhook-operation-removed', expected: [['api-removed-without-deprecation', 'error', 'PUT webhook:orderShipped']] },
   { name: 'webhook-removed', expected: [['webhook-removed', 'error', null]] },
 ];
 

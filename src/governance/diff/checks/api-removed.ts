@@ -19,7 +19,7 @@ const IDS = {
   },
 } as const;
 
-/** Reports removed paths (per operation they held) and removed operations of remaining paths. */
+/** Reports removed paths (per operation they held) and removed operations of remaining paths and webhooks. */
 export const apiRemoved: DiffCheck = {
   definitions: [
     define('api-path-removed-without-deprecation', 'error', 'none', 'paths', 'A path was removed without having been deprecated.'),
@@ -33,7 +33,6 @@ export const apiRemoved: DiffCheck = {
   run(comparison, reporter) {
     const today = dayOf(comparison.now);
     const judge = (op: OperationEntry, kind: 'path' | 'operation'): void => {
-      if (op.kind !== 'path') return;
       // Draft and alpha operations may go at any time; an invalid level is reported by api-stability.
       const stability = readStability(op.value);
       if ('invalid' in stability || !isStabilityReported(stability)) return;
