@@ -61,7 +61,9 @@ export function registerDiff(program: Command): void {
       const base = load(baseSpec);
       const revision = load(revisionSpec);
       const findings = diffContracts(base, revision);
-      const rules = CHECKS.map((c) => ({ id: c.id, severity: c.severity, description: c.description }));
+      // Formats that describe their rules (SARIF, JUnit) get the checks that fired, not all ~1,000.
+      const fired = new Set(findings.map((f) => f.id));
+      const rules = CHECKS.filter((c) => fired.has(c.id)).map((c) => ({ id: c.id, severity: c.severity, description: c.description }));
       process.stdout.write(renderFindings({ tool: 'diff', findings, files: [revision.file, base.file], failThreshold: failOn, rules }, opts.format));
       process.exitCode = findings.some((f) => isAtLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
     });
