@@ -212,10 +212,10 @@ async function main() {
     if (!options.keepTemp) rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', cleanup);
-  for (const signal of ['SIGINT', 'SIGTERM']) {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
     process.once(signal, () => {
       progress(`\n${signal}: stopping every child process`);
-      process.exit(130);
+      process.exit(code);
     });
   }
 
@@ -315,6 +315,7 @@ async function main() {
           const m = await measure(load, r, options.duration, { proxyPid: variant.pid, upstreamPid: upstream.child.pid, ticks });
           results.get(variant.id).get(method).push(m);
           const flag = m.non2xx + m.socketErrors > 0 ? `  ERRORS non-2xx ${m.non2xx}, socket ${m.socketErrors}` : '';
+          if (flag) failures.push(`round ${round + 1}, ${variant.label} ${method}: ${m.non2xx} non-2xx answers and ${m.socketErrors} socket errors during the measured run`);
           progress(
             `round ${round + 1}/${options.rounds}  ${variant.id.padEnd(15)} ${method.padEnd(4)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(2)} ms  p99 ${m.p99Ms.toFixed(2)} ms  ` +
               `${Number.isFinite(m.cpuUsPerRequest) ? `${m.cpuUsPerRequest.toFixed(0)} µs/req  ` : ''}RSS ${m.rssMb.toFixed(0)} MiB${flag}`,

@@ -43,11 +43,11 @@ function writeWrkScript(dir, name, request) {
   if (request.tokensFile !== undefined) {
     lines.push(
       'local tokens = {}',
-      'local next = 0',
+      'local index = 0',
       `init = function(args) for line in io.lines(${luaString(request.tokensFile)}) do if #line > 0 then tokens[#tokens + 1] = "Bearer " .. line end end end`,
       'request = function()',
-      '  next = next % #tokens + 1',
-      '  wrk.headers["Authorization"] = tokens[next]',
+      '  index = index % #tokens + 1',
+      '  wrk.headers["Authorization"] = tokens[index]',
       '  return wrk.format()',
       'end',
     );
