@@ -1,7 +1,7 @@
 /** Reads YAML or JSON files into plain data and keeps a map from JSON pointers to source lines. */
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Node, type Document } from 'yaml';
+import { load as loadYaml, CORE_SCHEMA, YAMLException } from 'js-yaml';
 import { fromPointer } from './json-pointer.js';
 
 /** Why a source could not be read; `file`, `line` and `pointer` locate the problem where known. */
@@ -60,11 +60,77 @@ function computeLineStarts(text: string): number[] {
   return starts;
 }
 
+/** Column of the first non-space character, or -1 for a blank or comment-only line. */
+function indentOf(line: string): number {
+  let i = 0;
+  while (i < line.length && line.charCodeAt(i) === 32) i++;
+  if (i === line.length || line.charCodeAt(i) === 35 /* # */ || line.charCodeAt(i) === 13) return -1;
+  return i;
+}
+
+/** The mapping key written at column `col` of `line` (plain, single- or double-quoted), if any. */
+function keyAt(line: string, col: number): string | undefined {
+  const first = line.charCodeAt(col);
+  let key: string;
+  let end: number;
+  if (first === 34 /* " */) {
+    const m = /^"((?:[^"\\]|\\.)*)"/.exec(line.slice(col));
+    if (!m) return undefined;
+    try {
+      key = JSON.parse(m[0]) as string;
+    } catch {
+      return undefined;
+    }
+    end = col + m[0].length;
+  } else if (first === 39 /* ' */) {
+    const m = /^'((?:[^']|'')*)'/.exec(line.slice(col));
+    if (!m) return undefined;
+    key = m[1]!.replace(/''/g, "'");
+    end = col + m[0].length;
+  } else {
+    let i = col;
+    for (;;) {
+      i = line.indexOf(':', i);
+      if (i < 0) return undefined;
+      const after = line.charCodeAt(i + 1);
+      if (Number.isNaN(after) || after === 32 || after === 13) break;
+      i++;
+    }
+    key = line.slice(col, i).trimEnd();
+    end = i;
+  }
+  if (line.charCodeAt(end) !== 58 /* : */) return undefined;
+  const after = line.charCodeAt(end + 1);
+  return Number.isNaN(after) || after === 32 || after === 13 ? key : undefined;
+}
+
+/** A block node: its members start at column `col`, on line `line` or after it. */
+interface BlockNode {
+  line: number;
+  col: number;
+}
+
 /**
- * Line lookup for YAML: walks the CST of the document lazily (built once on first call).
- * The line of a map member is the line of its key, which is what an editor should jump to.
+ * Line lookup for YAML by scanning block-style indentation, on demand. A YAML CST would be exact
+ * but costs about 7x more than parsing the data (seconds on a 5 MB contract), and lines are only
+ * needed for the few findings that get reported. Flow collections and multi-line scalars stop the
+ * walk: the line of the nearest enclosing key is returned.
  */
-function yamlLineLookup(doc: Document, lineStarts: number[]): (pointer: string) => number | undefined {
+function yamlLineLookup(text: string): (pointer: string) => number | undefined {
+  let lines: string[] | undefined;
+  const keyIndex = new Map<string, Map<string, number>>();
+  const childOf = (keyLine: number, keyCol: number): BlockNode | undefined => {
+    const all = lines!;
+    for (let i = keyLine + 1; i < all.length; i++) {
+      const ind = indentOf(all[i]!);
+      if (ind < 0) continue;
+      if (ind > keyCol) return { line: i, col: ind };
+      // A block sequence may sit at the same column as its key.
+      if (ind === keyCol && all[i]!.startsWith('- ', ind)) return { line: i, col: ind };
+      return undefined;
+    }
+    return undefined;
+  };
   return (pointer) => {
     let segments: string[];
     try {
@@ -72,25 +138,68 @@ function yamlLineLookup(doc: Document, lineStarts: number[]): (pointer: string) 
     } catch {
       return undefined;
     }
-    let node: Node | null | undefined = doc.contents as Node | null;
-    let line = node?.range ? lineAtOffset(lineStarts, node.range[0]) : undefined;
+    lines ??= text.split('\n');
+    const all = lines;
+    let first = 0;
+    while (first < all.length && indentOf(all[first]!) < 0) first++;
+    let node: BlockNode | undefined = { line: first, col: first < all.length ? indentOf(all[first]!) : 0 };
+    let found = 1;
     for (const seg of segments) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
-        if (!pair) return line;
-        const key = pair.key as Node;
-        if (key.range) line = lineAtOffset(lineStarts, key.range[0]);
-        node = pair.value as Node | null;
-      } else if (isSeq(node)) {
-        const item = node.items[Number(seg)] as Node | undefined;
-        if (!item) return line;
-        if (item.range) line = lineAtOffset(lineStarts, item.range[0]);
-        node = item;
+      if (!node) return found;
+      const { line: start, col } = node;
+      let next: BlockNode | undefined;
+      let matched = false;
+      const isSequence = all[start]?.startsWith('- ', col) ?? false;
+      if (isSequence) {
+        const wanted = Number(seg);
+        let index = -1;
+        for (let i = start; i < all.length; i++) {
+          const ind = i === start ? col : indentOf(all[i]!);
+          if (ind < 0) continue;
+          if (ind < col) break;
+          if (ind === col && all[i]!.startsWith('-', ind)) {
+            index++;
+            if (index === wanted) {
+              matched = true;
+              found = i + 1;
+              let c = ind + 1;
+              while (all[i]!.charCodeAt(c) === 32) c++;
+              next = c < all[i]!.length ? { line: i, col: c } : childOf(i, ind);
+              break;
+            }
+          }
+        }
       } else {
-        return line;
+        const regionKey = `${start}:${col}`;
+        let keys = keyIndex.get(regionKey);
+        if (!keys) {
+          // Index the whole mapping once: later pointers into it are O(1).
+          keys = new Map<string, number>();
+          for (let i = start; i < all.length; i++) {
+            const ind = i === start ? col : indentOf(all[i]!);
+            if (ind < 0) continue;
+            if (ind < col) break;
+            // A compact block sequence of an earlier key sits at this column: not a key of ours.
+            if (ind !== col || (i > start && all[i]!.startsWith('- ', ind))) continue;
+            const key = keyAt(all[i]!, col);
+            if (key !== undefined && !keys.has(key)) keys.set(key, i);
+          }
+          keyIndex.set(regionKey, keys);
+        }
+        const i = keys.get(seg);
+        if (i !== undefined) {
+          matched = true;
+          found = i + 1;
+          next = childOf(i, col);
+          const rest = all[i]!.slice(col).replace(/^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|.*?):(\s+|$)/, '');
+          // A value on the key's own line (a scalar or a flow collection) has no block members.
+          if (rest !== '' && !rest.startsWith('#') && !/^[|>]/.test(rest)) next = undefined;
+        }
       }
+      if (!matched) return found;
+      node = next;
     }
-    return line;
+    return found;
   };
 }
 
@@ -135,16 +244,18 @@ export function parseSource(text: string, file: string): SourceDocument {
       // Not strict JSON: fall through to YAML, which accepts flow style.
     }
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const line = lineAtOffset(lineStarts, first.pos[0]);
-    const reason = first.message.split('\n')[0] ?? 'syntax error';
-    throw new SourceError('SOURCE_SYNTAX', file, `invalid YAML: ${reason}`, line);
+  let data: unknown;
+  try {
+    // YAML 1.2 core schema: dates and other non-JSON types stay strings, as OpenAPI expects.
+    data = loadYaml(text, { schema: CORE_SCHEMA, filename: file });
+  } catch (error) {
+    if (error instanceof YAMLException) {
+      const line = error.mark ? error.mark.line + 1 : undefined;
+      throw new SourceError('SOURCE_SYNTAX', file, `invalid YAML: ${error.reason}`, line);
+    }
+    throw error;
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
-  return { file, text, data, format: 'yaml', lineOf: yamlLineLookup(doc, lineStarts) };
+  return { file, text, data, format: 'yaml', lineOf: yamlLineLookup(text) };
 }
 
 /** Reads and parses a file. Throws SourceError (never a raw fs error). */

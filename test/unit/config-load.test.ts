@@ -125,7 +125,7 @@ describe('loadConfig', () => {
 
   it('reports a YAML syntax error with its line as unusable input', () => {
     const dir = configDir('version: 1\napis:\n  - id: x\n    id: y\n');
-    assert.throws(() => loadConfig(dir), (error: unknown) => error instanceof SourceError && error.code === 'SOURCE_SYNTAX' && error.line === 4 && /unique/.test(error.message));
+    assert.throws(() => loadConfig(dir), (error: unknown) => error instanceof SourceError && error.code === 'SOURCE_SYNTAX' && error.line === 4 && /duplicated mapping key/.test(error.message));
   });
 
   it('reports a missing file as unusable input', () => {
