@@ -21,6 +21,7 @@ import {
   checkUniqueItems,
 } from './keyword-checks.js';
 import { NodeEmitter, type NodeChange, type ParameterTraits, type SchemaContext, type WalkSettings } from './node-emitter.js';
+import { SchemaFingerprints } from './fingerprint.js';
 import { checkProperties } from './property-checks.js';
 import { changeLocation, resolveNode, type SchemaNode } from './schema-node.js';
 import { checkSubschemas } from './subschema-checks.js';
@@ -107,6 +108,8 @@ function rootSubject(context: SchemaContext): string {
   }
 }
 
+const NO_CHANGES: readonly NodeChange[] = Object.freeze([]);
+
 /** The walk of one comparison setting (direction, context, typing), sharing the comparator's memo. */
 class PairWalker implements Walk {
   constructor(
@@ -115,6 +118,7 @@ class PairWalker implements Walk {
     private readonly revisionDoc: OpenApiDocument,
     private readonly memo: Map<string, readonly NodeChange[]>,
     private readonly active: Set<string>,
+    private readonly fingerprints: SchemaFingerprints,
   ) {}
 
   /** The changes between two nodes, relative to them; memoised, and empty for a pair already being compared (a cycle). */
@@ -125,6 +129,10 @@ class PairWalker implements Walk {
     if (known) return known;
     // A pair of locations already being compared, further up: a cycle, reported where it started.
     if (this.active.has(locations)) return [];
+    if (this.fingerprints.same(this.baseDoc, base, this.revisionDoc, revision)) {
+      this.memo.set(key, NO_CHANGES);
+      return NO_CHANGES;
+    }
     this.active.add(locations);
     let changes: readonly NodeChange[];
     try {
@@ -209,11 +217,13 @@ class PairWalker implements Walk {
 export function createSchemaComparator(): SchemaComparator {
   let docs: { base: OpenApiDocument; revision: OpenApiDocument } | undefined;
   const memos = new Map<string, Map<string, readonly NodeChange[]>>();
+  let fingerprints = new SchemaFingerprints();
   return {
     compare(input: SchemaComparisonInput): SchemaChange[] {
       if (!docs || docs.base !== input.base || docs.revision !== input.revision) {
         docs = { base: input.base, revision: input.revision };
         memos.clear();
+        fingerprints = new SchemaFingerprints();
       }
       const settings: WalkSettings = {
         direction: input.direction,
@@ -230,7 +240,7 @@ export function createSchemaComparator(): SchemaComparator {
       }
       const base = resolveNode(input.base, input.baseSchema.value, input.baseSchema.file, input.baseSchema.pointer);
       const revision = resolveNode(input.revision, input.revisionSchema.value, input.revisionSchema.file, input.revisionSchema.pointer);
-      const walker = new PairWalker(settings, input.base, input.revision, memo, new Set());
+      const walker = new PairWalker(settings, input.base, input.revision, memo, new Set(), fingerprints);
       const subject = rootSubject(input.context);
       return walker.pair(base, revision, true).map((change) => {
         const out: SchemaChange = {

@@ -35,7 +35,7 @@ const SINGLE: ReadonlyArray<{ keyword: string; family: string; applies?: 'array'
   { keyword: 'contentSchema', family: 'content-schema' },
 ];
 
-/** False when the node's types rule out the values a keyword constrains (the type change says it all). */
+/** False when the node's types rule out the values a keyword constrains. */
 function canBe(node: SchemaNode, type: 'array' | 'object' | undefined): boolean {
   if (!type) return true;
   const types = valueTypes(node);
@@ -55,7 +55,8 @@ function checkSingle(em: NodeEmitter, walk: Walk): void {
       walk.descend(em, b.node, r.node, keyword);
       continue;
     }
-    if (b.kind === r.kind || !canBe(em.base, applies) || !canBe(em.revision, applies)) continue;
+    // `items` appearing with `type: array` where the type was a string is part of the type change.
+    if (b.kind === r.kind || canBe(em.base, applies) !== canBe(em.revision, applies)) continue;
     // any < schema < none: moving right restricts values, moving left frees them.
     const rank = { any: 0, schema: 1, none: 2 };
     const restricted = rank[r.kind] > rank[b.kind];
