@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadOpenApi } from '../../src/contracts/openapi-document.js';
 import { createSchemaComparator } from '../../src/governance/diff/schema/compare.js';
 import { brief, compare, documentOf, SUBJECT, type Options, type Version } from './fixtures/diff-schema/scenario.js';
 
@@ -47,6 +48,12 @@ const SCENARIOS: Scenario[] = [
     expected: [],
   },
   // Paths, IDs and severities.
+  {
+    name: 'a deep change among identical siblings',
+    base: { schema: obj({ a: ref('Same'), b: obj({ c: obj({ d: { ...str, enum: ['x', 'y'] } }) }) }), components: { Same: pet } },
+    revision: { schema: obj({ a: ref('Same'), b: obj({ c: obj({ d: { ...str, enum: ['x'] } }) }) }), components: { Same: pet } },
+    expected: [{ id: 'request-property-enum-value-removed', severity: 'error', path: 'b/c/d' }],
+  },
   {
     name: 'recursive schema changed: reported once, at the first level',
     base: { schema: ref('Node'), components: { Node: obj({ value: { ...str, maxLength: 20 }, children: { type: 'array', items: ref('Node') } }) } },
@@ -336,4 +343,26 @@ test('memoised comparator: a shared component keeps its own paths under each roo
 
 test('an unresolvable $ref is a contract error, not a change', () => {
   assert.throws(() => compare({ schema: ref('Missing') }, { schema: str }), (error: Error & { code?: string }) => error.code === 'CONTRACT_REF_UNRESOLVED');
+});
+
+test('file fixture: a split contract whose line schema moved to another file and changed', () => {
+  const dir = new URL('./fixtures/diff-schema/', import.meta.url).pathname;
+  const base = loadOpenApi(`${dir}split-base/openapi.yaml`);
+  const revision = loadOpenApi(`${dir}split-revision/openapi.yaml`);
+  const at = (doc: typeof base): { value: unknown; file: string; pointer: string } => ({ value: { $ref: '#/components/schemas/Order' }, file: doc.file, pointer: '/x' });
+  for (const [direction, context, expected] of [
+    ['request', 'request-body', [
+      { id: 'request-property-max-length-decreased', severity: 'error', path: 'lines/items/sku' },
+      { id: 'request-property-became-required', severity: 'error', path: 'lines/items/quantity' },
+    ]],
+    ['response', 'response-body', [
+      { id: 'response-property-max-length-decreased', severity: 'info', path: 'lines/items/sku' },
+      { id: 'response-property-became-required', severity: 'info', path: 'lines/items/quantity' },
+    ]],
+  ] as const) {
+    const changes = createSchemaComparator().compare({ base, revision, baseSchema: at(base), revisionSchema: at(revision), direction, context });
+    assert.deepEqual(brief(changes), expected);
+    assert.equal(changes[0].revision?.file, `${dir}split-revision/schemas/order-line.yaml`);
+    assert.equal(changes[0].revision?.pointer, '/OrderLine/properties/sku/maxLength');
+  }
 });
