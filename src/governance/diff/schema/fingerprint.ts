@@ -2,10 +2,9 @@
  * Structural fingerprints of resolved schemas, so that a pair of identical sub-schemas is recognised
  * in one lookup instead of a walk (most of a large contract is unchanged between versions).
  */
-import type { OpenApiDocument } from '../../../contracts/openapi-document.js';
-import { isObject } from '../../../contracts/openapi-document.js';
+import { isObject, type JsonObject, type OpenApiDocument } from '../../../contracts/openapi-document.js';
 import { canonical } from './keyword-checks.js';
-import { ANNOTATION_KEYWORDS, childNode, type SchemaNode } from './schema-node.js';
+import { ANNOTATION_KEYWORDS, type SchemaNode } from './schema-node.js';
 
 /** Keywords whose values are sub-schemas (fingerprinted after following their `$ref`s). */
 const SCHEMA_KEYWORDS = new Set(['items', 'not', 'additionalProperties', 'unevaluatedItems', 'unevaluatedProperties', 'contains', 'propertyNames', 'if', 'then', 'else', 'contentSchema']);
@@ -14,85 +13,52 @@ const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'depende
 
 /**
  * Fingerprints of the schemas of one pair of documents. Equal fingerprints mean equal schemas
- * (interned, so no hash collisions), documentation keywords aside. A schema that reaches a cycle
- * of `$ref`s gets none and is compared in full.
+ * (interned texts, so no hash collisions), documentation keywords aside. A schema that reaches a
+ * cycle of `$ref`s gets none and is compared in full. Keyed by the parsed objects themselves, which
+ * are distinct per document and per location.
  */
 export class SchemaFingerprints {
   private readonly interned = new Map<string, number>();
-  /** Per document: its nodes' fingerprints (two documents may use the same file names). */
-  private readonly byDocument = new Map<OpenApiDocument, Map<string, number | null>>();
-  private readonly active = new Set<string>();
+  private readonly known = new WeakMap<object, number | null>();
+  private readonly active = new Set<object>();
 
   /** True when both schemas are known to be the same. */
   same(baseDoc: OpenApiDocument, base: SchemaNode, revisionDoc: OpenApiDocument, revision: SchemaNode): boolean {
     if (base.version !== revision.version) return false;
-    const b = this.of(baseDoc, base);
-    return b !== null && b === this.of(revisionDoc, revision);
+    const b = this.ofObject(baseDoc, base.value, base.file);
+    return b !== null && b === this.ofObject(revisionDoc, revision.value, revision.file);
   }
 
-  private of(doc: OpenApiDocument, node: SchemaNode): number | null {
-    let byNode = this.byDocument.get(doc);
-    if (!byNode) {
-      byNode = new Map();
-      this.byDocument.set(doc, byNode);
-    }
-    const known = byNode.get(node.key);
-    if (known !== undefined) return known;
-    if (this.active.has(node.key)) return null;
-    this.active.add(node.key);
-    let result: number | null;
-    try {
-      result = this.compute(doc, node);
-    } finally {
-      this.active.delete(node.key);
-    }
-    byNode.set(node.key, result);
-    return result;
-  }
-
-  private child(doc: OpenApiDocument, node: SchemaNode, ...tokens: Array<string | number>): string | null {
-    const raw = tokens.reduce<unknown>((v, t) => (isObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[t] : undefined), node.value);
-    if (typeof raw === 'boolean') return String(raw);
-    const sub = childNode(doc, node, ...tokens);
-    if (!sub) return 'absent';
-    const id = this.of(doc, sub);
+  /** The fingerprint of a sub-schema value found in `file` (a `$ref`, a boolean, or keywords). */
+  private ofValue(doc: OpenApiDocument, value: unknown, file: string): string | null {
+    if (typeof value === 'boolean') return String(value);
+    if (!isObject(value)) return 'absent';
+    const id = this.ofObject(doc, value, file);
     return id === null ? null : `#${id}`;
   }
 
-  private compute(doc: OpenApiDocument, node: SchemaNode): number | null {
+  private ofObject(doc: OpenApiDocument, value: JsonObject, file: string): number | null {
+    const known = this.known.get(value);
+    if (known !== undefined) return known;
+    if (this.active.has(value)) return null;
+    this.active.add(value);
+    let result: number | null;
+    try {
+      result = this.compute(doc, value, file);
+    } finally {
+      this.active.delete(value);
+    }
+    this.known.set(value, result);
+    return result;
+  }
+
+  private compute(doc: OpenApiDocument, value: JsonObject, file: string): number | null {
     const parts: string[] = [];
-    for (const key of Object.keys(node.value).sort()) {
+    for (const key of Object.keys(value).sort()) {
       if (ANNOTATION_KEYWORDS.has(key) && key !== 'title') continue;
-      const value = node.value[key];
-      let part: string | null;
-      if (SCHEMA_KEYWORDS.has(key)) {
-        part = this.child(doc, node, key);
-      } else if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
-        const items: string[] = [];
-        part = '';
-        for (let i = 0; i < value.length && part !== null; i++) {
-          const item = this.child(doc, node, key, i);
-          if (item === null) part = null;
-          else items.push(item);
-        }
-        if (part !== null) part = `[${items.join(',')}]`;
-      } else if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
-        const entries: string[] = [];
-        part = '';
-        for (const name of Object.keys(value).sort()) {
-          const item = this.child(doc, node, key, name);
-          if (item === null) {
-            part = null;
-            break;
-          }
-          entries.push(`${JSON.stringify(name)}:${item}`);
-        }
-        if (part !== null) part = `{${entries.join(',')}}`;
-      } else {
-        part = canonical(value);
-      }
+      const part = key === '$ref' ? this.ofReference(doc, value[key], file) : this.ofKeyword(doc, key, value[key], file);
       if (part === null) return null;
-      parts.push(`${JSON.stringify(key)}=${part}`);
+      parts.push(`${key}=${part}`);
     }
     const text = parts.join(';');
     let id = this.interned.get(text);
@@ -101,5 +67,34 @@ export class SchemaFingerprints {
       this.interned.set(text, id);
     }
     return id;
+  }
+
+  private ofReference(doc: OpenApiDocument, ref: unknown, file: string): string | null {
+    if (typeof ref !== 'string') return canonical(ref);
+    const target = doc.resolveRef(ref, file);
+    return this.ofValue(doc, target.value, target.file);
+  }
+
+  private ofKeyword(doc: OpenApiDocument, key: string, value: unknown, file: string): string | null {
+    if (SCHEMA_KEYWORDS.has(key)) return this.ofValue(doc, value, file);
+    if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
+      const items: string[] = [];
+      for (const item of value) {
+        const part = this.ofValue(doc, item, file);
+        if (part === null) return null;
+        items.push(part);
+      }
+      return `[${items.join(',')}]`;
+    }
+    if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
+      const entries: string[] = [];
+      for (const name of Object.keys(value).sort()) {
+        const part = this.ofValue(doc, value[name], file);
+        if (part === null) return null;
+        entries.push(`${JSON.stringify(name)}:${part}`);
+      }
+      return `{${entries.join(',')}}`;
+    }
+    return canonical(value);
   }
 }
