@@ -1,7 +1,7 @@
 /** Compares the value keywords of one node pair: type, nullability, enum, const, default, pattern, bounds and the like. */
 import { isObject } from '../../../contracts/openapi-document.js';
 import { show, type NodeEmitter } from './node-emitter.js';
-import { acceptsNull, changeLocation, childNode, typeList, valueTypes, type SchemaNode } from './schema-node.js';
+import { acceptsNull, changeLocation, childNode, typeList, valueTypes, type NodeLocation, type SchemaNode } from './schema-node.js';
 import { classifyTypeChange, describeTypeFormat, type TypeFormat, type TypeSite } from './type-change.js';
 
 /** JSON with sorted keys, so equal values compare equal. */
@@ -20,7 +20,7 @@ function has(node: SchemaNode, keyword: string): boolean {
   return node.value[keyword] !== undefined;
 }
 
-function locs(em: NodeEmitter, keyword: string): { base: ReturnType<typeof changeLocation>; revision: ReturnType<typeof changeLocation> } {
+function locs(em: NodeEmitter, keyword: string): { base: NodeLocation; revision: NodeLocation } {
   return { base: changeLocation(em.base, keyword), revision: changeLocation(em.revision, keyword) };
 }
 

@@ -3,18 +3,18 @@
  * optional, turned readOnly/writeOnly, and the properties on both sides compared in turn.
  */
 import type { NodeEmitter } from './node-emitter.js';
-import { changeLocation, childNode, keywordLocation, propertyNames, requiredNames, type SchemaNode } from './schema-node.js';
+import { changeLocation, childNode, keywordLocation, propertyNames, requiredNames, type NodeLocation, type SchemaNode } from './schema-node.js';
 import type { Walk } from './walk.js';
 
 function flag(node: SchemaNode, keyword: 'readOnly' | 'writeOnly'): boolean {
   return node.value[keyword] === true;
 }
 
-function propertiesLocation(node: SchemaNode): ReturnType<typeof changeLocation> {
+function propertiesLocation(node: SchemaNode): NodeLocation {
   return changeLocation(node, 'properties');
 }
 
-function requiredLocation(node: SchemaNode, name: string): ReturnType<typeof changeLocation> {
+function requiredLocation(node: SchemaNode, name: string): NodeLocation {
   const list = node.value.required;
   const index = Array.isArray(list) ? list.indexOf(name) : -1;
   return index >= 0 ? keywordLocation(node, 'required', index) : changeLocation(node, 'required');

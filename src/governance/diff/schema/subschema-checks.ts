@@ -6,7 +6,7 @@
 import { isObject } from '../../../contracts/openapi-document.js';
 import { matchMembers, memberName, type Member } from './member-matching.js';
 import type { NodeEmitter } from './node-emitter.js';
-import { changeLocation, childNode, isAnnotationOnly, valueTypes, type SchemaNode } from './schema-node.js';
+import { changeLocation, childNode, isAnnotationOnly, valueTypes, type NodeLocation, type SchemaNode } from './schema-node.js';
 import type { Walk } from './walk.js';
 
 /** How a keyword that may hold a boolean or a schema restricts values. */
@@ -42,7 +42,7 @@ function canBe(node: SchemaNode, type: 'array' | 'object' | undefined): boolean 
   return types.length === 0 || types.includes(type);
 }
 
-function where(em: NodeEmitter, keyword: string): { base: ReturnType<typeof changeLocation>; revision: ReturnType<typeof changeLocation> } {
+function where(em: NodeEmitter, keyword: string): { base: NodeLocation; revision: NodeLocation } {
   return { base: changeLocation(em.base, keyword), revision: changeLocation(em.revision, keyword) };
 }
 
@@ -150,7 +150,7 @@ function checkComposition(em: NodeEmitter, walk: Walk, typesClaimed: boolean): v
     const match = matchMembers(before, after, (b, r) => walk.equivalent(b, r));
     for (const pair of match.pairs) walk.descend(em, pair.base.node, pair.revision.node, `${keyword}[${memberName(pair.revision)}]`);
     if (typesClaimed && keyword !== 'allOf') continue;
-    const located = (m: readonly Member[], side: 'base' | 'revision'): { base?: ReturnType<typeof changeLocation>; revision?: ReturnType<typeof changeLocation> } => {
+    const located = (m: readonly Member[], side: 'base' | 'revision'): { base?: NodeLocation; revision?: NodeLocation } => {
       const at = m[0] ? { file: m[0].node.file, pointer: m[0].node.pointer } : undefined;
       const member = changeLocation(side === 'base' ? em.base : em.revision, keyword);
       return side === 'base' ? { base: at ?? member, revision: changeLocation(em.revision, keyword) } : { base: changeLocation(em.base, keyword), revision: at ?? member };
