@@ -144,3 +144,29 @@ describe('graceful shutdown', () => {
     await up.close();
   });
 });
+
+describe('operational endpoints', () => {
+  it('answers /healthz, /readyz and /metrics before any API routing', async () => {
+    const issuer = await createTestIssuer();
+    const up = await startUpstream(json(200, { items: [] }));
+    const gw = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config: config(issuer, up.url) });
+    try {
+      const health = await rawRequest(gw.url, 'GET', '/healthz');
+      assert.equal(health.status, 200);
+      assert.deepEqual(health.json, { status: 'ok' });
+      const ready = await rawRequest(gw.url, 'GET', '/readyz?verbose=1');
+      assert.equal(ready.status, 200);
+      assert.deepEqual(ready.json, { status: 'ready' });
+      const metrics = await rawRequest(gw.url, 'GET', '/metrics');
+      assert.equal(metrics.status, 200);
+      assert.match(String(metrics.headers['content-type']), /^text\/plain/);
+      assert.match(metrics.text, /accord_process_cpu_user_seconds_total/);
+      const post = await rawRequest(gw.url, 'POST', '/healthz');
+      assert.equal(post.status, 404);
+      assert.equal(post.json?.code, 'ROUTE_NOT_FOUND');
+    } finally {
+      await gw.stop();
+      await up.close();
+    }
+  });
+});

@@ -56,7 +56,8 @@ const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
 /** Names of the hop-by-hop headers of a message (the fixed ones plus those its Connection lists). */
 export function hopByHopOf(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const connection = headers.connection;
-  if (typeof connection !== 'string') return HOP_BY_HOP_SET;
+  // `keep-alive` and `close` name no extra header: the common case needs no new set.
+  if (typeof connection !== 'string' || connection === 'keep-alive' || connection === 'close') return HOP_BY_HOP_SET;
   const names = new Set(HOP_BY_HOP);
   for (const token of connection.split(',')) {
     const name = token.trim().toLowerCase();
