@@ -61,7 +61,7 @@ const SCENARIOS: Scenario[] = [
     status: 2,
     stderr: `accord: ${RULESETS}/bad-options.yaml:10 (#/rules/my-no-verbs/then/functionOptions/verbs): verbs must be a non-empty list of lower-case words\n`,
   },
-  { name: 'ruleset with a YAML error', args: ['lint', `${DOCUMENTS}/clean.yaml`, '--ruleset', `${RULESETS}/yaml-error.yaml`], status: 2, stderr: `accord: ${RULESETS}/yaml-error.yaml:5: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n` },
+  { name: 'ruleset with a YAML error', args: ['lint', `${DOCUMENTS}/clean.yaml`, '--ruleset', `${RULESETS}/yaml-error.yaml`], status: 2, stderr: `accord: ${RULESETS}/yaml-error.yaml:5: invalid YAML: missed comma between flow collection entries\n` },
   { name: 'unknown --format', args: ['lint', `${DOCUMENTS}/clean.yaml`, '--format', 'yaml'], status: 2, stderr: "error: option '--format <format>' argument 'yaml' is invalid. Allowed choices are text, json, sarif, junit, github, markdown.\n" },
   { name: 'unknown --fail-severity', args: ['lint', `${DOCUMENTS}/clean.yaml`, '--fail-severity', 'fatal'], status: 2, stderr: "error: option '--fail-severity <severity>' argument 'fatal' is invalid. Allowed choices are error, warn, info, hint.\n" },
   { name: 'no document given', args: ['lint'], status: 2, stderr: "error: missing required argument 'spec'\n" },

@@ -22,7 +22,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'YAML syntax error',
     ruleset: 'yaml-error.yaml',
-    expected: { code: 'RULESET_SYNTAX', file: 'yaml-error.yaml', pointer: '', line: 5, message: 'invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]' },
+    expected: { code: 'RULESET_SYNTAX', file: 'yaml-error.yaml', pointer: '', line: 5, message: 'invalid YAML: missed comma between flow collection entries' },
   },
   {
     name: 'unknown function',
