@@ -2,28 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath, isAbsolute } from 'node:path';
 import { parseSource, SourceError, type SourceDocument } from './source.js';
+import { LocatedError } from '../errors/located-error.js';
 import { fromPointer, getAt, toPointer } from './json-pointer.js';
 
 /** A document that cannot be used as an OpenAPI contract, located by file, pointer and line. */
-export class ContractError extends Error {
+export class ContractError extends LocatedError {
   readonly code: 'CONTRACT_NOT_OPENAPI' | 'CONTRACT_VERSION_UNSUPPORTED' | 'CONTRACT_REF_UNRESOLVED' | 'CONTRACT_INVALID';
-  readonly file: string;
-  readonly pointer: string;
-  readonly line: number | undefined;
+  declare readonly pointer: string;
 
   constructor(code: ContractError['code'], file: string, pointer: string, message: string, line?: number) {
-    super(message);
-    this.name = 'ContractError';
+    super('ContractError', file, message, pointer, line);
     this.code = code;
-    this.file = file;
-    this.pointer = pointer;
-    this.line = line;
-  }
-
-  /** One line for a terminal: `file:line (pointer): message`. */
-  describe(): string {
-    const where = this.line ? `${this.file}:${this.line}` : this.file;
-    return `${where}${this.pointer ? ` (#${this.pointer})` : ''}: ${this.message}`;
   }
 }
 

@@ -3,27 +3,15 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { load as loadYaml, CORE_SCHEMA, YAMLException } from 'js-yaml';
 import { fromPointer } from './json-pointer.js';
+import { LocatedError } from '../errors/located-error.js';
 
 /** Why a source could not be read; `file`, `line` and `pointer` locate the problem where known. */
-export class SourceError extends Error {
+export class SourceError extends LocatedError {
   readonly code: 'SOURCE_NOT_FOUND' | 'SOURCE_UNREADABLE' | 'SOURCE_SYNTAX' | 'SOURCE_NOT_OBJECT';
-  readonly file: string;
-  readonly line: number | undefined;
-  readonly pointer: string | undefined;
 
   constructor(code: SourceError['code'], file: string, message: string, line?: number, pointer?: string) {
-    super(message);
-    this.name = 'SourceError';
+    super('SourceError', file, message, pointer, line);
     this.code = code;
-    this.file = file;
-    this.line = line;
-    this.pointer = pointer;
-  }
-
-  /** One line for a terminal: `file:line: message`. */
-  describe(): string {
-    const where = this.line ? `${this.file}:${this.line}` : this.file;
-    return `${where}: ${this.message}`;
   }
 }
 

@@ -11,23 +11,13 @@ export type SideName = 'base' | 'revision';
 /** Which way data flows through the element a change sits in. */
 export type DataDirection = 'request' | 'response';
 
-/** Where the schema comparator is told a schema sits (it chooses oasdiff ID prefixes from it). */
-export type SchemaContext = 'request-body' | 'request-parameter' | 'request-header' | 'response-body' | 'response-header';
+export type { SchemaContext, SchemaChange } from './schema/compare.js';
+import type { SchemaContext, SchemaChange } from './schema/compare.js';
 
 /** A file and pointer. */
 export interface SourceRef {
   file: string;
   pointer: string;
-}
-
-/** One change the schema comparator found between two schemas. */
-export interface SchemaChange {
-  id: string;
-  severity: Severity;
-  message: string;
-  propertyPath: string[];
-  base?: SourceRef;
-  revision?: SourceRef;
 }
 
 /** The schema comparator's input: two schemas, both documents, and the direction of the data flow. */

@@ -1,25 +1,15 @@
 /** Why a ruleset could not be loaded, located by file, JSON pointer and line. */
 
+import { LocatedError } from '../../errors/located-error.js';
+
 /** A ruleset that cannot be used: missing, not YAML/JSON, or rejected by Spectral's validation. */
-export class RulesetError extends Error {
+export class RulesetError extends LocatedError {
   readonly code: 'RULESET_NOT_FOUND' | 'RULESET_SYNTAX' | 'RULESET_INVALID';
-  readonly file: string;
   /** JSON pointer inside `file` ('' for the whole file). */
-  readonly pointer: string;
-  readonly line: number | undefined;
+  declare readonly pointer: string;
 
   constructor(code: RulesetError['code'], file: string, pointer: string, message: string, line?: number) {
-    super(message);
-    this.name = 'RulesetError';
+    super('RulesetError', file, message, pointer, line);
     this.code = code;
-    this.file = file;
-    this.pointer = pointer;
-    this.line = line;
-  }
-
-  /** One line for a terminal: `file:line (#pointer): message`. */
-  describe(): string {
-    const where = this.line ? `${this.file}:${this.line}` : this.file;
-    return `${where}${this.pointer ? ` (#${this.pointer})` : ''}: ${this.message}`;
   }
 }
