@@ -1,7 +1,13 @@
 /** Renders docs/rules-diff.md, the reference of every breaking-change check, from the registry. */
 import type { CheckDefinition } from './check.js';
 
-const BANNER = '<!-- Generated from src/governance/rules by `npm run docs:rules`. Do not edit by hand; a test checks it is current. -->';
+const BANNER = '<!-- Generated from src/governance/rules and each check\'s test fixture by `npm run docs:rules`. Do not edit by hand; a test checks it is current. -->';
+
+/** A worked example of one check: the change (from its test fixture) and the finding Accord reports. */
+export interface RuleExample {
+  change: string;
+  finding: string;
+}
 
 const LEVEL: Record<string, string> = { error: 'error (breaking)', warn: 'warn (possibly breaking)', info: 'info', hint: 'hint' };
 
@@ -9,8 +15,8 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** The Markdown reference: a summary per area, then one table row per check ID. */
-export function renderRulesDoc(checks: readonly CheckDefinition[]): string {
+/** The Markdown reference: a summary per area, then one table row per check ID with its example. */
+export function renderRulesDoc(checks: readonly CheckDefinition[], examples: ReadonlyMap<string, RuleExample>): string {
   const areas = new Map<string, CheckDefinition[]>();
   for (const check of checks) {
     const list = areas.get(check.area) ?? [];
@@ -30,9 +36,11 @@ export function renderRulesDoc(checks: readonly CheckDefinition[]): string {
     '',
   ];
   for (const [area, list] of [...areas].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`## ${area}`, '', '| ID | default severity | direction | detects |', '|---|---|---|---|');
+    lines.push(`## ${area}`, '', '| ID | default severity | direction | detects | example (from the check fixture) |', '|---|---|---|---|---|');
     for (const check of [...list].sort((a, b) => a.id.localeCompare(b.id))) {
-      lines.push(`| \`${check.id}\` | ${LEVEL[check.severity] ?? check.severity} | ${check.direction} | ${escapeCell(check.description)} |`);
+      const example = examples.get(check.id);
+      const shown = example ? `${escapeCell(example.change)}; reports: ${escapeCell(example.finding)}` : '';
+      lines.push(`| \`${check.id}\` | ${LEVEL[check.severity] ?? check.severity} | ${check.direction} | ${escapeCell(check.description)} | ${shown} |`);
     }
     lines.push('');
   }
