@@ -1,6 +1,9 @@
 /** Prometheus metrics of the data plane (prom-client), one registry per gateway instance. */
 import { Registry, Counter, Histogram, collectDefaultMetrics } from 'prom-client';
 
+/** Latency buckets in seconds, from 1 ms to 10 s: the range a gateway and its upstreams live in. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 /** The gateway's metric instruments. */
 export interface GatewayMetrics {
   registry: Registry;
@@ -26,14 +29,14 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
       name: 'accord_request_duration_seconds',
       help: 'Time from request received to response finished.',
       labelNames: ['api', 'version'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
     upstreamDuration: new Histogram({
       name: 'accord_upstream_duration_seconds',
       help: 'Time from the upstream request sent to its response head received.',
       labelNames: ['api', 'version'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
     responseViolations: new Counter({
