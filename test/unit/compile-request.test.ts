@@ -1,25 +1,10 @@
 // checkRequest of compiled operations: one named scenario per violation class, with exact violations.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import type { IncomingHttpHeaders } from 'node:http';
 import { loadOpenApi } from '../../src/contracts/openapi-document.js';
-import { compileContract, type CompiledContract, type RequestCheck } from '../../src/contracts/compile/index.js';
-
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/compile/${name}`, import.meta.url));
-const contracts: Record<string, CompiledContract> = {
-  '3.0': compileContract(loadOpenApi(fixture('orders-30.yaml'))),
-  '3.1': compileContract(loadOpenApi(fixture('shapes-31.yaml'))),
-};
-
-function jsonError(text: string): string {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected invalid JSON');
-}
+import { compileContract, type RequestCheck } from '../../src/contracts/compile/index.js';
+import { contracts, fixture, jsonError } from './fixtures/compile/compiled-fixtures.js';
 
 interface Scenario {
   name: string;
