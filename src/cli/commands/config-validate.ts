@@ -16,25 +16,26 @@ export function registerConfigValidate(program: Command): void {
     .description('validate policies/gateway.yaml and compile every contract it serves (exit 0 valid, 1 invalid, 2 unusable)')
     .option('--config <dir>', 'configuration folder or file', 'policies')
     .action((opts: { config: string }) => {
+      let loaded;
       try {
-        const loaded = loadConfig(opts.config);
-        const logger = createLogger({ level: 'silent' });
-        const table = buildRouteTable(loaded, { logger, authenticator: undefined, dryRun: true });
+        loaded = loadConfig(opts.config);
+      } catch (error) {
+        // A missing or unparsable gateway.yaml (SourceError) is unusable input: it propagates to exit 2.
+        if (!(error instanceof ConfigError)) throw error;
+        for (const issue of error.issues) process.stdout.write(formatIssue(issue) + '\n');
+        process.exitCode = EXIT_FINDINGS;
+        return;
+      }
+      try {
+        const table = buildRouteTable(loaded, { logger: createLogger({ level: 'silent' }), authenticator: undefined, dryRun: true });
         table.close();
         process.stdout.write(`${loaded.file}: valid (${table.served.length} API version${table.served.length === 1 ? '' : 's'} served)\n`);
         process.exitCode = EXIT_OK;
       } catch (error) {
-        if (error instanceof ConfigError) {
-          for (const issue of error.issues) process.stdout.write(formatIssue(issue) + '\n');
-          process.exitCode = EXIT_FINDINGS;
-          return;
-        }
-        if (error instanceof ContractError || (error instanceof SourceError && error.code === 'SOURCE_SYNTAX' && !error.file.endsWith('gateway.yaml'))) {
-          process.stdout.write(error.describe() + '\n');
-          process.exitCode = EXIT_FINDINGS;
-          return;
-        }
-        throw error;
+        // A contract the configuration points at that cannot be served makes the configuration invalid.
+        if (!(error instanceof ContractError || error instanceof SourceError)) throw error;
+        process.stdout.write(error.describe() + '\n');
+        process.exitCode = EXIT_FINDINGS;
       }
     });
 }

@@ -16,6 +16,7 @@ import { prepareUpstreamHeaders } from '../edge/upstream-headers.js';
 import { hasBody, readBody } from './read-body.js';
 import type { RequestContext } from './request-context.js';
 import { OperationTrie, PrefixTable } from '../routing/route-table.js';
+import { compareSemVer, parseSemVer, type SemVer } from '../../governance/check/contract-version.js';
 
 /** A compiled operation ready to serve: `run` is terminal (it proxies or throws a GatewayError). */
 export interface OperationRoute {
@@ -53,22 +54,16 @@ export interface RouteDependencies {
   createRateLimit?: (apiId: string, config: NonNullable<ApiConfig['rateLimit']>) => RateLimit;
 }
 
-function compareSemver(a: string, b: string): number {
-  const pa = a.split(/[.+-]/).slice(0, 3).map(Number);
-  const pb = b.split(/[.+-]/).slice(0, 3).map(Number);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-}
-
 /** The highest configured version of each major of an API. */
-export function servedVersions(api: ApiConfig): ApiConfig['versions'] {
-  const byMajor = new Map<number, ApiConfig['versions'][number]>();
+export function servedVersions(api: ApiConfig): Array<ApiConfig['versions'][number] & { semver: SemVer }> {
+  const byMajor = new Map<number, ApiConfig['versions'][number] & { semver: SemVer }>();
   for (const v of api.versions) {
-    const major = Number(v.version.split('.')[0]);
-    const current = byMajor.get(major);
-    if (!current || compareSemver(v.version, current.version) > 0) byMajor.set(major, v);
+    // The config schema only admits semver, so parsing cannot fail here.
+    const semver = parseSemVer(v.version)!;
+    const current = byMajor.get(semver.major);
+    if (!current || compareSemVer(semver, current.semver) > 0) byMajor.set(semver.major, { ...v, semver });
   }
-  return [...byMajor.values()].sort((a, b) => compareSemver(a.version, b.version));
+  return [...byMajor.values()].sort((a, b) => compareSemVer(a.semver, b.semver));
 }
 
 const JWT_SCHEME_TYPES = new Set(['oauth2', 'openIdConnect', 'http']);
@@ -181,7 +176,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
           onResponseInvalid: deps.onResponseInvalid,
         });
         proxies.push(proxy);
-        const major = Number(v.version.split('.')[0]);
+        const major = v.semver.major;
         const prefix = `${api.basePath}/v${major}`;
         const operations = new OperationTrie<OperationRoute>();
         for (const op of compiled.operations) {

@@ -116,6 +116,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
         proxyRes.destroy();
         const verdict = { ok: false as const, violations: [{ pointer: '/body', message: `response body exceeds ${options.maxResponseBytes} bytes` }], detail: 'response too large to validate' };
         reportInvalid(ctx, verdict, 'enforce');
+        ctx.errorCode = 'RESPONSE_INVALID';
         writeProblem(res, new GatewayError('RESPONSE_INVALID', 'the upstream response does not match the API contract'), ctx.requestId);
         return;
       }
@@ -134,6 +135,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       writeProblem(res, new GatewayError('RESPONSE_INVALID', 'the upstream response does not match the API contract'), ctx.requestId);
     });
     proxyRes.on('error', () => {
+      ctx.errorCode = 'UPSTREAM_UNAVAILABLE';
       if (!res.headersSent) writeProblem(res, new GatewayError('UPSTREAM_UNAVAILABLE', 'the upstream connection failed while sending the response'), ctx.requestId);
       else res.destroy();
     });
