@@ -3,14 +3,15 @@
  * operation's precompiled pipeline. The routing table is swapped atomically on reload.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { GatewayError, writeProblem } from '../errors/problem.js';
 import type { Logger } from '../observability/logger.js';
-import { logAccess } from '../observability/access-log.js';
+import { AccessLog } from '../observability/access-log.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { TraceIds, requestIdFrom } from './edge/request-identity.js';
 import { TrustedProxies } from './edge/client-address.js';
 import { parseRequestPath } from './routing/request-path.js';
-import { attachContext, type RequestContext } from './pipeline/request-context.js';
+import { attachContext, contextOfResponse, type RequestContext } from './pipeline/request-context.js';
 import type { RouteTable } from './pipeline/build-routes.js';
 
 /** Edge limits checked before routing. */
@@ -25,15 +26,29 @@ export class Gateway {
   private readonly trusted: TrustedProxies;
   private readonly traceIds = new TraceIds();
   private readonly logger: Logger;
+  private readonly accessLog: AccessLog;
   private readonly limits: EdgeLimits;
   readonly metrics: GatewayMetrics | undefined;
+  /** Responses not yet closed, for graceful shutdown. */
+  readonly inFlight = new Set<ServerResponse>();
 
   constructor(logger: Logger, limits: EdgeLimits, metrics?: GatewayMetrics) {
     this.logger = logger;
     this.limits = limits;
     this.metrics = metrics;
     this.trusted = new TrustedProxies(limits.trustedProxies);
+    this.accessLog = new AccessLog(logger, metrics);
+    // One shared listener rather than a closure per request.
+    const { inFlight, accessLog } = this;
+    this.onClose = function (this: ServerResponse) {
+      inFlight.delete(this);
+      const ctx = contextOfResponse(this);
+      if (ctx) accessLog.record(ctx, !this.writableFinished);
+    };
   }
+
+  /** The `close` listener of every response the gateway handles. */
+  private readonly onClose: (this: ServerResponse) => void;
 
   /** True once a routing table is in place (for /readyz). */
   isReady(): boolean {
@@ -59,19 +74,38 @@ export class Gateway {
     const ctx: RequestContext = {
       req,
       res,
-      startedAt: process.hrtime.bigint(),
+      startedAt: performance.now(),
       requestId,
       traceparent: this.traceIds.next(req.headers.traceparent),
       clientIp: client,
       forwardedFor,
+      api: undefined,
+      operation: undefined,
+      consumerId: undefined,
+      pathParams: undefined,
+      rawQuery: undefined,
+      body: undefined,
+      upstreamPath: undefined,
+      upstreamStartedAt: undefined,
+      upstreamLatencyMs: undefined,
+      upstreamTimedOut: undefined,
+      responseViolations: undefined,
+      errorCode: undefined,
     };
-    attachContext(req, ctx);
+    attachContext(ctx);
+    this.inFlight.add(res);
+    res.on('close', this.onClose);
     res.setHeader('x-request-id', requestId);
-    res.once('close', () => logAccess(this.logger, this.metrics, ctx, !res.writableFinished));
-    this.route(ctx).catch((error: unknown) => this.fail(ctx, error));
+    try {
+      const pending = this.route(ctx);
+      if (pending) pending.then(undefined, (error: unknown) => this.fail(ctx, error));
+    } catch (error) {
+      this.fail(ctx, error);
+    }
   };
 
-  private async route(ctx: RequestContext): Promise<void> {
+  /** Matches the route and runs its pipeline; a promise when a step waits for I/O. */
+  private route(ctx: RequestContext): Promise<void> | void {
     const { req } = ctx;
     if (req.rawHeaders.length / 2 > this.limits.maxHeaderCount) {
       throw new GatewayError('HEADERS_TOO_LARGE', `more than ${this.limits.maxHeaderCount} header fields`, { headers: { connection: 'close' } });
@@ -82,16 +116,16 @@ export class Gateway {
     const prefix = table.prefixes.match(path);
     if (!prefix) throw new GatewayError('ROUTE_NOT_FOUND', `no API is served at ${path.rawPath}`);
     const served = prefix.value;
-    ctx.apiId = served.apiId;
-    ctx.apiVersion = served.version;
+    ctx.api = served;
     const { route, params } = served.operations.match(req.method ?? 'GET', path.segments, path.rawSegments, prefix.depth);
-    ctx.routeTemplate = route.template;
-    ctx.operationId = route.operationId;
+    ctx.operation = route;
     ctx.pathParams = params;
+    ctx.rawQuery = path.rawQuery;
     // The upstream sees the operation path: the raw segments after `<basePath>/v<major>`.
     let upstreamPath = '/' + path.rawSegments.slice(prefix.depth).join('/');
     if (path.rawQuery) upstreamPath += '?' + path.rawQuery;
-    await route.run(ctx, params, path.rawQuery, upstreamPath);
+    ctx.upstreamPath = upstreamPath;
+    return route.run(ctx);
   }
 
   private fail(ctx: RequestContext, error: unknown): void {

@@ -37,6 +37,11 @@ function serveOperational(gateway: Gateway, req: http.IncomingMessage, res: http
   const path = url.split('?', 1)[0];
   if (path !== '/healthz' && path !== '/readyz' && path !== '/metrics') return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const metrics = gateway.metrics;
+  if (path === '/metrics' && !metrics) return false;
+  // Tracked like proxied requests, so that shutdown waits for a scrape in progress.
+  gateway.inFlight.add(res);
+  res.once('close', () => gateway.inFlight.delete(res));
   const send = (status: number, contentType: string, body: string): void => {
     res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -45,9 +50,7 @@ function serveOperational(gateway: Gateway, req: http.IncomingMessage, res: http
   else if (path === '/readyz') {
     if (gateway.isReady()) send(200, 'application/json', '{"status":"ready"}');
     else send(503, 'application/json', '{"status":"not ready"}');
-  } else {
-    const metrics = gateway.metrics;
-    if (!metrics) return false;
+  } else if (metrics) {
     metrics.registry.metrics().then(
       (text) => send(200, metrics.registry.contentType, text),
       () => send(500, 'text/plain', 'metrics unavailable'),
@@ -82,11 +85,7 @@ export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logg
     else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.end(rawProblem(400, 'REQUEST_MALFORMED', 'the request could not be parsed as HTTP/1.1'));
   });
-  const inFlight = new Set<http.ServerResponse>();
-  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
-  });
+  const inFlight = gateway.inFlight;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, listen.host, () => {

@@ -50,7 +50,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   const providers = await identityProviders(loaded, dataDir);
   const authenticator = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report'): void => {
-    metrics.responseViolations.inc({ api: ctx.apiId ?? '', version: ctx.apiVersion ?? '', operation: ctx.operationId ?? ctx.routeTemplate ?? '', mode });
+    metrics.responseViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: ctx.operation?.operationId ?? ctx.operation?.template ?? '', mode });
   };
   try {
     const table = buildRouteTable(loaded, { logger, authenticator, onResponseInvalid });

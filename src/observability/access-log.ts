@@ -1,37 +1,52 @@
-/** One JSON access-log line per request, written when the response is done. Never logs credentials. */
-import type { Logger } from './logger.js';
+/**
+ * One JSON access-log line per request, written when the response is done, and the request
+ * metrics. Never logs credentials: the line is built from named fields only.
+ */
+import { performance } from 'node:perf_hooks';
+import { infoLineWriter, type Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { RequestContext } from '../gateway/pipeline/request-context.js';
 
-/** Writes the access log line of a finished request and records its metrics. */
-export function logAccess(logger: Logger, metrics: GatewayMetrics | undefined, ctx: RequestContext, aborted: boolean): void {
-  const { req, res } = ctx;
-  const latencyMs = Number(process.hrtime.bigint() - ctx.startedAt) / 1e6;
-  if (metrics) {
-    const api = ctx.apiId ?? '';
-    const version = ctx.apiVersion ?? '';
-    metrics.requests.inc({ api, version, status: String(res.statusCode), code: ctx.errorCode ?? '' });
-    metrics.duration.observe({ api, version }, latencyMs / 1000);
-    if (ctx.upstreamLatencyMs !== undefined) metrics.upstreamDuration.observe({ api, version }, ctx.upstreamLatencyMs / 1000);
+/** The access-log fields of a served API version (serialised once per routing table). */
+export function apiLogFields(apiId: string, version: string): string {
+  return `"api":${JSON.stringify(apiId)},"version":${JSON.stringify(version)}`;
+}
+
+/** The access-log fields of an operation (serialised once per routing table). */
+export function operationLogFields(template: string, operationId: string | undefined): string {
+  return `"route":${JSON.stringify(template)}` + (operationId === undefined ? '' : `,"operationId":${JSON.stringify(operationId)}`);
+}
+
+/** Milliseconds rounded to microseconds, as a JSON number. */
+const millis = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** Writes the access-log line and records the metrics of each finished request. */
+export class AccessLog {
+  private readonly write: (fields: string) => void;
+  private readonly metrics: GatewayMetrics | undefined;
+
+  constructor(logger: Logger, metrics: GatewayMetrics | undefined) {
+    this.write = infoLineWriter(logger, 'request');
+    this.metrics = metrics;
   }
-  logger.info(
-    {
-      type: 'access',
-      requestId: ctx.requestId,
-      method: req.method,
-      route: ctx.routeTemplate,
-      api: ctx.apiId,
-      version: ctx.apiVersion,
-      operationId: ctx.operationId,
-      status: res.statusCode,
-      latencyMs: Math.round(latencyMs * 1000) / 1000,
-      upstreamLatencyMs: ctx.upstreamLatencyMs === undefined ? undefined : Math.round(ctx.upstreamLatencyMs * 1000) / 1000,
-      consumer: ctx.consumerId,
-      clientIp: ctx.clientIp,
-      code: ctx.errorCode,
-      responseViolations: ctx.responseViolations,
-      aborted: aborted || undefined,
-    },
-    'request',
-  );
+
+  /** Logs a request whose response is done (`aborted` when the connection closed first). */
+  record(ctx: RequestContext, aborted: boolean): void {
+    const { req, res, api, operation } = ctx;
+    const latencyMs = performance.now() - ctx.startedAt;
+    const status = res.statusCode;
+    if (this.metrics) this.metrics.observe(api, status, ctx.errorCode, latencyMs, ctx.upstreamLatencyMs);
+    // Values from the client are either checked (request id, method, address) or JSON-escaped (consumer).
+    let line = `"type":"access","requestId":"${ctx.requestId}","method":"${req.method}"`;
+    if (operation) line += `,${operation.logFields}`;
+    if (api) line += `,${api.logFields}`;
+    line += `,"status":${status},"latencyMs":${millis(latencyMs)}`;
+    if (ctx.upstreamLatencyMs !== undefined) line += `,"upstreamLatencyMs":${millis(ctx.upstreamLatencyMs)}`;
+    if (ctx.consumerId !== undefined) line += `,"consumer":${JSON.stringify(ctx.consumerId)}`;
+    line += `,"clientIp":"${ctx.clientIp}"`;
+    if (ctx.errorCode !== undefined) line += `,"code":"${ctx.errorCode}"`;
+    if (ctx.responseViolations !== undefined) line += `,"responseViolations":${ctx.responseViolations}`;
+    if (aborted) line += ',"aborted":true';
+    this.write(line);
+  }
 }

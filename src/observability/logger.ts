@@ -3,19 +3,38 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger } from 'pino';
 
+/** Fields on every line. */
+const BASE_FIELDS = { service: 'accord' } as const;
+
+/** Where each logger made here writes, for the prebuilt access-log lines. */
+const destinations = new WeakMap<Logger, DestinationStream>();
+
 /**
  * Creates the logger. Nothing Accord logs carries request headers or tokens (the access log names
  * its fields one by one), so no redaction pass runs on the hot path; a test asserts that no token
- * ever reaches a log line.
+ * ever reaches a log line. Timestamps are pino's epoch milliseconds (`time`).
  */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
-  return pino(
-    {
-      level,
-      base: { service: 'accord' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-    },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
-  );
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const logger = pino({ level, base: BASE_FIELDS }, destination);
+  destinations.set(logger, destination);
+  return logger;
+}
+
+/**
+ * A writer of info lines whose fields are already serialised JSON (`"a":1,"b":"x"`), in the same
+ * line format as the logger's own (`level`, `time`, the base fields, the fields, `msg`), to the
+ * logger's destination. The access log writes one line per request: building it from fragments
+ * serialised at load costs a fraction of pino's generic object serialisation.
+ */
+export function infoLineWriter(logger: Logger, msg: string): (fields: string) => void {
+  const destination = destinations.get(logger);
+  if (!destination) throw new TypeError('infoLineWriter needs a logger made by createLogger');
+  const head = `{"level":${pino.levels.values.info},"time":`;
+  const base = `,${JSON.stringify(BASE_FIELDS).slice(1, -1)},`;
+  const tail = `,"msg":${JSON.stringify(msg)}}\n`;
+  return (fields) => {
+    if (logger.isLevelEnabled('info')) destination.write(head + Date.now() + base + fields + tail);
+  };
 }

@@ -9,28 +9,27 @@ import { findContractFile, type LoadedConfig } from '../../config/load-config.js
 import type { ApiConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/problem.js';
 import type { Logger } from '../../observability/logger.js';
-import { checkScopes, type JwtAuthenticator, type ScopeRequirement } from '../policies/jwt-auth/index.js';
+import { compileScopeCheck, type JwtAuthenticator, type Principal, type ScopeRequirement } from '../policies/jwt-auth/index.js';
 import { createRateLimit, type RateLimit } from '../policies/rate-limit/index.js';
 import { createUpstreamProxy, type UpstreamProxy, type ResponseChecker } from '../proxy/upstream-proxy.js';
 import { prepareUpstreamHeaders } from '../edge/upstream-headers.js';
 import { hasBody, readBody } from './read-body.js';
-import type { RequestContext } from './request-context.js';
+import type { ApiLabels, OperationLabels, RequestContext } from './request-context.js';
+import { apiLogFields, operationLogFields } from '../../observability/access-log.js';
 import { OperationTrie, PrefixTable } from '../routing/route-table.js';
 import { compareSemVer, parseSemVer, type SemVer } from '../../governance/check/contract-version.js';
 
-/** A compiled operation ready to serve: `run` is terminal (it proxies or throws a GatewayError). */
-export interface OperationRoute {
-  readonly apiId: string;
-  readonly version: string;
-  readonly template: string;
-  readonly operationId: string | undefined;
-  run(ctx: RequestContext, params: Record<string, string>, rawQuery: string, upstreamPath: string): Promise<void>;
+/**
+ * A compiled operation ready to serve. `run` is terminal: it proxies, or throws (or rejects
+ * with) a GatewayError. It returns a promise only when a step had to wait (a key fetch, the rate
+ * limiter, a request body), so a request costs no more promise hops than its steps need.
+ */
+export interface OperationRoute extends OperationLabels {
+  run(ctx: RequestContext): Promise<void> | void;
 }
 
 /** One served API major: its prefix depth and its operations. */
-export interface ServedVersion {
-  readonly apiId: string;
-  readonly version: string;
+export interface ServedVersion extends ApiLabels {
   readonly major: number;
   readonly prefix: string;
   readonly operations: OperationTrie<OperationRoute>;
@@ -85,7 +84,6 @@ function scopeRequirements(op: CompiledOperation, file: string): ScopeRequiremen
 
 function buildOperation(
   api: ApiConfig,
-  version: string,
   op: CompiledOperation,
   file: string,
   proxy: UpstreamProxy,
@@ -99,6 +97,7 @@ function buildOperation(
   }
   const authenticator = requirements ? deps.authenticator : undefined;
   if (requirements && !authenticator && !deps.dryRun) throw new TypeError('an authenticator is required for APIs with auth');
+  const checkScopes = requirements ? compileScopeCheck(requirements) : undefined;
   const providers = api.auth?.providers ?? [];
   const validate = api.requestValidation;
   const maxBody = config.listen.maxBodyBytes;
@@ -106,47 +105,59 @@ function buildOperation(
   const checkResponse: ResponseChecker | undefined =
     api.responseValidation === 'off' ? undefined : (status, contentType, body) => op.checkResponse(status, contentType, body);
 
-  return {
-    apiId: api.id,
-    version,
-    template: op.pathTemplate,
-    operationId: op.operationId,
-    async run(ctx, params, rawQuery, upstreamPath) {
-      const { req, res } = ctx;
-      // JWT authentication, consumer resolution, then the scopes the contract requires.
-      if (authenticator && requirements) {
-        const verified = authenticator.authenticate(req.headers.authorization, providers);
-        const principal = verified instanceof Promise ? await verified : verified;
-        ctx.consumerId = principal.consumerId;
-        checkScopes(principal, requirements);
-      }
-      // Rate limit per consumer (or per client address for anonymous operations).
-      if (rateLimit) {
-        const headers = await rateLimit.consume(ctx.consumerId ?? `ip:${ctx.clientIp}`);
-        for (const name in headers) res.setHeader(name, headers[name]!);
-      }
-      // Request validation against the compiled contract.
-      if (hasBody(req)) ctx.body = await readBody(req, maxBody);
-      if (validate) {
-        const verdict = op.checkRequest({ pathParams: params, rawQuery, headers: req.headers, body: ctx.body });
-        if (!verdict.ok) throw new GatewayError(verdict.code, verdict.detail, { errors: verdict.violations });
-      }
-      // Proxy (terminal).
-      prepareUpstreamHeaders(req.headers, {
-        forwardedFor: ctx.forwardedFor,
-        proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
-        host: req.headers.host,
-        requestId: ctx.requestId,
-        traceparent: ctx.traceparent,
-        consumerId: ctx.consumerId,
-        forwardAuthorization,
-        contentLength: ctx.body ? ctx.body.length : undefined,
-      });
-      ctx.upstreamPath = upstreamPath;
-      req.url = upstreamPath;
-      proxy.forward(req, res, checkResponse);
-    },
+  // The steps in data-plane order. Each calls the next directly when it needs no I/O.
+
+  // 4. Request validation against the compiled contract, then the proxy (terminal).
+  const validateAndForward = (ctx: RequestContext): void => {
+    const { req, res } = ctx;
+    if (validate) {
+      const verdict = op.checkRequest({ pathParams: ctx.pathParams!, rawQuery: ctx.rawQuery!, headers: req.headers, body: ctx.body });
+      if (!verdict.ok) throw new GatewayError(verdict.code, verdict.detail, { errors: verdict.violations });
+    }
+    prepareUpstreamHeaders(req.headers, {
+      forwardedFor: ctx.forwardedFor,
+      proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
+      host: req.headers.host,
+      requestId: ctx.requestId,
+      traceparent: ctx.traceparent,
+      consumerId: ctx.consumerId,
+      forwardAuthorization,
+      contentLength: ctx.body ? ctx.body.length : undefined,
+    });
+    req.url = ctx.upstreamPath!;
+    proxy.forward(req, res, checkResponse);
   };
+
+  // 3. The request body, buffered up to the limit so that it can be validated and sent on intact.
+  const readBodyThen = (ctx: RequestContext): Promise<void> | void => {
+    if (!hasBody(ctx.req)) return validateAndForward(ctx);
+    return readBody(ctx.req, maxBody).then((body) => {
+      ctx.body = body;
+      validateAndForward(ctx);
+    });
+  };
+
+  // 2. Rate limit per consumer (or per client address for anonymous operations).
+  const limitThen = rateLimit
+    ? (ctx: RequestContext): Promise<void> => rateLimit.consume(ctx.consumerId ?? `ip:${ctx.clientIp}`, ctx.res).then(() => readBodyThen(ctx))
+    : readBodyThen;
+
+  // 1. JWT authentication, consumer resolution, then the scopes the contract requires.
+  const authorised = (ctx: RequestContext, principal: Principal): Promise<void> | void => {
+    ctx.consumerId = principal.consumerId;
+    checkScopes!(principal);
+    return limitThen(ctx);
+  };
+  const run =
+    authenticator && checkScopes
+      ? (ctx: RequestContext): Promise<void> | void => {
+          const verified = authenticator.authenticate(ctx.req.headers.authorization, providers);
+          if (verified instanceof Promise) return verified.then((principal) => authorised(ctx, principal));
+          return authorised(ctx, verified);
+        }
+      : limitThen;
+
+  return { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), run };
 }
 
 /**
@@ -180,9 +191,9 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         const prefix = `${api.basePath}/v${major}`;
         const operations = new OperationTrie<OperationRoute>();
         for (const op of compiled.operations) {
-          operations.add(op.method, op.pathTemplate, buildOperation(api, v.version, op, file, proxy, rateLimit, loaded.config, deps));
+          operations.add(op.method, op.pathTemplate, buildOperation(api, op, file, proxy, rateLimit, loaded.config, deps));
         }
-        const entry: ServedVersion = { apiId: api.id, version: v.version, major, prefix, operations };
+        const entry: ServedVersion = { apiId: api.id, version: v.version, logFields: apiLogFields(api.id, v.version), major, prefix, operations };
         prefixes.add(prefix, entry);
         served.push(entry);
       }

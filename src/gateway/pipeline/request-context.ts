@@ -1,26 +1,47 @@
 /** Per-request state shared by the steps of the pipeline; it lives on the request, never in globals. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** The served API version a request was routed to; one object per routing table entry. */
+export interface ApiLabels {
+  readonly apiId: string;
+  readonly version: string;
+  /** Its access-log fields, serialised once when the routing table is built. */
+  readonly logFields: string;
+}
+
+/** The operation a request was routed to; one object per compiled operation. */
+export interface OperationLabels {
+  /** The contract's path template, e.g. `/orders/{orderId}`. */
+  readonly template: string;
+  readonly operationId: string | undefined;
+  /** Its access-log fields, serialised once when the routing table is built. */
+  readonly logFields: string;
+}
+
 /** What the pipeline knows about one request as it moves through the steps. */
 export interface RequestContext {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
-  readonly startedAt: bigint;
+  /** `performance.now()` when the request arrived. */
+  readonly startedAt: number;
   readonly requestId: string;
   traceparent: string;
   clientIp: string;
   forwardedFor: string;
-  apiId?: string;
-  apiVersion?: string;
-  routeTemplate?: string;
-  operationId?: string;
+  /** Set once the path matched a served API version. */
+  api?: ApiLabels;
+  /** Set once method and path matched an operation. */
+  operation?: OperationLabels;
   consumerId?: string;
   pathParams?: Record<string, string>;
+  /** The raw query without '?', '' when none. */
+  rawQuery?: string;
   /** The buffered request body when there was one. */
   body?: Buffer;
   /** The path and query sent upstream. */
   upstreamPath?: string;
-  upstreamStartedAt?: bigint;
+  /** `performance.now()` when the upstream request was sent. */
+  upstreamStartedAt?: number;
   upstreamLatencyMs?: number;
   upstreamTimedOut?: boolean;
   /** Set when the response was found to break the contract (report or enforce). */
@@ -34,11 +55,16 @@ const CONTEXT = Symbol('accord.context');
 type WithContext = IncomingMessage & { [CONTEXT]?: RequestContext };
 
 /** Attaches the context to its request (so proxy event handlers can find it). */
-export function attachContext(req: IncomingMessage, ctx: RequestContext): void {
-  (req as WithContext)[CONTEXT] = ctx;
+export function attachContext(ctx: RequestContext): void {
+  (ctx.req as WithContext)[CONTEXT] = ctx;
 }
 
 /** The context of a request, if the gateway created one. */
 export function contextOf(req: IncomingMessage): RequestContext | undefined {
   return (req as WithContext)[CONTEXT];
+}
+
+/** The context of the request a response answers. */
+export function contextOfResponse(res: ServerResponse): RequestContext | undefined {
+  return (res.req as WithContext)[CONTEXT];
 }

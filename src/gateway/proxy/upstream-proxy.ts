@@ -4,6 +4,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse, type ClientRequest } from 'node:http';
 import https from 'node:https';
+import { performance } from 'node:perf_hooks';
 import { createProxyMiddleware, proxyEventsPlugin, type RequestHandler } from 'http-proxy-middleware';
 import { GatewayError, writeProblem } from '../../errors/problem.js';
 import type { Logger } from '../../observability/logger.js';
@@ -35,6 +36,15 @@ export interface UpstreamProxy {
 
 const CHECKER = Symbol('accord.responseChecker');
 type WithChecker = IncomingMessage & { [CHECKER]?: ResponseChecker };
+const REQUEST_CONTEXT = Symbol('accord.upstreamRequestContext');
+type WithContext = ClientRequest & { [REQUEST_CONTEXT]?: RequestContext };
+
+/** The 'timeout' listener of every upstream request (one function, no closure per request). */
+function onUpstreamTimeout(this: ClientRequest): void {
+  const ctx = (this as WithContext)[REQUEST_CONTEXT];
+  if (ctx) ctx.upstreamTimedOut = true;
+  this.destroy(new Error('upstream timeout'));
+}
 
 function copyHeaders(res: ServerResponse, proxyRes: IncomingMessage, bodyLength: number | undefined): void {
   const headers = proxyRes.headers;
@@ -58,11 +68,11 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
   const onProxyReq = (proxyReq: ClientRequest, req: IncomingMessage): void => {
     const ctx = contextOf(req);
     if (!ctx) return;
-    ctx.upstreamStartedAt = process.hrtime.bigint();
-    proxyReq.setTimeout(options.timeoutMs, () => {
-      ctx.upstreamTimedOut = true;
-      proxyReq.destroy(new Error('upstream timeout'));
-    });
+    ctx.upstreamStartedAt = performance.now();
+    // Set on every request: a pooled socket may carry a shorter timeout from a Keep-Alive hint.
+    (proxyReq as WithContext)[REQUEST_CONTEXT] = ctx;
+    proxyReq.setTimeout(options.timeoutMs);
+    proxyReq.on('timeout', onUpstreamTimeout);
     // The body was consumed for validation: write the same bytes (Content-Length was set to match).
     if (ctx.body && ctx.body.length > 0) proxyReq.write(ctx.body);
   };
@@ -77,7 +87,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
 
   const onProxyRes = (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void => {
     const ctx = contextOf(req);
-    if (ctx?.upstreamStartedAt) ctx.upstreamLatencyMs = Number(process.hrtime.bigint() - ctx.upstreamStartedAt) / 1e6;
+    if (ctx?.upstreamStartedAt !== undefined) ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
     const check = (req as WithChecker)[CHECKER];
     const mode = check ? options.responseValidation : 'off';
     if (mode === 'off' || !ctx) {
@@ -98,7 +108,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       });
       proxyRes.on('end', () => {
         if (overflow) {
-          logger.warn({ requestId: ctx.requestId, api: ctx.apiId, size }, 'response too large to validate');
+          logger.warn({ requestId: ctx.requestId, api: ctx.api?.apiId, size }, 'response too large to validate');
           return;
         }
         const verdict = check!(status, contentType, Buffer.concat(chunks, size));
@@ -145,7 +155,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
     ctx.responseViolations = verdict.violations.length;
     // Details go to the log only: a client never sees upstream internals.
     logger.warn(
-      { requestId: ctx.requestId, api: ctx.apiId, version: ctx.apiVersion, operationId: ctx.operationId, mode, violations: verdict.violations.slice(0, 20) },
+      { requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, operationId: ctx.operation?.operationId, mode, violations: verdict.violations.slice(0, 20) },
       `response breaks the contract: ${verdict.detail}`,
     );
     options.onResponseInvalid?.(ctx, mode);
@@ -160,7 +170,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       writeProblem(res, new GatewayError('UPSTREAM_TIMEOUT', `the upstream did not answer within ${options.timeoutMs} ms`), ctx.requestId);
       return;
     }
-    logger.warn({ requestId: ctx.requestId, api: ctx.apiId, err: { code, message: error.message } }, 'upstream request failed');
+    logger.warn({ requestId: ctx.requestId, api: ctx.api?.apiId, err: { code, message: error.message } }, 'upstream request failed');
     ctx.errorCode = 'UPSTREAM_UNAVAILABLE';
     writeProblem(res, new GatewayError('UPSTREAM_UNAVAILABLE', 'the upstream could not be reached'), ctx.requestId);
   };

@@ -4,7 +4,7 @@
 export const name = 'jwt-auth';
 
 export { createJwtAuthenticator, type JwtAuthenticator, type JwtAuthenticatorDeps, type Principal } from './authenticator.js';
-export { checkScopes, scopesOf, type ScopeRequirement } from './scopes.js';
+export { compileScopeCheck, scopesOf, type ScopeCheck, type ScopeRequirement } from './scopes.js';
 export {
   ASYMMETRIC_ALGORITHMS,
   checkIdentityProvider,
