@@ -10,7 +10,7 @@ import { AccessLog } from '../observability/access-log.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { TraceIds, requestIdFrom } from './edge/request-identity.js';
 import { TrustedProxies } from './edge/client-address.js';
-import { parseRequestPath } from './routing/request-path.js';
+import { parseRequestPath, rawPathAfter } from './routing/request-path.js';
 import { attachContext, contextOfResponse, type RequestContext } from './pipeline/request-context.js';
 import type { RouteTable } from './pipeline/build-routes.js';
 
@@ -70,15 +70,16 @@ export class Gateway {
   /** Handles one request; never throws. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    const { client, forwardedFor } = this.trusted.resolve(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']);
+    const peer = req.socket.remoteAddress ?? '';
+    const forwardedHeader = req.headers['x-forwarded-for'];
     const ctx: RequestContext = {
       req,
       res,
       startedAt: performance.now(),
       requestId,
       traceparent: this.traceIds.next(req.headers.traceparent),
-      clientIp: client,
-      forwardedFor,
+      clientIp: this.trusted.clientAddress(peer, forwardedHeader),
+      forwardedFor: this.trusted.forwardedFor(peer, forwardedHeader),
       api: undefined,
       operation: undefined,
       consumerId: undefined,
@@ -122,9 +123,8 @@ export class Gateway {
     ctx.pathParams = params;
     ctx.rawQuery = path.rawQuery;
     // The upstream sees the operation path: the raw segments after `<basePath>/v<major>`.
-    let upstreamPath = '/' + path.rawSegments.slice(prefix.depth).join('/');
-    if (path.rawQuery) upstreamPath += '?' + path.rawQuery;
-    ctx.upstreamPath = upstreamPath;
+    const operationPath = rawPathAfter(path, prefix.depth);
+    ctx.upstreamPath = path.rawQuery ? `${operationPath}?${path.rawQuery}` : operationPath;
     return route.run(ctx);
   }
 

@@ -16,8 +16,8 @@ export interface GatewayMetrics {
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
 }
 
-type ApiSeries = { api: string; version: string };
-const NO_API: ApiSeries = { api: '', version: '' };
+type RequestLabels = { api: string; version: string; status: string; code: string };
+type ApiSeries = { api: string; version: string; latency: { api: string; version: string }; requests: Map<number, Map<string, RequestLabels>> };
 
 /** Creates the instruments on a fresh registry (plus Node process metrics). */
 export function createMetrics(options: { processMetrics?: boolean } = {}): GatewayMetrics {
@@ -49,13 +49,22 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['api', 'version', 'operation', 'mode'],
     registers: [registry],
   });
-  // One label object per served API version, reused by every request routed to it.
+  // Label objects made once per served API version (and status and code), reused by every request.
   const series = new WeakMap<ApiLabels, ApiSeries>();
+  const newSeries = (api: string, version: string): ApiSeries => ({ api, version, latency: { api, version }, requests: new Map() });
+  const noApi = newSeries('', '');
   const seriesOf = (api: ApiLabels | undefined): ApiSeries => {
-    if (!api) return NO_API;
+    if (!api) return noApi;
     let labels = series.get(api);
-    if (!labels) series.set(api, (labels = { api: api.apiId, version: api.version }));
+    if (!labels) series.set(api, (labels = newSeries(api.apiId, api.version)));
     return labels;
+  };
+  const requestLabels = (labels: ApiSeries, status: number, code: string): RequestLabels => {
+    let byCode = labels.requests.get(status);
+    if (!byCode) labels.requests.set(status, (byCode = new Map()));
+    let found = byCode.get(code);
+    if (!found) byCode.set(code, (found = { api: labels.api, version: labels.version, status: String(status), code }));
+    return found;
   };
   return {
     registry,
@@ -65,9 +74,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     responseViolations,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
-      requests.inc({ api: labels.api, version: labels.version, status: String(status), code: code ?? '' });
-      duration.observe(labels, latencyMs / 1000);
-      if (upstreamLatencyMs !== undefined) upstreamDuration.observe(labels, upstreamLatencyMs / 1000);
+      requests.inc(requestLabels(labels, status, code ?? ''));
+      duration.observe(labels.latency, latencyMs / 1000);
+      if (upstreamLatencyMs !== undefined) upstreamDuration.observe(labels.latency, upstreamLatencyMs / 1000);
     },
   };
 }

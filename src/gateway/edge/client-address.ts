@@ -22,27 +22,42 @@ export class TrustedProxies {
   /** True when the address is a configured proxy. */
   isTrusted(address: string): boolean {
     if (this.empty) return false;
-    const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
-    const family = isIP(plain);
+    const bare = plain(address);
+    const family = isIP(bare);
     if (family === 0) return false;
-    return this.list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+    return this.list.check(bare, family === 6 ? 'ipv6' : 'ipv4');
   }
 
   /**
-   * The client address and the X-Forwarded-For value to send upstream. Hops in the caller's
-   * X-Forwarded-For are kept only when the peer is trusted; walking from the right, the first
-   * untrusted hop is the client.
+   * The client address: the peer, unless the peer is a trusted proxy; then, walking the caller's
+   * X-Forwarded-For from the right, the first untrusted hop.
    */
-  resolve(peer: string, forwardedFor: string | string[] | undefined): { client: string; forwardedFor: string } {
-    const peerPlain = peer.startsWith('::ffff:') ? peer.slice(7) : peer;
-    if (!forwardedFor || !this.isTrusted(peerPlain)) return { client: peerPlain, forwardedFor: peerPlain };
-    const joined = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
-    const hops = joined.split(',').map((h) => h.trim()).filter((h) => isIP(h) !== 0);
+  clientAddress(peer: string, forwardedFor: string | string[] | undefined): string {
+    const peerPlain = plain(peer);
+    if (!forwardedFor || !this.isTrusted(peerPlain)) return peerPlain;
+    const hops = validHops(forwardedFor);
     let client = peerPlain;
     for (let i = hops.length - 1; i >= 0; i--) {
       client = hops[i]!;
       if (!this.isTrusted(client)) break;
     }
-    return { client, forwardedFor: [...hops, peerPlain].join(', ') };
+    return client;
   }
+
+  /** The X-Forwarded-For value to send upstream: the caller's hops only when the peer is trusted, then the peer. */
+  forwardedFor(peer: string, forwardedFor: string | string[] | undefined): string {
+    const peerPlain = plain(peer);
+    if (!forwardedFor || !this.isTrusted(peerPlain)) return peerPlain;
+    return [...validHops(forwardedFor), peerPlain].join(', ');
+  }
+}
+
+function plain(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** The well-formed IP addresses of an X-Forwarded-For header, in order. */
+function validHops(forwardedFor: string | string[]): string[] {
+  const joined = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
+  return joined.split(',').map((h) => h.trim()).filter((h) => isIP(h) !== 0);
 }

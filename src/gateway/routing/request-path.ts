@@ -42,11 +42,13 @@ export function parseRequestPath(url: string): RequestPath {
   if (FORBIDDEN_RAW.test(rawPath)) throw malformed('path contains a forbidden character (backslash, ";" or a control character)');
   if (ENCODED_SEPARATOR.test(rawPath)) throw malformed('path contains an encoded "/", "\\" or NUL');
   const rawSegments = rawPath.slice(1).split('/');
-  const segments = new Array<string>(rawSegments.length);
+  const hasEscapes = rawPath.includes('%');
+  // Without escapes the decoded segments are the raw ones: one array serves both.
+  const segments = hasEscapes ? new Array<string>(rawSegments.length) : rawSegments;
   for (let i = 0; i < rawSegments.length; i++) {
     const raw = rawSegments[i]!;
     let decoded = raw;
-    if (raw.includes('%')) {
+    if (hasEscapes && raw.includes('%')) {
       try {
         decoded = decodeURIComponent(raw);
       } catch {
@@ -54,7 +56,14 @@ export function parseRequestPath(url: string): RequestPath {
       }
     }
     if (decoded === '.' || decoded === '..') throw malformed('path contains a "." or ".." segment');
-    segments[i] = decoded;
+    if (hasEscapes) segments[i] = decoded;
   }
   return { rawPath, rawSegments, segments, rawQuery };
+}
+
+/** The raw path after the first `depth` segments, with its leading '/' ('/' when nothing is left). */
+export function rawPathAfter(path: RequestPath, depth: number): string {
+  let offset = 0;
+  for (let i = 0; i < depth; i++) offset += path.rawSegments[i]!.length + 1;
+  return offset < path.rawPath.length ? path.rawPath.slice(offset) : '/';
 }

@@ -131,28 +131,40 @@ export class OperationTrie<R> {
   }
 }
 
-/** Served API versions keyed by their public prefix segments (`orders/v1`). */
+interface PrefixNode<V> {
+  children: Map<string, PrefixNode<V>>;
+  entry: { value: V; depth: number } | undefined;
+}
+
+/**
+ * Served API versions keyed by their public prefix segments (`orders/v1`), in a segment trie: a
+ * lookup walks the path's first segments without building a key. The longest prefix wins.
+ */
 export class PrefixTable<V> {
-  private readonly byPrefix = new Map<string, { value: V; depth: number }>();
-  private readonly depths = new Set<number>();
+  private readonly root: PrefixNode<V> = { children: new Map(), entry: undefined };
 
   /** Registers a prefix such as `/orders/v1`. Misuse (duplicate) throws. */
   add(prefix: string, value: V): void {
     const segments = prefix.slice(1).split('/');
-    const key = segments.join('/');
-    if (this.byPrefix.has(key)) throw new TypeError(`duplicate prefix ${prefix}`);
-    this.byPrefix.set(key, { value, depth: segments.length });
-    this.depths.add(segments.length);
+    let node = this.root;
+    for (const segment of segments) {
+      let child = node.children.get(segment);
+      if (!child) node.children.set(segment, (child = { children: new Map(), entry: undefined }));
+      node = child;
+    }
+    if (node.entry) throw new TypeError(`duplicate prefix ${prefix}`);
+    node.entry = { value, depth: segments.length };
   }
 
   /** The value whose prefix starts the path, and how many segments the prefix takes. */
   match(path: RequestPath): { value: V; depth: number } | undefined {
-    for (const depth of this.depths) {
-      if (path.segments.length < depth) continue;
-      const key = depth === 1 ? path.segments[0]! : path.segments.slice(0, depth).join('/');
-      const found = this.byPrefix.get(key);
-      if (found) return found;
+    let node: PrefixNode<V> | undefined = this.root;
+    let found: { value: V; depth: number } | undefined;
+    for (let i = 0; i < path.segments.length; i++) {
+      node = node.children.get(path.segments[i]!);
+      if (!node) break;
+      if (node.entry) found = node.entry;
     }
-    return undefined;
+    return found;
   }
 }
