@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import { AccessLog } from '../observability/access-log.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { TraceIds, requestIdFrom } from './edge/request-identity.js';
+import { InFlight } from './in-flight.js';
 import { TrustedProxies } from './edge/client-address.js';
 import { parseRequestPath, rawPathAfter } from './routing/request-path.js';
 import { attachContext, contextOfResponse, type RequestContext } from './pipeline/request-context.js';
@@ -30,7 +31,7 @@ export class Gateway {
   private readonly limits: EdgeLimits;
   readonly metrics: GatewayMetrics | undefined;
   /** Responses not yet closed, for graceful shutdown. */
-  readonly inFlight = new Set<ServerResponse>();
+  readonly inFlight = new InFlight();
 
   constructor(logger: Logger, limits: EdgeLimits, metrics?: GatewayMetrics) {
     this.logger = logger;
@@ -41,9 +42,10 @@ export class Gateway {
     // One shared listener rather than a closure per request.
     const { inFlight, accessLog } = this;
     this.onClose = function (this: ServerResponse) {
-      inFlight.delete(this);
       const ctx = contextOfResponse(this);
-      if (ctx) accessLog.record(ctx, !this.writableFinished);
+      if (!ctx) return;
+      inFlight.remove(ctx.inFlight!);
+      accessLog.record(ctx, !this.writableFinished);
     };
   }
 
@@ -92,9 +94,10 @@ export class Gateway {
       upstreamTimedOut: undefined,
       responseViolations: undefined,
       errorCode: undefined,
+      inFlight: undefined,
     };
     attachContext(ctx);
-    this.inFlight.add(res);
+    ctx.inFlight = this.inFlight.add(res);
     res.on('close', this.onClose);
     res.setHeader('x-request-id', requestId);
     try {

@@ -40,8 +40,8 @@ function serveOperational(gateway: Gateway, req: http.IncomingMessage, res: http
   const metrics = gateway.metrics;
   if (path === '/metrics' && !metrics) return false;
   // Tracked like proxied requests, so that shutdown waits for a scrape in progress.
-  gateway.inFlight.add(res);
-  res.once('close', () => gateway.inFlight.delete(res));
+  const entry = gateway.inFlight.add(res);
+  res.once('close', () => gateway.inFlight.remove(entry));
   const send = (status: number, contentType: string, body: string): void => {
     res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);

@@ -22,10 +22,12 @@ const millis = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 /** Writes the access-log line and records the metrics of each finished request. */
 export class AccessLog {
+  private readonly logger: Logger;
   private readonly write: (fields: string) => void;
   private readonly metrics: GatewayMetrics | undefined;
 
   constructor(logger: Logger, metrics: GatewayMetrics | undefined) {
+    this.logger = logger;
     this.write = infoLineWriter(logger, 'request');
     this.metrics = metrics;
   }
@@ -36,6 +38,7 @@ export class AccessLog {
     const latencyMs = performance.now() - ctx.startedAt;
     const status = res.statusCode;
     if (this.metrics) this.metrics.observe(api, status, ctx.errorCode, latencyMs, ctx.upstreamLatencyMs);
+    if (!this.logger.isLevelEnabled('info')) return;
     // Values from the client are either checked (request id, method, address) or JSON-escaped (consumer).
     let line = `"type":"access","requestId":"${ctx.requestId}","method":"${req.method}"`;
     if (operation) line += `,${operation.logFields}`;

@@ -25,8 +25,9 @@ export function createLogger(options: { level?: string; destination?: Destinatio
 /**
  * A writer of info lines whose fields are already serialised JSON (`"a":1,"b":"x"`), in the same
  * line format as the logger's own (`level`, `time`, the base fields, the fields, `msg`), to the
- * logger's destination. The access log writes one line per request: building it from fragments
- * serialised at load costs a fraction of pino's generic object serialisation.
+ * logger's destination, whatever the logger's level (callers check `logger.isLevelEnabled`
+ * before building a line). The access log writes one line per request: building it from
+ * fragments serialised at load costs a fraction of pino's generic object serialisation.
  */
 export function infoLineWriter(logger: Logger, msg: string): (fields: string) => void {
   const destination = destinations.get(logger);
@@ -35,6 +36,6 @@ export function infoLineWriter(logger: Logger, msg: string): (fields: string) =>
   const base = `,${JSON.stringify(BASE_FIELDS).slice(1, -1)},`;
   const tail = `,"msg":${JSON.stringify(msg)}}\n`;
   return (fields) => {
-    if (logger.isLevelEnabled('info')) destination.write(head + Date.now() + base + fields + tail);
+    destination.write(head + Date.now() + base + fields + tail);
   };
 }

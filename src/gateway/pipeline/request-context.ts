@@ -1,5 +1,6 @@
 /** Per-request state shared by the steps of the pipeline; it lives on the request, never in globals. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { InFlightEntry } from '../in-flight.js';
 
 /** The served API version a request was routed to; one object per routing table entry. */
 export interface ApiLabels {
@@ -48,6 +49,8 @@ export interface RequestContext {
   responseViolations?: number;
   /** Error code of a rejection, for the access log. */
   errorCode?: string;
+  /** Its entry among the responses in progress. */
+  inFlight?: InFlightEntry;
 }
 
 const CONTEXT = Symbol('accord.context');
