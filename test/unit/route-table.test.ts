@@ -64,3 +64,29 @@ describe('parseRequestPath', () => {
     });
   }
 });
+
+describe('API prefixes and the operation path sent upstream', () => {
+  it('the longest registered prefix wins and the rest of the raw path goes upstream', async () => {
+    const { PrefixTable } = await import('../../src/gateway/routing/route-table.js');
+    const { rawPathAfter } = await import('../../src/gateway/routing/request-path.js');
+    const table = new PrefixTable<string>();
+    table.add('/shop/v1', 'shop-1');
+    table.add('/shop/v1/admin/v2', 'admin-2');
+    const cases: Array<[string, string | undefined, string]> = [
+      ['/shop/v1/items', 'shop-1', '/items'],
+      ['/shop/v1', 'shop-1', '/'],
+      ['/shop/v1/', 'shop-1', '/'],
+      ['/shop/v1/a%20b/c', 'shop-1', '/a%20b/c'],
+      ['/shop/v1/admin/v2/users', 'admin-2', '/users'],
+      ['/shop/v2/items', undefined, ''],
+      ['/shop', undefined, ''],
+    ];
+    for (const [url, expected, upstream] of cases) {
+      const path = parseRequestPath(url);
+      const found = table.match(path);
+      assert.equal(found?.value, expected, url);
+      if (found) assert.equal(rawPathAfter(path, found.depth), upstream, url);
+    }
+    assert.throws(() => table.add('/shop/v1', 'again'), /duplicate prefix/);
+  });
+});
