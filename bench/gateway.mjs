@@ -23,6 +23,8 @@ const USAGE = `usage: npm run bench -- [options]
   --load NAME       wrk or autocannon (default: wrk when on PATH; env BENCH_LOAD)
   --variants LIST   comma-separated subset of: direct,bare,express,accord,accord-report,accord-distinct
   --no-distinct     skip the Accord run with 12,000 distinct tokens (same as leaving accord-distinct out)
+  --node-flags STR  V8/Node flags for every proxy process, baseline and Accord alike
+                    (e.g. "--max-semi-space-size=4"; env BENCH_NODE_FLAGS)
   --json FILE       also write every measurement as JSON
   --keep-temp       keep the temp folder (configs, tokens, server logs)
   --quick           smoke run: 1 round, 1 s warm-up, 2 s measured`;
@@ -44,6 +46,7 @@ function parseOptions(argv, env) {
     switchWarmup: 1,
     connections: Number(env.BENCH_CONNECTIONS ?? 50),
     load: env.BENCH_LOAD ?? 'auto',
+    nodeFlags: (env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
     variants: undefined,
     json: undefined,
     keepTemp: false,
@@ -60,6 +63,7 @@ function parseOptions(argv, env) {
     else if (arg === '--connections') options.connections = Number(value(++i, arg));
     else if (arg === '--load') options.load = value(++i, arg);
     else if (arg === '--json') options.json = value(++i, arg);
+    else if (arg === '--node-flags') options.nodeFlags = value(++i, arg).split(/\s+/).filter(Boolean);
     else if (arg === '--variants') options.variants = value(++i, arg).split(',').map((v) => v.trim()).filter(Boolean);
     else if (arg === '--no-distinct') options.noDistinct = true;
     else if (arg === '--keep-temp') options.keepTemp = true;
@@ -72,6 +76,8 @@ function parseOptions(argv, env) {
   for (const name of ['rounds', 'duration', 'warmup', 'connections']) {
     if (!Number.isInteger(options[name]) || options[name] < 1) throw new Error(`--${name} must be a positive integer, got ${options[name]}`);
   }
+  const notFlag = options.nodeFlags.find((flag) => !flag.startsWith('--'));
+  if (notFlag !== undefined) throw new Error(`--node-flags takes Node/V8 flags starting with --, got ${notFlag}`);
   if (!['auto', 'wrk', 'autocannon'].includes(options.load)) throw new Error(`--load must be wrk or autocannon, got ${options.load}`);
   options.switchWarmup = Math.min(options.switchWarmup, options.warmup);
   options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct'));
@@ -261,7 +267,8 @@ async function main() {
       } else {
         args = [join(import.meta.dirname, 'gateway', variant.script), upstream.url];
       }
-      const { child, url } = await startServer(children, { cpu: PROXY_CPU, args, logFile });
+      // The same Node flags for every proxy, so that a tuning applies to the baseline too.
+      const { child, url } = await startServer(children, { cpu: PROXY_CPU, args: [...options.nodeFlags, ...args], logFile });
       Object.assign(variant, { url, pid: child.pid });
     } catch (error) {
       failures.push(`${variant.label} did not start: ${error.message}`);
@@ -347,6 +354,7 @@ async function main() {
   out.push(
     `- ${options.rounds} interleaved round(s); per variant ${options.warmup} s warm-up, ${options.duration} s measured per method (${options.switchWarmup} s warm-up before POST); medians over rounds`,
   );
+  out.push(`- Node flags of every proxy process: ${options.nodeFlags.length > 0 ? options.nodeFlags.map((f) => `\`${f}\``).join(' ') : 'none (defaults)'}`);
   out.push(`- Load average (1 min): ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end`);
   out.push(`- GET ${GET_PATH}; POST ${POST_PATH} with a ${Buffer.byteLength(body)}-byte JSON body; one RS256 token (${issuer.token.length} chars) on every request unless stated`);
   for (const [method, rows] of rowsByMethod) {
