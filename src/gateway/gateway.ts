@@ -44,7 +44,7 @@ export class Gateway {
     this.onClose = function (this: ServerResponse) {
       const ctx = contextOfResponse(this);
       if (!ctx) return;
-      inFlight.remove(ctx.inFlight!);
+      if (ctx.inFlight) inFlight.remove(ctx.inFlight);
       accessLog.record(ctx, !this.writableFinished);
     };
   }
@@ -74,6 +74,7 @@ export class Gateway {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const peer = req.socket.remoteAddress ?? '';
     const forwardedHeader = req.headers['x-forwarded-for'];
+    // Every field is present from the start, so that all contexts share one object shape.
     const ctx: RequestContext = {
       req,
       res,
@@ -94,10 +95,9 @@ export class Gateway {
       upstreamTimedOut: undefined,
       responseViolations: undefined,
       errorCode: undefined,
-      inFlight: undefined,
+      inFlight: this.inFlight.add(res),
     };
     attachContext(ctx);
-    ctx.inFlight = this.inFlight.add(res);
     res.on('close', this.onClose);
     res.setHeader('x-request-id', requestId);
     try {

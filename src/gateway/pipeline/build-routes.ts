@@ -1,7 +1,8 @@
 /**
  * Builds the routing table from a validated configuration: loads and compiles every served
  * contract once, and composes one handler per operation with the policies that apply to it.
- * The order of the steps is the data-plane order of DESIGN.md, read top to bottom in `run`.
+ * The steps follow the data-plane order of DESIGN.md; `buildOperation` defines them last step
+ * first (each step calls the next), numbered 1 (authentication) to 4 (validation and proxy).
  */
 import { loadOpenApi, ContractError } from '../../contracts/openapi-document.js';
 import { compileContract, type CompiledOperation } from '../../contracts/compile/index.js';
