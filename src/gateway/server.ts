@@ -10,6 +10,7 @@ import type { ListenConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Gateway } from './gateway.js';
 import { requestIdFrom } from './edge/request-identity.js';
+import { expressMessageClasses } from './express-messages.js';
 
 /** A running data-plane listener. */
 export interface RunningServer {
@@ -74,7 +75,10 @@ export function createApp(gateway: Gateway): express.Express {
 /** Starts the listener. Resolves once it is bound. */
 export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logger, port = listen.port): Promise<RunningServer> {
   const app = createApp(gateway);
-  const server = http.createServer({ maxHeaderSize: listen.maxHeaderBytes, requestTimeout: listen.requestTimeoutMs, headersTimeout: listen.headersTimeoutMs }, app);
+  const server = http.createServer(
+    { maxHeaderSize: listen.maxHeaderBytes, requestTimeout: listen.requestTimeoutMs, headersTimeout: listen.headersTimeoutMs, ...expressMessageClasses(app) },
+    app,
+  );
   server.keepAliveTimeout = listen.keepAliveTimeoutMs;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) {
