@@ -13,7 +13,7 @@ import { canPin, pinSelf, createChildSet, waitForListening } from './gateway/chi
 import { chooseLoadGenerator, createLoadGenerator } from './gateway/load-generator.mjs';
 import { clockTicksPerSecond, cpuTimeMicros, memoryBytes } from './gateway/proc-stats.mjs';
 import { createBenchIssuer, writeDistinctTokens, writeContracts, writeAccordConfig } from './gateway/accord-setup.mjs';
-import { describeMachine, summarise, methodTable, targetLines } from './gateway/report-table.mjs';
+import { describeMachine, summarise, methodTable, targetLines, policyCostLines } from './gateway/report-table.mjs';
 
 const USAGE = `usage: npm run bench -- [options]
   --rounds N        interleaved rounds (default 3; env BENCH_ROUNDS)
@@ -21,7 +21,7 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup S        warm-up seconds before a variant's first method (default 5; env BENCH_WARMUP)
   --connections N   keep-alive connections (default 50; env BENCH_CONNECTIONS)
   --load NAME       wrk or autocannon (default: wrk when on PATH; env BENCH_LOAD)
-  --variants LIST   comma-separated subset of: direct,bare,express,accord,accord-report,accord-distinct
+  --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-report,accord-distinct
   --no-distinct     skip the Accord run with 12,000 distinct tokens (same as leaving accord-distinct out)
   --node-flags STR  V8/Node flags for every proxy process, baseline and Accord alike
                     (e.g. "--max-semi-space-size=4"; env BENCH_NODE_FLAGS)
@@ -36,7 +36,7 @@ const DISTINCT_TOKENS = 12_000;
 const GET_PATH = '/shop/v1/items?limit=10';
 const POST_PATH = '/shop/v1/items';
 const TARGETS = { maxCpuOverhead: 0.1, maxRssMb: 130 };
-const VARIANT_IDS = ['direct', 'bare', 'express', 'accord', 'accord-report', 'accord-distinct'];
+const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-report', 'accord-distinct'];
 
 function parseOptions(argv, env) {
   const options = {
@@ -240,6 +240,7 @@ async function main() {
     { id: 'direct', label: 'direct (no proxy)', methods: ['GET', 'POST'] },
     { id: 'bare', label: 'bare node:http proxy', methods: ['GET', 'POST'], script: 'bare-proxy.mjs' },
     { id: 'express', label: 'Express 5 + hpm 3 (baseline)', methods: ['GET', 'POST'], script: 'express-proxy.mjs' },
+    { id: 'express-proto', label: "Express 5 + hpm 3, messages born with Express's prototypes (Accord's transport)", methods: ['GET', 'POST'], script: 'express-proto-proxy.mjs' },
     { id: 'accord', label: 'Accord, all policies, responses not validated', methods: ['GET', 'POST'], accord: 'off' },
     { id: 'accord-report', label: 'Accord, all policies, responses validated (report)', methods: ['GET', 'POST'], accord: 'report' },
     { id: 'accord-distinct', label: `Accord, responses not validated, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens`, methods: ['GET'], accord: 'off' },
@@ -364,6 +365,10 @@ async function main() {
   out.push('', '## Targets (issue): Accord with every policy ≤ +10 % CPU per request over Express + hpm, RSS under load ≤ 130 MiB', '');
   const targets = targetLines(rowsByMethod, { baselineId: 'express', accordIds: ['accord', 'accord-report'], ...TARGETS });
   out.push(...(targets.length > 0 ? targets : ['- Accord was not measured.']));
+  const policyCost = policyCostLines(rowsByMethod, { transportId: 'express-proto', accordIds: ['accord', 'accord-report'] });
+  if (policyCost.length > 0) {
+    out.push('', "## What the policies cost: Accord against Express + hpm with the same message construction (its transport alone)", '', ...policyCost);
+  }
   if (failures.length > 0) out.push('', '## Problems', '', ...failures.map((f) => `- ${f}`));
   process.stdout.write(`${out.join('\n')}\n`);
 

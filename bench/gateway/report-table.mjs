@@ -111,3 +111,22 @@ export function targetLines(rowsByMethod, { baselineId, accordIds, maxCpuOverhea
   }
   return lines;
 }
+
+/**
+ * What Accord's policies cost over its own transport: each Accord variant against Express + hpm
+ * with the same message construction (`transportId`), in CPU per request and peak RSS.
+ */
+export function policyCostLines(rowsByMethod, { transportId, accordIds }) {
+  const lines = [];
+  for (const [method, rows] of rowsByMethod) {
+    const transport = rows.find((row) => row.id === transportId)?.summary;
+    if (!transport) continue;
+    for (const row of rows.filter((r) => accordIds.includes(r.id))) {
+      const extra = row.summary.cpuUsPerRequest - transport.cpuUsPerRequest;
+      if (!Number.isFinite(extra)) continue;
+      const share = extra / transport.cpuUsPerRequest;
+      lines.push(`- ${method}, ${row.label}: ${extra >= 0 ? '+' : ''}${extra.toFixed(0)} µs/req (${share >= 0 ? '+' : ''}${(share * 100).toFixed(0)} %) over the same transport; peak RSS ${fixed(row.summary.peakMb, 1)} vs ${fixed(transport.peakMb, 1)} MiB`);
+    }
+  }
+  return lines;
+}
