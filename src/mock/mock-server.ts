@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMockApp, type MockLog } from './mock-app.js';
 import { loadMockContract } from './mock-contract.js';
+import { expressMessageClasses } from '../gateway/express-messages.js';
 
 /** Options of {@link startMockServer}. */
 export interface MockServerOptions {
@@ -48,7 +49,8 @@ export async function startMockServer(options: MockServerOptions): Promise<Runni
   const host = options.host ?? '127.0.0.1';
   const contract = await loadMockContract(options.contractFile);
   for (const warning of contract.warnings) log(`mock: ${contract.file}#${warning.pointer}: ${warning.message}`);
-  const server = createServer(createMockApp(contract, log));
+  const app = createMockApp(contract, log);
+  const server = createServer({ ...expressMessageClasses(app) }, app);
   await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
