@@ -53,6 +53,24 @@ describe('gateway core', () => {
     await up2.close();
   });
 
+  it('receives requests and responses that node:http created with Express\'s prototypes, so Express need not re-parent them', async () => {
+    const seen: Array<{ reqHasApp: boolean; resHasApp: boolean }> = [];
+    // Runs before Express: what node:http created, as Express will receive it.
+    const spy = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
+      seen.push({ reqHasApp: 'app' in req && 'get' in req, resHasApp: 'app' in res && 'json' in res });
+    };
+    gw.running.server.server.prependListener('request', spy);
+    try {
+      up1.respond(json(200, { items: [] }));
+      const answer = await fetch(`${gw.url}/shop/v1/items`, { headers: { authorization: `Bearer ${read}` } });
+      assert.equal(answer.status, 200);
+      await answer.arrayBuffer();
+      assert.deepEqual(seen, [{ reqHasApp: true, resHasApp: true }]);
+    } finally {
+      gw.running.server.server.off('request', spy);
+    }
+  });
+
   it('proxies an authorised request to the upstream of its major, with the forwarded headers', async () => {
     up1.respond(json(200, { items: [{ id: 'a1', name: 'A', price: 3 }] }));
     const before = up1.received.length;
