@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   VERSION_RETIRED: { status: 410, title: 'API version retired' },
   RESPONSE_INVALID: { status: 502, title: 'Upstream response does not match the contract' },
   UPSTREAM_UNAVAILABLE: { status: 502, title: 'Upstream unavailable' },
+  UPSTREAM_INVALID_RESPONSE: { status: 502, title: 'Upstream response cannot be relayed' },
   UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timed out' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Gateway not ready' },
   INTERNAL_ERROR: { status: 500, title: 'Internal gateway error' },

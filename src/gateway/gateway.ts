@@ -14,6 +14,7 @@ import { TrustedProxies } from './edge/client-address.js';
 import { parseRequestPath, rawPathAfter } from './routing/request-path.js';
 import { attachContext, contextOfResponse, type RequestContext } from './pipeline/request-context.js';
 import type { RouteTable } from './pipeline/build-routes.js';
+import { abandonUpstream } from './proxy/upstream-proxy.js';
 
 /** Edge limits checked before routing. */
 export interface EdgeLimits {
@@ -45,6 +46,7 @@ export class Gateway {
       const ctx = contextOfResponse(this);
       if (!ctx) return;
       if (ctx.inFlight) inFlight.remove(ctx.inFlight);
+      if (ctx.upstreamRequest && !this.writableFinished) abandonUpstream(ctx.upstreamRequest);
       accessLog.record(ctx, !this.writableFinished);
     };
   }
@@ -90,6 +92,7 @@ export class Gateway {
       rawQuery: undefined,
       body: undefined,
       upstreamPath: undefined,
+      upstreamRequest: undefined,
       upstreamStartedAt: undefined,
       upstreamLatencyMs: undefined,
       upstreamTimedOut: undefined,

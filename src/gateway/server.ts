@@ -80,6 +80,10 @@ export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logg
     app,
   );
   server.keepAliveTimeout = listen.keepAliveTimeoutMs;
+  // `Expect: 100-continue` is answered by the pipeline once the request is admitted (read-body.ts),
+  // not by node:http on arrival; a request refused before that gets its final answer and the
+  // connection closes (node:http does so when 100 was never sent).
+  server.on('checkContinue', app);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) {
       socket.destroy();

@@ -12,6 +12,7 @@ import { buildRouteTable, type RouteTable } from './pipeline/build-routes.js';
 import { Gateway } from './gateway.js';
 import { startServer, type RunningServer } from './server.js';
 import { createMetrics, type GatewayMetrics } from '../observability/metrics.js';
+import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
 
 /** Options of a gateway start. */
@@ -52,8 +53,11 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report'): void => {
     metrics.responseViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: ctx.operation?.operationId ?? ctx.operation?.template ?? '', mode });
   };
+  const onUpstreamFailure = (ctx: RequestContext, reason: UpstreamFailure): void => {
+    metrics.upstreamFailures.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', reason });
+  };
   try {
-    const table = buildRouteTable(loaded, { logger, authenticator, onResponseInvalid });
+    const table = buildRouteTable(loaded, { logger, authenticator, onResponseInvalid, onUpstreamFailure });
     return { table, authenticator };
   } catch (error) {
     authenticator?.close();

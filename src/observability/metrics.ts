@@ -12,6 +12,7 @@ export interface GatewayMetrics {
   duration: Histogram<'api' | 'version'>;
   upstreamDuration: Histogram<'api' | 'version'>;
   responseViolations: Counter<'api' | 'version' | 'operation' | 'mode'>;
+  upstreamFailures: Counter<'api' | 'version' | 'reason'>;
   /** Records one finished request (`api` undefined when it matched no API). */
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
 }
@@ -49,6 +50,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['api', 'version', 'operation', 'mode'],
     registers: [registry],
   });
+  const upstreamFailures = new Counter({
+    name: 'accord_upstream_failures_total',
+    help: 'Upstream exchanges that failed, by reason: connect, timeout, invalid-response, reset-mid-body, response-too-large, client-gone.',
+    labelNames: ['api', 'version', 'reason'],
+    registers: [registry],
+  });
   // Label objects made once per served API version (and status and code), reused by every request.
   const series = new WeakMap<ApiLabels, ApiSeries>();
   const newSeries = (api: string, version: string): ApiSeries => ({ api, version, latency: { api, version }, requests: new Map() });
@@ -72,6 +79,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     duration,
     upstreamDuration,
     responseViolations,
+    upstreamFailures,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
       requests.inc(requestLabels(labels, status, code ?? ''));

@@ -12,7 +12,7 @@ import { GatewayError } from '../../errors/problem.js';
 import type { Logger } from '../../observability/logger.js';
 import { compileScopeCheck, type JwtAuthenticator, type Principal, type ScopeRequirement } from '../policies/jwt-auth/index.js';
 import { createRateLimit, type RateLimit } from '../policies/rate-limit/index.js';
-import { createUpstreamProxy, type UpstreamProxy, type ResponseChecker } from '../proxy/upstream-proxy.js';
+import { createUpstreamProxy, type UpstreamProxy, type ResponseChecker, type UpstreamFailure } from '../proxy/upstream-proxy.js';
 import { prepareUpstreamHeaders } from '../edge/upstream-headers.js';
 import { hasBody, readBody } from './read-body.js';
 import type { ApiLabels, OperationLabels, RequestContext } from './request-context.js';
@@ -48,6 +48,7 @@ export interface RouteDependencies {
   logger: Logger;
   authenticator: JwtAuthenticator | undefined;
   onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
+  onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
   /** Build only to check the configuration (`accord config validate`): no authenticator needed, never served. */
   dryRun?: boolean;
   /** Rate limit factory; the default keeps counters in memory. */
@@ -110,7 +111,7 @@ function buildOperation(
 
   // 4. Request validation against the compiled contract, then the proxy (terminal).
   const validateAndForward = (ctx: RequestContext): void => {
-    const { req, res } = ctx;
+    const { req } = ctx;
     if (validate) {
       const verdict = op.checkRequest({ pathParams: ctx.pathParams!, rawQuery: ctx.rawQuery!, headers: req.headers, body: ctx.body });
       if (!verdict.ok) throw new GatewayError(verdict.code, verdict.detail, { errors: verdict.violations });
@@ -125,14 +126,13 @@ function buildOperation(
       forwardAuthorization,
       contentLength: ctx.body ? ctx.body.length : undefined,
     });
-    req.url = ctx.upstreamPath!;
-    proxy.forward(req, res, checkResponse);
+    proxy.forward(ctx, checkResponse);
   };
 
   // 3. The request body, buffered up to the limit so that it can be validated and sent on intact.
   const readBodyThen = (ctx: RequestContext): Promise<void> | void => {
     if (!hasBody(ctx.req)) return validateAndForward(ctx);
-    return readBody(ctx.req, maxBody).then((body) => {
+    return readBody(ctx.req, maxBody, ctx.res).then((body) => {
       ctx.body = body;
       validateAndForward(ctx);
     });
@@ -186,6 +186,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
           maxResponseBytes: api.upstream.maxResponseBytes,
           logger: deps.logger,
           onResponseInvalid: deps.onResponseInvalid,
+          onUpstreamFailure: deps.onUpstreamFailure,
         });
         proxies.push(proxy);
         const major = v.semver.major;

@@ -1,5 +1,5 @@
 /** Per-request state shared by the steps of the pipeline; it lives on the request, never in globals. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { InFlightEntry } from '../in-flight.js';
 
 /** The served API version a request was routed to; one object per routing table entry. */
@@ -41,6 +41,8 @@ export interface RequestContext {
   body?: Buffer;
   /** The path and query sent upstream. */
   upstreamPath?: string;
+  /** The request to the upstream, once it was sent. */
+  upstreamRequest?: ClientRequest;
   /** `performance.now()` when the upstream request was sent. */
   upstreamStartedAt?: number;
   upstreamLatencyMs?: number;

@@ -1,14 +1,22 @@
 /**
- * Proxies a request to an upstream with http-proxy-middleware, over kept-alive connections, and
- * handles the upstream response itself so that proxied bodies can be checked against the contract.
+ * Forwards a routed, authorised and validated request to its upstream with node:http's client,
+ * over kept-alive connections, and relays (or first validates) the upstream's answer.
+ *
+ * The gateway builds the upstream request itself instead of handing the client's request to a
+ * generic proxy: the request target is the routed operation's path (never a re-parse of the
+ * client's string), the body is exactly the bytes that were validated with their own
+ * Content-Length, and the deadline is armed on the one code path every request takes. A
+ * generic proxy re-parsed the target with `url.parse` (which stops at a raw `#`), joined paths
+ * with its own slash collapsing, and wrote the buffered body only from an event it skips when
+ * the request carries `Expect` — each of which let the upstream receive a different request
+ * than the one the gateway checked. See the README's HTTP behaviour section.
  */
-import http, { type IncomingMessage, type ServerResponse, type ClientRequest } from 'node:http';
+import http, { type IncomingMessage, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { createProxyMiddleware, proxyEventsPlugin, type RequestHandler } from 'http-proxy-middleware';
 import { GatewayError, writeProblem } from '../../errors/problem.js';
 import type { Logger } from '../../observability/logger.js';
-import { contextOf, type RequestContext } from '../pipeline/request-context.js';
+import type { RequestContext } from '../pipeline/request-context.js';
 import { hopByHopOf } from '../edge/upstream-headers.js';
 
 /** The result of checking a response against the operation's contract. */
@@ -26,178 +34,374 @@ export interface UpstreamProxyOptions {
   logger: Logger;
   /** Called when a response breaks its contract (both modes), for metrics. */
   onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
+  /** Called once per upstream exchange that failed, by reason, for metrics. */
+  onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
 }
 
-/** A proxy to one upstream. `forward` is terminal: it always ends the response. */
+/** Why an upstream exchange failed; the label of `accord_upstream_failures_total`. */
+export type UpstreamFailure = 'connect' | 'timeout' | 'invalid-response' | 'reset-mid-body' | 'response-too-large' | 'client-gone';
+
+/** A proxy to one upstream. `forward` is terminal: the response always ends. */
 export interface UpstreamProxy {
-  forward(req: IncomingMessage, res: ServerResponse, check: ResponseChecker | undefined): void;
+  forward(ctx: RequestContext, check: ResponseChecker | undefined): void;
   close(): void;
 }
 
-const CHECKER = Symbol('accord.responseChecker');
-type WithChecker = IncomingMessage & { [CHECKER]?: ResponseChecker };
-const REQUEST_CONTEXT = Symbol('accord.upstreamRequestContext');
-type WithContext = ClientRequest & { [REQUEST_CONTEXT]?: RequestContext };
+/** Methods whose requests carry a body by definition: an empty one is sent as `Content-Length: 0`. */
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
-/** The 'timeout' listener of every upstream request (one function, no closure per request). */
-function onUpstreamTimeout(this: ClientRequest): void {
-  const ctx = (this as WithContext)[REQUEST_CONTEXT];
-  if (ctx) ctx.upstreamTimedOut = true;
-  this.destroy(new Error('upstream timeout'));
+/** One request in flight to the upstream. */
+interface Exchange {
+  readonly ctx: RequestContext;
+  readonly proxy: Upstream;
+  readonly check: ResponseChecker | undefined;
+  readonly request: ClientRequest;
+  timer: NodeJS.Timeout | undefined;
+  response: IncomingMessage | undefined;
+  /** Set once the exchange reached its end (answered, failed or timed out). */
+  settled: boolean;
+  chunks: Buffer[] | undefined;
+  size: number;
 }
 
-function copyHeaders(res: ServerResponse, proxyRes: IncomingMessage, bodyLength: number | undefined): void {
-  const headers = proxyRes.headers;
+const EXCHANGE = Symbol('accord.exchange');
+type WithExchange = { [EXCHANGE]?: Exchange };
+
+function exchangeOf(emitter: object): Exchange | undefined {
+  return (emitter as WithExchange)[EXCHANGE];
+}
+
+/** A parsed upstream target: built once at load. */
+interface Target {
+  readonly client: typeof http | typeof https;
+  readonly hostname: string;
+  readonly port: number;
+  /** The target's own path prefix without a trailing '/', '' for none. */
+  readonly basePath: string;
+  /** The Host header the upstream receives. */
+  readonly hostHeader: string;
+}
+
+function parseTarget(target: string): Target {
+  const url = new URL(target);
+  const isHttps = url.protocol === 'https:';
+  if (!isHttps && url.protocol !== 'http:') throw new TypeError(`upstream ${target} is not http or https`);
+  const port = url.port ? Number(url.port) : isHttps ? 443 : 80;
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/+$/, '');
+  return { client: isHttps ? https : http, hostname, port, basePath, hostHeader: url.host };
+}
+
+/** Copies the upstream's end-to-end headers to the client response; false when one cannot be relayed. */
+function copyHeaders(ex: Exchange, response: IncomingMessage, bodyLength: number | undefined): boolean {
+  const res = ex.ctx.res;
+  const headers = response.headers;
   const skip = hopByHopOf(headers);
-  for (const name in headers) {
-    const value = headers[name];
-    if (value !== undefined && !skip.has(name)) res.setHeader(name, value);
+  try {
+    for (const name in headers) {
+      const value = headers[name];
+      if (value !== undefined && !skip.has(name)) res.setHeader(name, value);
+    }
+  } catch {
+    // A value node:http parsed but will not write: nothing of this answer reaches the client.
+    for (const name of res.getHeaderNames()) if (name !== 'x-request-id' && !name.startsWith('ratelimit')) res.removeHeader(name);
+    return false;
   }
   if (bodyLength !== undefined) res.setHeader('content-length', bodyLength);
+  return true;
+}
+
+/** The 'response' listener of every upstream request. */
+function onResponse(this: ClientRequest, response: IncomingMessage): void {
+  const ex = exchangeOf(this);
+  if (!ex || ex.settled) {
+    response.destroy();
+    return;
+  }
+  ex.proxy.respond(ex, response);
+}
+
+/**
+ * The 'upgrade' listener: the gateway never asks an upstream to switch protocols (Upgrade is
+ * hop-by-hop and stripped), so a 101 is an answer it cannot relay. Without this listener
+ * node:http drops the socket and the request would wait for its deadline.
+ */
+function onUpgrade(this: ClientRequest, response: IncomingMessage, socket: import('node:net').Socket): void {
+  socket.destroy();
+  const ex = exchangeOf(this);
+  if (ex) ex.proxy.invalidResponse(ex, response.statusCode ?? 0);
+}
+
+/** The 'error' listener of every upstream request: connection refused, reset, unparsable answer. */
+function onRequestError(this: ClientRequest, error: NodeJS.ErrnoException): void {
+  const ex = exchangeOf(this);
+  if (ex) ex.proxy.requestFailed(ex, error);
+}
+
+/** The 'close' listener of every upstream response: a body cut short ends the client's promptly. */
+function onResponseClose(this: IncomingMessage): void {
+  const ex = exchangeOf(this);
+  if (ex) ex.proxy.responseClosed(ex, this);
+}
+
+/** The 'data' listener when the body is buffered (enforce) or copied for validation (report). */
+function onResponseData(this: IncomingMessage, chunk: Buffer): void {
+  const ex = exchangeOf(this);
+  if (ex) ex.proxy.collect(ex, this, chunk);
+}
+
+/** The 'end' listener in enforce mode: the whole body is in, check it, then relay or refuse. */
+function onEnforcedEnd(this: IncomingMessage): void {
+  const ex = exchangeOf(this);
+  if (ex) ex.proxy.finishEnforced(ex, this);
+}
+
+/** The 'end' listener in report mode: the relayed body is complete, check the copy. */
+function onReportedEnd(this: IncomingMessage): void {
+  const ex = exchangeOf(this);
+  if (ex) ex.proxy.checkReported(ex, this);
+}
+
+/** The deadline of every exchange (one function; the exchange is its argument, not a closure). */
+function onDeadline(ex: Exchange): void {
+  ex.timer = undefined;
+  ex.proxy.timedOut(ex);
+}
+
+function ignore(): void {}
+
+/** The proxy of one upstream target with its connection pool. */
+class Upstream implements UpstreamProxy {
+  private readonly target: Target;
+  private readonly agent: http.Agent;
+  private readonly options: UpstreamProxyOptions;
+
+  constructor(options: UpstreamProxyOptions) {
+    this.options = options;
+    this.target = parseTarget(options.target);
+    const agentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256, timeout: options.timeoutMs };
+    this.agent = this.target.client === https ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  }
+
+  forward(ctx: RequestContext, check: ResponseChecker | undefined): void {
+    const { req } = ctx;
+    const method = req.method ?? 'GET';
+    const headers = req.headers as OutgoingHttpHeaders;
+    // Framing is the gateway's: the validated bytes with their own length, never the client's.
+    delete headers['transfer-encoding'];
+    // The body is already buffered; an upstream that answers 100 Continue has nothing to wait for.
+    delete headers.expect;
+    const body = ctx.body;
+    if (body !== undefined && body.length > 0) headers['content-length'] = String(body.length);
+    else if (BODY_METHODS.has(method)) headers['content-length'] = '0';
+    else delete headers['content-length'];
+    headers.host = this.target.hostHeader;
+    const request = this.target.client.request({
+      host: this.target.hostname,
+      port: this.target.port,
+      method,
+      path: this.target.basePath + ctx.upstreamPath!,
+      headers,
+      agent: this.agent,
+      setHost: false,
+    });
+    const ex: Exchange = { ctx, proxy: this, check, request, timer: undefined, response: undefined, settled: false, chunks: undefined, size: 0 };
+    (request as WithExchange)[EXCHANGE] = ex;
+    ctx.upstreamRequest = request;
+    ctx.upstreamStartedAt = performance.now();
+    request.on('error', onRequestError);
+    request.on('response', onResponse);
+    request.on('upgrade', onUpgrade);
+    ex.timer = setTimeout(onDeadline, this.options.timeoutMs, ex);
+    if (body !== undefined && body.length > 0) request.end(body);
+    else request.end();
+  }
+
+  /** Ends an exchange: stops its deadline. */
+  private settle(ex: Exchange): void {
+    ex.settled = true;
+    if (ex.timer) {
+      clearTimeout(ex.timer);
+      ex.timer = undefined;
+    }
+  }
+
+  /** Fails an exchange: a problem if nothing was sent to the client yet, else the client connection is cut. */
+  private fail(ex: Exchange, reason: UpstreamFailure, error: GatewayError, log: Record<string, unknown>): void {
+    if (ex.settled) return;
+    this.settle(ex);
+    const { ctx } = ex;
+    // The upstream connection is in doubt: it is never handed back to the pool.
+    ex.request.destroy();
+    ex.response?.destroy();
+    ctx.errorCode = error.code;
+    this.options.logger.warn({ requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, reason, ...log }, error.message);
+    this.options.onUpstreamFailure?.(ctx, reason);
+    writeProblem(ctx.res, error, ctx.requestId);
+  }
+
+  timedOut(ex: Exchange): void {
+    ex.ctx.upstreamTimedOut = true;
+    this.fail(ex, 'timeout', new GatewayError('UPSTREAM_TIMEOUT', `the upstream did not answer within ${this.options.timeoutMs} ms`), {});
+  }
+
+  /** The client closed its connection before its response was complete: the upstream exchange is cut. */
+  clientGone(ex: Exchange): void {
+    if (ex.settled) return;
+    this.settle(ex);
+    ex.request.destroy();
+    ex.response?.destroy();
+    this.options.onUpstreamFailure?.(ex.ctx, 'client-gone');
+  }
+
+  /** A final status outside 200–599 (node:http parses 000–999, and 101 comes as an upgrade). */
+  invalidResponse(ex: Exchange, status: number): void {
+    this.fail(ex, 'invalid-response', new GatewayError('UPSTREAM_INVALID_RESPONSE', 'the upstream answered with a status the gateway cannot relay'), { upstreamStatus: status });
+  }
+
+  requestFailed(ex: Exchange, error: NodeJS.ErrnoException): void {
+    if (ex.settled) return;
+    const code = error.code ?? '';
+    // llhttp's parse errors (HPE_*): the upstream answered something that is not HTTP/1.1.
+    if (code.startsWith('HPE_')) {
+      this.fail(ex, 'invalid-response', new GatewayError('UPSTREAM_INVALID_RESPONSE', 'the upstream sent a response that is not valid HTTP'), { err: { code, message: error.message } });
+      return;
+    }
+    this.fail(ex, ex.response ? 'reset-mid-body' : 'connect', new GatewayError('UPSTREAM_UNAVAILABLE', 'the upstream could not be reached'), { err: { code, message: error.message } });
+  }
+
+  respond(ex: Exchange, response: IncomingMessage): void {
+    const { ctx, request } = ex;
+    ex.response = response;
+    (response as WithExchange)[EXCHANGE] = ex;
+    response.on('error', ignore);
+    response.on('close', onResponseClose);
+    ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt!;
+    // An answer before the whole request was written: the upstream may not have read the body,
+    // so this connection's framing is in doubt and it is closed after the response.
+    if (!request.writableFinished) request.shouldKeepAlive = false;
+    const status = response.statusCode ?? 0;
+    if (!(status >= 200 && status <= 599)) {
+      this.invalidResponse(ex, status);
+      return;
+    }
+    // A HEAD answer has no body to check; neither do responses the client will not see.
+    const mode = ex.check && ctx.req.method !== 'HEAD' ? this.options.responseValidation : 'off';
+    if (mode === 'enforce') {
+      ex.chunks = [];
+      response.on('data', onResponseData);
+      response.on('end', onEnforcedEnd);
+      return;
+    }
+    if (!this.startRelay(ex, response)) return;
+    if (mode === 'report') {
+      // Registered before the pipe: the copy is checked before the client response ends, so
+      // the access log line of this request carries the verdict.
+      ex.chunks = [];
+      response.on('data', onResponseData);
+      response.on('end', onReportedEnd);
+    }
+    response.pipe(ctx.res);
+  }
+
+  /** Status and headers toward the client; false (and the exchange failed) when they cannot be relayed. */
+  private startRelay(ex: Exchange, response: IncomingMessage, body?: Buffer): boolean {
+    const res = ex.ctx.res;
+    res.statusCode = response.statusCode!;
+    if (!copyHeaders(ex, response, body?.length)) {
+      this.fail(ex, 'invalid-response', new GatewayError('UPSTREAM_INVALID_RESPONSE', 'the upstream sent a header the gateway cannot relay'), {});
+      return false;
+    }
+    return true;
+  }
+
+  collect(ex: Exchange, response: IncomingMessage, chunk: Buffer): void {
+    const chunks = ex.chunks;
+    if (!chunks) return;
+    ex.size += chunk.length;
+    if (ex.size <= this.options.maxResponseBytes) {
+      chunks.push(chunk);
+      return;
+    }
+    ex.chunks = undefined;
+    if (this.options.responseValidation === 'report') {
+      this.options.logger.warn({ requestId: ex.ctx.requestId, api: ex.ctx.api?.apiId, size: ex.size }, 'response too large to validate');
+      return;
+    }
+    response.off('data', onResponseData);
+    this.reportInvalid(ex.ctx, { ok: false, violations: [{ pointer: '/body', message: `response body exceeds ${this.options.maxResponseBytes} bytes` }], detail: 'response too large to validate' }, 'enforce');
+    this.fail(ex, 'response-too-large', new GatewayError('RESPONSE_INVALID', 'the upstream response does not match the API contract'), { size: ex.size });
+  }
+
+  finishEnforced(ex: Exchange, response: IncomingMessage): void {
+    if (ex.settled || !ex.chunks) return;
+    const body = ex.chunks.length === 1 ? ex.chunks[0]! : Buffer.concat(ex.chunks, ex.size);
+    ex.chunks = undefined;
+    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body);
+    if (!verdict.ok) {
+      this.reportInvalid(ex.ctx, verdict, 'enforce');
+      this.fail(ex, 'invalid-response', new GatewayError('RESPONSE_INVALID', 'the upstream response does not match the API contract'), {});
+      return;
+    }
+    this.settle(ex);
+    if (this.startRelay(ex, response, body)) ex.ctx.res.end(body);
+  }
+
+  responseClosed(ex: Exchange, response: IncomingMessage): void {
+    if (ex.settled) return;
+    if (!response.complete) {
+      // Reset, or closed before the declared length: the client must not wait for the rest.
+      if (ex.ctx.res.headersSent) {
+        this.settle(ex);
+        ex.request.destroy();
+        ex.ctx.errorCode = 'UPSTREAM_UNAVAILABLE';
+        this.options.logger.warn({ requestId: ex.ctx.requestId, api: ex.ctx.api?.apiId, reason: 'reset-mid-body' }, 'the upstream response ended before its body was complete');
+        this.options.onUpstreamFailure?.(ex.ctx, 'reset-mid-body');
+        ex.ctx.res.destroy();
+        return;
+      }
+      this.fail(ex, 'reset-mid-body', new GatewayError('UPSTREAM_UNAVAILABLE', 'the upstream connection failed while sending the response'), {});
+      return;
+    }
+    // Complete: relayed, and checked on 'end' in report and enforce modes.
+    this.settle(ex);
+  }
+
+  /** Report mode: the relayed body is complete; check the copy. */
+  checkReported(ex: Exchange, response: IncomingMessage): void {
+    const chunks = ex.chunks;
+    if (!chunks) return;
+    ex.chunks = undefined;
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, ex.size);
+    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body);
+    if (!verdict.ok) this.reportInvalid(ex.ctx, verdict, 'report');
+  }
+
+  private reportInvalid(ctx: RequestContext, verdict: ResponseVerdict & { ok: false }, mode: 'report' | 'enforce'): void {
+    ctx.responseViolations = verdict.violations.length;
+    // Details go to the log only: a client never sees upstream internals.
+    this.options.logger.warn(
+      { requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, operationId: ctx.operation?.operationId, mode, violations: verdict.violations.slice(0, 20) },
+      `response breaks the contract: ${verdict.detail}`,
+    );
+    this.options.onResponseInvalid?.(ctx, mode);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/**
+ * Called when a client response closed: if its upstream exchange is still running, it is cut
+ * (the connection is not reused) so that an abandoned request costs the upstream nothing more.
+ */
+export function abandonUpstream(request: ClientRequest): void {
+  const ex = exchangeOf(request);
+  if (ex && !ex.settled) ex.proxy.clientGone(ex);
 }
 
 /** Creates the proxy of one upstream; the connection pool lives as long as the proxy. */
 export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProxy {
-  const isHttps = options.target.startsWith('https:');
-  // Without an agent, http-proxy opens a new connection per request and sends Connection: close.
-  const agent = isHttps
-    ? new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256, timeout: options.timeoutMs })
-    : new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256, timeout: options.timeoutMs });
-  const { logger } = options;
-
-  const onProxyReq = (proxyReq: ClientRequest, req: IncomingMessage): void => {
-    const ctx = contextOf(req);
-    if (!ctx) return;
-    ctx.upstreamStartedAt = performance.now();
-    // Set on every request: a pooled socket may carry a shorter timeout from a Keep-Alive hint.
-    (proxyReq as WithContext)[REQUEST_CONTEXT] = ctx;
-    proxyReq.setTimeout(options.timeoutMs);
-    proxyReq.on('timeout', onUpstreamTimeout);
-    // The body was consumed for validation: write the same bytes (Content-Length was set to match).
-    if (ctx.body && ctx.body.length > 0) proxyReq.write(ctx.body);
-  };
-
-  const deliver = (res: ServerResponse, proxyRes: IncomingMessage, body: Buffer | undefined): void => {
-    res.statusCode = proxyRes.statusCode ?? 502;
-    if (proxyRes.statusMessage) res.statusMessage = proxyRes.statusMessage;
-    copyHeaders(res, proxyRes, body?.length);
-    if (body) res.end(body);
-    else proxyRes.pipe(res);
-  };
-
-  const onProxyRes = (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void => {
-    const ctx = contextOf(req);
-    if (ctx?.upstreamStartedAt !== undefined) ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
-    const check = (req as WithChecker)[CHECKER];
-    const mode = check ? options.responseValidation : 'off';
-    if (mode === 'off' || !ctx) {
-      deliver(res, proxyRes, undefined);
-      return;
-    }
-    const status = proxyRes.statusCode ?? 0;
-    const contentType = proxyRes.headers['content-type'];
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = false;
-    if (mode === 'report') {
-      // Stream to the client at once; validate a copy when the body is complete.
-      proxyRes.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= options.maxResponseBytes) chunks.push(chunk);
-        else overflow = true;
-      });
-      proxyRes.on('end', () => {
-        if (overflow) {
-          logger.warn({ requestId: ctx.requestId, api: ctx.api?.apiId, size }, 'response too large to validate');
-          return;
-        }
-        const verdict = check!(status, contentType, Buffer.concat(chunks, size));
-        if (!verdict.ok) reportInvalid(ctx, verdict, 'report');
-      });
-      deliver(res, proxyRes, undefined);
-      return;
-    }
-    proxyRes.on('data', (chunk: Buffer) => {
-      if (overflow) return;
-      size += chunk.length;
-      if (size > options.maxResponseBytes) {
-        overflow = true;
-        chunks.length = 0;
-        proxyRes.destroy();
-        const verdict = { ok: false as const, violations: [{ pointer: '/body', message: `response body exceeds ${options.maxResponseBytes} bytes` }], detail: 'response too large to validate' };
-        reportInvalid(ctx, verdict, 'enforce');
-        ctx.errorCode = 'RESPONSE_INVALID';
-        writeProblem(res, new GatewayError('RESPONSE_INVALID', 'the upstream response does not match the API contract'), ctx.requestId);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    proxyRes.on('end', () => {
-      if (overflow) return;
-      const body = Buffer.concat(chunks, size);
-      const verdict = check!(status, contentType, body);
-      if (verdict.ok) {
-        deliver(res, proxyRes, body);
-        return;
-      }
-      reportInvalid(ctx, verdict, 'enforce');
-      ctx.errorCode = 'RESPONSE_INVALID';
-      writeProblem(res, new GatewayError('RESPONSE_INVALID', 'the upstream response does not match the API contract'), ctx.requestId);
-    });
-    proxyRes.on('error', () => {
-      ctx.errorCode = 'UPSTREAM_UNAVAILABLE';
-      if (!res.headersSent) writeProblem(res, new GatewayError('UPSTREAM_UNAVAILABLE', 'the upstream connection failed while sending the response'), ctx.requestId);
-      else res.destroy();
-    });
-  };
-
-  const reportInvalid = (ctx: RequestContext, verdict: ResponseVerdict & { ok: false }, mode: 'report' | 'enforce'): void => {
-    ctx.responseViolations = verdict.violations.length;
-    // Details go to the log only: a client never sees upstream internals.
-    logger.warn(
-      { requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, operationId: ctx.operation?.operationId, mode, violations: verdict.violations.slice(0, 20) },
-      `response breaks the contract: ${verdict.detail}`,
-    );
-    options.onResponseInvalid?.(ctx, mode);
-  };
-
-  const onError = (error: Error, req: IncomingMessage, res: ServerResponse | import('node:net').Socket): void => {
-    const ctx = contextOf(req);
-    if (!ctx || !('setHeader' in res)) return;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (ctx.upstreamTimedOut) {
-      ctx.errorCode = 'UPSTREAM_TIMEOUT';
-      writeProblem(res, new GatewayError('UPSTREAM_TIMEOUT', `the upstream did not answer within ${options.timeoutMs} ms`), ctx.requestId);
-      return;
-    }
-    logger.warn({ requestId: ctx.requestId, api: ctx.api?.apiId, err: { code, message: error.message } }, 'upstream request failed');
-    ctx.errorCode = 'UPSTREAM_UNAVAILABLE';
-    writeProblem(res, new GatewayError('UPSTREAM_UNAVAILABLE', 'the upstream could not be reached'), ctx.requestId);
-  };
-
-  const middleware: RequestHandler<IncomingMessage, ServerResponse> = createProxyMiddleware<IncomingMessage, ServerResponse>({
-    target: options.target,
-    changeOrigin: true,
-    agent,
-    xfwd: false,
-    selfHandleResponse: true,
-    // Only the plugin that wires `on` handlers: logging and error pages are Accord's own.
-    ejectPlugins: true,
-    plugins: [proxyEventsPlugin],
-    on: { proxyReq: onProxyReq, proxyRes: onProxyRes, error: onError },
-  });
-
-  return {
-    forward(req, res, check) {
-      if (check) (req as WithChecker)[CHECKER] = check;
-      void middleware(req, res, (error?: unknown) => {
-        const ctx = contextOf(req);
-        logger.error({ requestId: ctx?.requestId, err: error }, 'proxy could not start');
-        writeProblem(res, new GatewayError('INTERNAL_ERROR', 'the request could not be proxied'), ctx?.requestId ?? 'unknown');
-      });
-    },
-    close() {
-      agent.destroy();
-    },
-  };
+  return new Upstream(options);
 }

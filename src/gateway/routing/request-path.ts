@@ -20,10 +20,26 @@ export interface RequestPath {
 // Percent-encodings that would change the path structure if decoded by someone downstream:
 // '/', '\', NUL. Checked case-insensitively on the raw path.
 const ENCODED_SEPARATOR = /%(2f|5c|00)/i;
-// Raw characters never accepted in a path: backslash, ';' (matrix parameters read by some
-// frameworks as path-parameter separators), and control characters.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_RAW = /[\\;\u0000-\u001f\u007f]/;
+// Characters a path may hold (RFC 3986 pchar and '/', minus ';': matrix parameters that some
+// frameworks read as path-parameter separators). Anything else, '#', '\\', spaces, quotes,
+// braces, controls or non-ASCII, is read differently by some component between the client and
+// the upstream, so it is refused rather than guessed at.
+const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,=:@%/]*$/;
+// Characters a query may hold: RFC 3986 query characters, plus '[' and ']' that clients send
+// raw for deepObject parameters. Never '#': a fragment is not part of a request target.
+const QUERY_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?[\]]*$/;
+
+/** The first character of `text` that `allowed` refuses (only called once a test failed). */
+function firstOutside(text: string, allowed: RegExp): string {
+  for (const char of text) if (!allowed.test(char)) return char;
+  return '';
+}
+
+/** A character as a client can read it in an error: printable ones quoted, others as U+XXXX. */
+function describe(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  return code > 0x20 && code < 0x7f ? `"${char}"` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
 
 function malformed(detail: string): GatewayError {
   return new GatewayError('REQUEST_MALFORMED', detail);
@@ -31,15 +47,17 @@ function malformed(detail: string): GatewayError {
 
 /**
  * Parses `req.url`. Throws GatewayError REQUEST_MALFORMED for dot segments (raw or encoded),
- * encoded slashes, backslashes or NUL, ';', control characters, bad percent-encoding, or a
- * target that is not in origin form.
+ * encoded slashes, backslashes or NUL, any character outside a request
+ * target's grammar ('#', ';' in the path, spaces, controls, non-ASCII…), bad percent-encoding,
+ * or a target that is not in origin form.
  */
 export function parseRequestPath(url: string): RequestPath {
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
   const rawQuery = q < 0 ? '' : url.slice(q + 1);
   if (rawPath.charCodeAt(0) !== 47 /* '/' */) throw malformed('request target must be an absolute path');
-  if (FORBIDDEN_RAW.test(rawPath)) throw malformed('path contains a forbidden character (backslash, ";" or a control character)');
+  if (!PATH_CHARS.test(rawPath)) throw malformed(`path contains a character not allowed in a request target (${describe(firstOutside(rawPath, PATH_CHARS))})`);
+  if (rawQuery && !QUERY_CHARS.test(rawQuery)) throw malformed(`query contains a character not allowed in a request target (${describe(firstOutside(rawQuery, QUERY_CHARS))})`);
   if (ENCODED_SEPARATOR.test(rawPath)) throw malformed('path contains an encoded "/", "\\" or NUL');
   const rawSegments = rawPath.slice(1).split('/');
   const hasEscapes = rawPath.includes('%');

@@ -1,0 +1,149 @@
+/**
+ * What reaches the upstream is what the gateway checked: request smuggling through
+ * `Expect: 100-continue`, request targets the router and the upstream could read differently,
+ * and the framing of what the upstream receives, seen from a recording upstream's raw bytes.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
+import { rawRequest } from '../support/raw-request.js';
+import { startRecordingUpstream, sendRaw, type RecordingUpstream } from '../support/recording-upstream.js';
+
+const FRAMING = join(import.meta.dirname, 'fixtures', 'gateway', 'framing-1.0.0.yaml');
+
+function config(issuer: TestIssuer, upstream: string, timeoutMs = 1000): Record<string, unknown> {
+  return {
+    listen: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 },
+    identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+    apis: [{ id: 'items', basePath: '/items', versions: [{ version: '1.0.0', upstream }], upstream: { timeoutMs }, auth: { providers: ['test'] } }],
+  };
+}
+
+describe('request smuggling through Expect: 100-continue', () => {
+  let issuer: TestIssuer;
+  let upstream: RecordingUpstream;
+  let gw: TestGateway;
+  let token: string;
+  before(async () => {
+    issuer = await createTestIssuer();
+    upstream = await startRecordingUpstream();
+    gw = await startTestGateway({ contracts: { 'items/1.0.0': FRAMING }, config: config(issuer, upstream.url) });
+    token = await issuer.token({ scope: 'items:read' });
+  });
+  after(async () => {
+    await gw.stop();
+    await upstream.close();
+  });
+
+  it('forwards the validated body with its own length, without Expect, when the client sends Expect with its body', async () => {
+    upstream.requests.length = 0;
+    const body = '{"name":"widget"}';
+    const res = await rawRequest(gw.url, 'POST', '/items/v1/items', { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', expect: '100-continue' }, body });
+    assert.equal(res.status, 201);
+    assert.equal(upstream.requests.length, 1);
+    const [seen] = upstream.requests;
+    assert.equal(seen!.body.toString('latin1'), body);
+    assert.equal(seen!.headers['content-length'], String(body.length));
+    assert.equal(seen!.headers.expect, undefined, 'Expect is answered by the gateway, not forwarded');
+  });
+
+  it('never lets a body the upstream was not sent cut the next request on a pooled connection', async () => {
+    upstream.requests.length = 0;
+    const smuggled = 'GET /admin/delete-everything HTTP/1.1\r\nhost: upstream\r\n\r\n';
+    // Sent as the attacker sends it: Expect, a declared length, and the body right away.
+    const first = await sendRaw(
+      gw.url,
+      `GET /items/v1/items/first HTTP/1.1\r\nhost: gw\r\nauthorization: Bearer ${token}\r\nexpect: 100-continue\r\ncontent-type: text/plain\r\ncontent-length: ${smuggled.length}\r\nconnection: close\r\n\r\n${smuggled}`,
+    );
+    const status = Number(/HTTP\/1\.1 (\d{3}) (?!Continue)/.exec(first)?.[1]);
+    const second = await rawRequest(gw.url, 'GET', '/items/v1/items/second', { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(second.status, 200);
+    // Every request the upstream parsed is one the gateway routed, with exactly the body it checked.
+    const routed = upstream.requests.map((r) => `${r.method} ${r.url} ${r.body.toString('latin1')}`);
+    const expected = status === 200 ? [`GET /items/first ${smuggled}`, 'GET /items/second '] : ['GET /items/second '];
+    assert.deepEqual(routed, expected);
+    assert.ok(!routed.some((line) => line.startsWith('GET /admin')));
+  });
+
+  it('tells the client to continue only once the request is admitted', async () => {
+    upstream.requests.length = 0;
+    const head = (auth: string): string =>
+      `POST /items/v1/items HTTP/1.1\r\nhost: gw\r\n${auth}content-type: application/json\r\ncontent-length: 17\r\nexpect: 100-continue\r\n\r\n`;
+    const refused = await sendRaw(gw.url, head(''), 800);
+    assert.match(refused, /^HTTP\/1\.1 401 /, 'no 100 Continue before a refusal');
+    assert.ok(!refused.includes('100 Continue'));
+    const admitted = await sendRaw(gw.url, head(`authorization: Bearer ${token}\r\n`), 800);
+    assert.match(admitted, /^HTTP\/1\.1 100 Continue\r\n\r\n/, 'an admitted request is told to continue');
+    assert.equal(upstream.requests.length, 0, 'nothing is forwarded before the body arrives');
+  });
+
+  it('holds the upstream timeout for a request that carried Expect', async () => {
+    const silent = await startRecordingUpstream(() => undefined);
+    const slow = await startTestGateway({ contracts: { 'items/1.0.0': FRAMING }, config: config(issuer, silent.url, 300) });
+    try {
+      const res = await rawRequest(slow.url, 'POST', '/items/v1/items', { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', expect: '100-continue' }, body: '{"name":"w"}' });
+      assert.equal(res.status, 504);
+      assert.equal(res.json?.code, 'UPSTREAM_TIMEOUT');
+      assert.equal(silent.requests[0]?.body.toString(), '{"name":"w"}', 'the upstream got the whole body');
+    } finally {
+      await slow.stop();
+      await silent.close();
+    }
+  });
+});
+
+describe('request target the router and the upstream could read differently', () => {
+  let issuer: TestIssuer;
+  let upstream: RecordingUpstream;
+  let gw: TestGateway;
+  before(async () => {
+    issuer = await createTestIssuer();
+    upstream = await startRecordingUpstream();
+    gw = await startTestGateway({ contracts: { 'items/1.0.0': FRAMING }, config: config(issuer, upstream.url) });
+  });
+  after(async () => {
+    await gw.stop();
+    await upstream.close();
+  });
+
+  const refused: Array<[string, string]> = [
+    ['a raw "#" that makes a summary route serve the item', '/items/v1/items/123#/summary'],
+    ['a raw "#" in the query', '/items/v1/items?limit=5#frag'],
+    ['a double quote', '/items/v1/items/a"b'],
+    ['braces', '/items/v1/items/{x}'],
+    ['a pipe', '/items/v1/items/a|b'],
+    ['a caret', '/items/v1/items/a^b'],
+    ['a backtick', '/items/v1/items/a`b'],
+    ['a raw non-ASCII byte', '/items/v1/items/caf\u00e9'],
+    ['a pipe in the query', '/items/v1/items?limit=1|2'],
+    ['a double quote in the query', '/items/v1/items?limit="1"'],
+  ];
+  for (const [name, target] of refused) {
+    it(`refuses ${name} with 400 REQUEST_MALFORMED before anything reaches the upstream`, async () => {
+      upstream.requests.length = 0;
+      const token = await issuer.token({ scope: 'items:summary items:read' });
+      const answer = await sendRaw(gw.url, Buffer.from(`GET ${target} HTTP/1.1\r\nhost: gw\r\nauthorization: Bearer ${token}\r\nconnection: close\r\n\r\n`, 'latin1'));
+      assert.match(answer, /^HTTP\/1\.1 400 /);
+      assert.match(answer, /"code":"REQUEST_MALFORMED"/);
+      assert.equal(upstream.requests.length, 0);
+    });
+  }
+
+  const forwarded: Array<[string, string, string]> = [
+    ['sub-delimiters and an escape in a path parameter', "/items/v1/items/a!$&'()*+,=:@%20b", "/items/a!$&'()*+,=:@%20b"],
+    ['the query as sent', '/items/v1/items?limit=5', '/items?limit=5'],
+    ['a nested operation path', '/items/v1/items/abc/summary', '/items/abc/summary'],
+  ];
+  for (const [name, target, upstreamTarget] of forwarded) {
+    it(`forwards ${name} byte for byte`, async () => {
+      upstream.requests.length = 0;
+      const token = await issuer.token({ scope: 'items:summary items:read' });
+      const res = await rawRequest(gw.url, 'GET', target, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(upstream.requests.length, 1);
+      assert.equal(upstream.requests[0]!.url, upstreamTarget);
+      assert.ok(upstream.wire().some((bytes) => bytes.includes(`GET ${upstreamTarget} HTTP/1.1\r\n`)), 'the request line on the wire is the routed path');
+    });
+  }
+});
