@@ -23,18 +23,26 @@ function config(issuer: TestIssuer, upstream: string, mode: string, extra: Recor
   };
 }
 
-/** How the client saw the answer: a status and code, or its connection cut. */
-type Outcome = { status: number; code: unknown } | { cut: true };
+/** How the client saw the answer: a status and code, its connection cut, or nothing before the hang guard. */
+type Outcome = { status: number; code: unknown } | { cut: true } | { hung: true };
+
+/** Longer than the upstream timeout (5 s): a request still unanswered then is hung. */
+const HANG_GUARD_MS = 8000;
 
 async function call(gw: TestGateway, token: string, method = 'GET', body?: string): Promise<Outcome> {
   const path = method === 'POST' ? '/items/v1/items' : '/items/v1/items/1';
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
+  const answered = rawRequest(gw.url, method, path, { headers, body }).then(
+    (res): Outcome => ({ status: res.status, code: res.json?.code }),
+    (): Outcome => ({ cut: true }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<Outcome>((resolve) => (timer = setTimeout(() => resolve({ hung: true }), HANG_GUARD_MS)));
   try {
-    const res = await rawRequest(gw.url, method, path, { headers, body });
-    return { status: res.status, code: res.json?.code };
-  } catch {
-    return { cut: true };
+    return await Promise.race([answered, hung]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -117,7 +125,9 @@ describe('hostile upstream: a response cut short', () => {
         const gw = await startTestGateway({ contracts: { 'items/1.0.0': FRAMING }, config: config(issuer, upstream.url, mode) });
         try {
           // The upstream timeout is 5 s: an answer within 2 s is the gateway's, not the timeout's.
-          const outcome = await Promise.race([call(gw, token), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 2000).unref())]);
+          let timer: NodeJS.Timeout | undefined;
+          const outcome = await Promise.race([call(gw, token), new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), 2000)))]);
+          clearTimeout(timer);
           if (mode === 'enforce') assert.deepEqual(outcome, { status: 502, code: 'UPSTREAM_UNAVAILABLE' });
           else assert.deepEqual(outcome, { cut: true });
           assert.equal((await rawRequest(gw.url, 'GET', '/healthz')).status, 200);
