@@ -141,11 +141,11 @@ export class HeaderNameSet {
 
   /** True when `name` (lower-case) or its `_`-as-`-` form is in the set or starts with one of its prefixes. */
   matches(name: string): boolean {
-    if (this.matchesNormalised(name)) return true;
-    return name.includes('_') && this.matchesNormalised(name.replace(UNDERSCORE, '-'));
+    return this.matchesNormalised(name.includes('_') ? name.replace(UNDERSCORE, '-') : name);
   }
 
-  private matchesNormalised(name: string): boolean {
+  /** True when `name`, already lower-case with `-` for `_`, is in the set or starts with one of its prefixes. */
+  matchesNormalised(name: string): boolean {
     if (this.exact.has(name)) return true;
     if (!this.prefixStarts.has(name.charCodeAt(0))) return false;
     for (const prefix of this.prefixes) if (name.startsWith(prefix)) return true;

@@ -51,10 +51,13 @@ export class UpstreamHeaderPolicy {
 
   /** True when a client header of this (lower-case) name must not reach the upstream. */
   isStripped(name: string): boolean {
-    if (this.dropUnderscore && name.includes('_')) return true;
-    return this.stripped.matches(name);
+    // Only a name with `_` in it (rare) pays for a normalised copy.
+    if (name.includes('_')) return this.dropUnderscore || this.stripped.matchesNormalised(name.replace(UNDERSCORES, '-'));
+    return this.stripped.matchesNormalised(name);
   }
 }
+
+const UNDERSCORES = /_/g;
 
 /** The policy of a configuration that sets none of the options. */
 export const DEFAULT_UPSTREAM_HEADER_POLICY = new UpstreamHeaderPolicy();
