@@ -132,6 +132,16 @@ describe('loadConfig', () => {
       expect: [{ pointer: '/listen/stripHeaders/1', line: 3, message: /must match pattern/ }],
     },
     {
+      name: 'legacy rate-limit fields switch that is not a boolean',
+      yaml: VALID + '    rateLimit:\n      points: 10\n      windowSeconds: 1\n      legacyHeaders: "yes"\n',
+      expect: [{ pointer: '/apis/0/rateLimit/legacyHeaders', line: 11, message: /must be boolean/ }],
+    },
+    {
+      name: 'underscore header handling that is neither drop nor forward',
+      yaml: VALID.replace('version: 1\n', 'version: 1\nlisten:\n  underscoreHeaders: allow\n'),
+      expect: [{ pointer: '/listen/underscoreHeaders', line: 3, message: /must be one of "drop", "forward"/ }],
+    },
+    {
       name: 'development issuer id that cannot start a consumer id',
       yaml: VALID.replace('version: 1\n', 'version: 1\ndevIssuer:\n  id: dev/local\n'),
       expect: [{ pointer: '/devIssuer/id', line: 3, message: /must match pattern/ }],
