@@ -148,7 +148,7 @@ async function verify(variant, request, issuer) {
     const res = await probe(r.url, { method, headers, body: r.body });
     if (res.status !== r.expect) throw new Error(`${method} answered ${res.status}, not ${r.expect}: ${res.text.slice(0, 200)}`);
     JSON.parse(res.text);
-    if (variant.accord && method === 'GET' && res.headers['ratelimit-limit'] === undefined) throw new Error('GET answered without RateLimit-Limit: is the rate limit on?');
+    if (variant.accord && method === 'GET' && res.headers.ratelimit === undefined) throw new Error('GET answered without RateLimit: is the rate limit on?');
   }
   if (!variant.accord || variant.tokensFile) return;
   const get = request(variant, 'GET');

@@ -61,6 +61,9 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
     const pointer = toPointer(segments);
     issues.push({ file, pointer, line: source.lineOf(pointer), message });
   };
+  if (config.listen.forwardedHost !== undefined && config.listen.forwardClientHost) {
+    at(['listen', 'forwardClientHost'], 'forwardClientHost cannot be combined with forwardedHost: choose the fixed host or the client\'s');
+  }
   const providerIds = new Set<string>();
   if (config.devIssuer.enabled) providerIds.add(config.devIssuer.id);
   config.identityProviders.forEach((p, i) => {

@@ -47,6 +47,10 @@ export interface ListenConfig {
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   shutdownGraceMs: number;
+  stripHeaders: string[];
+  underscoreHeaders: 'drop' | 'forward';
+  forwardedHost?: string;
+  forwardClientHost: boolean;
 }
 
 /** The local development issuer (`accord token`), trusted only when enabled and never in production. */
@@ -102,6 +106,30 @@ export const gatewayConfigSchema = {
         requestTimeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time a client has to send the whole request.' },
         keepAliveTimeoutMs: { type: 'integer', minimum: 1, default: 5000, description: 'Idle time before a client connection is closed.' },
         shutdownGraceMs: { type: 'integer', minimum: 0, default: 10000, description: 'How long in-flight requests may finish after SIGTERM.' },
+        stripHeaders: {
+          type: 'array',
+          default: [],
+          items: { type: 'string', pattern: "^[A-Za-z0-9!#$%&'+.^_`|~-]+\\*?$" },
+          description:
+            'Request headers removed before proxying, on top of the built-in list (which cannot be switched off). A trailing `*` makes a prefix (`X-Internal-*`); `_` and `-` match each other.',
+        },
+        underscoreHeaders: {
+          enum: ['drop', 'forward'],
+          default: 'drop',
+          description:
+            'drop: request headers whose name contains `_` never reach the upstream (as nginx does); forward: they do, except those that alias a removed name (`X_Consumer_Id`).',
+        },
+        forwardedHost: {
+          type: 'string',
+          pattern: '^(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\\[[0-9A-Fa-f:.]{2,45}\\])(?::\\d{1,5})?$',
+          description: 'X-Forwarded-Host sent to upstreams (the public host name). Unset: none is sent, unless forwardClientHost.',
+        },
+        forwardClientHost: {
+          type: 'boolean',
+          default: false,
+          description:
+            "Send the client's own Host as X-Forwarded-Host. Only for setups where something in front of Accord admits known hosts only; refused together with forwardedHost.",
+        },
       },
     },
     devIssuer: {
@@ -111,7 +139,7 @@ export const gatewayConfigSchema = {
       description: 'Trust tokens minted by `accord token` (a key generated under the data directory). Refused when NODE_ENV=production.',
       properties: {
         enabled: { type: 'boolean', default: false, description: 'Accept tokens of the local development issuer.' },
-        id: { type: 'string', default: 'dev', description: 'Provider id that apis[].auth.providers refer to.' },
+        id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', default: 'dev', description: 'Provider id that apis[].auth.providers refer to; also the first part of its consumers\' ids.' },
         audiences: { type: 'array', items: { type: 'string' }, default: ['accord'], description: 'Audiences accepted from the development issuer.' },
       },
     },

@@ -11,6 +11,7 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { TraceIds, requestIdFrom } from './edge/request-identity.js';
 import { InFlight } from './in-flight.js';
 import { TrustedProxies } from './edge/client-address.js';
+import { screenConnectionHeader } from './edge/connection-header.js';
 import { parseRequestPath, rawPathAfter } from './routing/request-path.js';
 import { attachContext, contextOfResponse, type RequestContext } from './pipeline/request-context.js';
 import type { RouteTable } from './pipeline/build-routes.js';
@@ -117,6 +118,7 @@ export class Gateway {
     if (req.rawHeaders.length / 2 > this.limits.maxHeaderCount) {
       throw new GatewayError('HEADERS_TOO_LARGE', `more than ${this.limits.maxHeaderCount} header fields`, { headers: { connection: 'close' } });
     }
+    screenConnectionHeader(req.headers);
     const table = this.table;
     if (!table) throw new GatewayError('SERVICE_UNAVAILABLE', 'the gateway has not loaded its configuration yet');
     const path = parseRequestPath(req.url ?? '/');

@@ -79,11 +79,12 @@ after(async () => {
 });
 
 describe('a valid client-credentials token', () => {
-  it('is accepted: consumer = client_id, scopes parsed, expiry kept', async () => {
+  it('is accepted: consumer = provider id and client_id, scopes parsed, expiry kept', async () => {
     const token = await idp.getToken({ clientId: 'orders-app', scope: 'orders:read orders:write' });
     const principal = await authenticator([corp()]).authenticate(`Bearer ${token}`);
     const claims = decodeJwt(token);
-    assert.equal(principal.consumerId, 'orders-app');
+    assert.equal(principal.consumerId, 'corp/orders-app');
+    assert.equal(principal.consumerClaim, 'orders-app');
     assert.equal(principal.clientId, 'orders-app');
     assert.equal(principal.subject, 'orders-app');
     assert.equal(principal.providerId, 'corp');
@@ -96,7 +97,7 @@ describe('a valid client-credentials token', () => {
   it('is accepted with the scheme written in lower case', async () => {
     const token = await idp.getToken({ clientId: 'reporting', scope: 'orders:read' });
     const principal = await authenticator([corp()]).authenticate(`bearer ${token}`);
-    assert.equal(principal.consumerId, 'reporting');
+    assert.equal(principal.consumerId, 'corp/reporting');
   });
 
   it('is accepted from static keys without any fetch', async () => {
@@ -104,7 +105,7 @@ describe('a valid client-credentials token', () => {
     const before = idp.requestCount('/jwks');
     const token = await idp.getToken({ clientId: 'orders-app', scope: 'orders:read' });
     const principal = await authenticator([corp({ jwksUri: undefined, jwks })]).authenticate(`Bearer ${token}`);
-    assert.equal(principal.consumerId, 'orders-app');
+    assert.equal(principal.consumerId, 'corp/orders-app');
     assert.equal(idp.requestCount('/jwks'), before);
   });
 
@@ -112,7 +113,7 @@ describe('a valid client-credentials token', () => {
     const discoveryBefore = idp.requestCount('/.well-known/openid-configuration');
     const token = await idp.getToken({ clientId: 'orders-app', scope: 'orders:read' });
     const principal = await authenticator([corp({ jwksUri: undefined, discovery: true })]).authenticate(`Bearer ${token}`);
-    assert.equal(principal.consumerId, 'orders-app');
+    assert.equal(principal.consumerId, 'corp/orders-app');
     assert.equal(idp.requestCount('/.well-known/openid-configuration'), discoveryBefore + 1);
   });
 
@@ -120,10 +121,28 @@ describe('a valid client-credentials token', () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await idp.sign({ iss: idp.issuer, aud: 'orders-api', azp: 'spa-client', sub: 'user-7', scp: ['orders:read', 'inventory:read'], exp: now + 600 });
     const principal = await authenticator([corp()]).authenticate(`Bearer ${token}`);
-    assert.equal(principal.consumerId, 'spa-client');
+    assert.equal(principal.consumerId, 'corp/spa-client');
     assert.equal(principal.clientId, 'spa-client');
     assert.equal(principal.subject, 'user-7');
     assert.deepEqual([...principal.scopes].sort(), ['inventory:read', 'orders:read']);
+  });
+});
+
+describe('the consumer of a token', () => {
+  it('is refused when its claim is not well-formed Unicode (it would have no unambiguous id)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await idp.sign({ iss: idp.issuer, aud: 'orders-api', client_id: 'acme\ud800', sub: 'user-7', scope: 'orders:read', exp: now + 600 });
+    const error = await failure(() => authenticator([corp()]).authenticate(`Bearer ${token}`));
+    assert.equal(error.code, 'AUTH_TOKEN_INVALID');
+    assert.equal(error.message, 'the consumer claim of the token is not well-formed Unicode');
+  });
+
+  it('is the provider id and the claim, percent-encoded', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await idp.sign({ iss: idp.issuer, aud: 'orders-api', client_id: 'partners/acme', sub: 'user-7', scope: 'orders:read', exp: now + 600 });
+    const principal = await authenticator([corp()]).authenticate(`Bearer ${token}`);
+    assert.equal(principal.consumerId, 'corp/partners%2Facme');
+    assert.equal(principal.consumerClaim, 'partners/acme');
   });
 });
 
@@ -319,10 +338,10 @@ describe('JWKS handling', () => {
 
       clock.advance(31);
       const principal = await auth.authenticate(`Bearer ${newToken}`);
-      assert.equal(principal.consumerId, 'orders-app');
+      assert.equal(principal.consumerId, 'corp/orders-app');
       assert.equal(rotating.requestCount('/jwks'), 2);
       const stillValid = await rotating.getToken({ clientId: 'reporting', scope: 'orders:read' });
-      assert.equal((await auth.authenticate(`Bearer ${stillValid}`)).consumerId, 'reporting');
+      assert.equal((await auth.authenticate(`Bearer ${stillValid}`)).consumerId, 'corp/reporting');
       assert.equal(rotating.requestCount('/jwks'), 2);
     } finally {
       await rotating.close();
@@ -369,7 +388,7 @@ describe('JWKS handling', () => {
 
     clock.advance(601);
     const principal = await auth.authenticate(`Bearer ${second}`);
-    assert.equal(principal.consumerId, 'reporting');
+    assert.equal(principal.consumerId, 'corp/reporting');
     const warnings = lines.filter((l) => l.level === 40).map((l) => l.msg);
     assert.deepEqual(warnings, ['identity provider key refresh failed; keeping the previous key set']);
   });
@@ -424,7 +443,7 @@ describe('verified-token cache', () => {
     clock.advance(61);
     const again = auth.authenticate(header);
     assert.ok(again instanceof Promise);
-    assert.equal((await again).consumerId, 'orders-app');
+    assert.equal((await again).consumerId, 'corp/orders-app');
   });
 
   it('is not shared across providers with different audiences', async () => {

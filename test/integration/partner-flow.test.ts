@@ -47,7 +47,7 @@ describe('partner flow through the gateway', () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(upstream.received.length, before + 1);
     assert.equal(upstream.received[before]!.url, '/orders?limit=2');
-    assert.equal(upstream.received[before]!.headers['x-consumer-id'], 'orders-app');
+    assert.equal(upstream.received[before]!.headers['x-consumer-id'], 'corp/orders-app');
   });
 
   it('enforces the scopes the contract declares per operation', async () => {

@@ -47,6 +47,10 @@ describe('loadConfig', () => {
     assert.equal(loaded.config.apis[0]!.responseValidation, 'report');
     assert.equal(loaded.config.apis[0]!.requestValidation, true);
     assert.equal(loaded.config.apis[0]!.upstream.timeoutMs, 30000);
+    assert.deepEqual(loaded.config.listen.stripHeaders, []);
+    assert.equal(loaded.config.listen.underscoreHeaders, 'drop');
+    assert.equal(loaded.config.listen.forwardedHost, undefined);
+    assert.equal(loaded.config.listen.forwardClientHost, false);
     assert.ok(loaded.contractsDir.endsWith('contracts'));
   });
 
@@ -111,6 +115,36 @@ describe('loadConfig', () => {
       yaml: VALID + '  - id: orders2\n    basePath: /orders/admin\n    versions:\n      - version: 1.0.0\n        upstream: http://127.0.0.1:1\n',
       contracts: ['orders/1.0.0', 'orders2/1.0.0'],
       expect: [{ pointer: '/apis/1/basePath', line: 9, message: /overlaps/ }],
+    },
+    {
+      name: 'fixed X-Forwarded-Host together with the client host',
+      yaml: VALID.replace('version: 1\n', 'version: 1\nlisten:\n  forwardedHost: api.example.com\n  forwardClientHost: true\n'),
+      expect: [{ pointer: '/listen/forwardClientHost', line: 4, message: /cannot be combined with forwardedHost/ }],
+    },
+    {
+      name: 'X-Forwarded-Host that is not a host',
+      yaml: VALID.replace('version: 1\n', 'version: 1\nlisten:\n  forwardedHost: "evil.example, other"\n'),
+      expect: [{ pointer: '/listen/forwardedHost', line: 3, message: /must match pattern/ }],
+    },
+    {
+      name: 'stripped header name that is not a header name',
+      yaml: VALID.replace('version: 1\n', 'version: 1\nlisten:\n  stripHeaders: ["X-Ok", "X Bad"]\n'),
+      expect: [{ pointer: '/listen/stripHeaders/1', line: 3, message: /must match pattern/ }],
+    },
+    {
+      name: 'legacy rate-limit fields switch that is not a boolean',
+      yaml: VALID + '    rateLimit:\n      points: 10\n      windowSeconds: 1\n      legacyHeaders: "yes"\n',
+      expect: [{ pointer: '/apis/0/rateLimit/legacyHeaders', line: 11, message: /must be boolean/ }],
+    },
+    {
+      name: 'underscore header handling that is neither drop nor forward',
+      yaml: VALID.replace('version: 1\n', 'version: 1\nlisten:\n  underscoreHeaders: allow\n'),
+      expect: [{ pointer: '/listen/underscoreHeaders', line: 3, message: /must be one of "drop", "forward"/ }],
+    },
+    {
+      name: 'development issuer id that cannot start a consumer id',
+      yaml: VALID.replace('version: 1\n', 'version: 1\ndevIssuer:\n  id: dev/local\n'),
+      expect: [{ pointer: '/devIssuer/id', line: 3, message: /must match pattern/ }],
     },
   ];
   for (const c of cases) {

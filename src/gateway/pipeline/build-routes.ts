@@ -11,9 +11,9 @@ import type { ApiConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/problem.js';
 import type { Logger } from '../../observability/logger.js';
 import { compileScopeCheck, type JwtAuthenticator, type Principal, type ScopeRequirement } from '../policies/jwt-auth/index.js';
-import { createRateLimit, type RateLimit } from '../policies/rate-limit/index.js';
+import { createRateLimit, rateLimitKey, type RateLimit } from '../policies/rate-limit/index.js';
 import { createUpstreamProxy, type UpstreamProxy, type ResponseChecker, type UpstreamFailure } from '../proxy/upstream-proxy.js';
-import { prepareUpstreamHeaders } from '../edge/upstream-headers.js';
+import { prepareUpstreamHeaders, UpstreamHeaderPolicy } from '../edge/upstream-headers.js';
 import { hasBody, readBody } from './read-body.js';
 import type { ApiLabels, OperationLabels, RequestContext } from './request-context.js';
 import { apiLogFields, operationLogFields } from '../../observability/access-log.js';
@@ -92,6 +92,7 @@ function buildOperation(
   rateLimit: RateLimit | undefined,
   config: LoadedConfig['config'],
   deps: RouteDependencies,
+  upstreamHeaders: UpstreamHeaderPolicy,
 ): OperationRoute {
   const requirements = scopeRequirements(op, file);
   if (requirements && !api.auth) {
@@ -125,7 +126,7 @@ function buildOperation(
       consumerId: ctx.consumerId,
       forwardAuthorization,
       contentLength: ctx.body ? ctx.body.length : undefined,
-    });
+    }, upstreamHeaders);
     proxy.forward(ctx, checkResponse);
   };
 
@@ -140,7 +141,7 @@ function buildOperation(
 
   // 2. Rate limit per consumer (or per client address for anonymous operations).
   const limitThen = rateLimit
-    ? (ctx: RequestContext): Promise<void> => rateLimit.consume(ctx.consumerId ?? `ip:${ctx.clientIp}`, ctx.res).then(() => readBodyThen(ctx))
+    ? (ctx: RequestContext): Promise<void> => rateLimit.consume(rateLimitKey(ctx.consumerId, ctx.clientIp), ctx.res).then(() => readBodyThen(ctx))
     : readBodyThen;
 
   // 1. JWT authentication, consumer resolution, then the scopes the contract requires.
@@ -169,6 +170,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
   const prefixes = new PrefixTable<ServedVersion>();
   const served: ServedVersion[] = [];
   const proxies: UpstreamProxy[] = [];
+  const upstreamHeaders = new UpstreamHeaderPolicy(loaded.config.listen);
   try {
     for (const api of loaded.config.apis) {
       const rateLimit = api.rateLimit ? (deps.createRateLimit ?? createRateLimit)(api.id, api.rateLimit) : undefined;
@@ -193,7 +195,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         const prefix = `${api.basePath}/v${major}`;
         const operations = new OperationTrie<OperationRoute>();
         for (const op of compiled.operations) {
-          operations.add(op.method, op.pathTemplate, buildOperation(api, op, file, proxy, rateLimit, loaded.config, deps));
+          operations.add(op.method, op.pathTemplate, buildOperation(api, op, file, proxy, rateLimit, loaded.config, deps, upstreamHeaders));
         }
         const entry: ServedVersion = { apiId: api.id, version: v.version, logFields: apiLogFields(api.id, v.version), major, prefix, operations };
         prefixes.add(prefix, entry);

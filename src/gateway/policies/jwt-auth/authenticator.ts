@@ -9,12 +9,18 @@ import { resolveProviderConfigs } from './provider-config.js';
 import type { IdentityProviderConfig, IdentityProviderInput } from './schema.js';
 import { scopesOf } from './scopes.js';
 import { TokenCache } from './token-cache.js';
+import { qualifiedConsumerId } from './consumer-id.js';
 import { verifyWithProvider, type DecodedToken } from './verify-token.js';
 
 /** Who called, as established by a verified token. Frozen: cached principals are shared. */
 export interface Principal {
-  /** The first non-empty string among the provider's `consumerClaims`. */
+  /**
+   * The consumer id: `<provider id>/<claim value, percent-encoded>` (see `qualifiedConsumerId`),
+   * unambiguous across identity providers. Sent upstream, logged, and keys rate limits.
+   */
   readonly consumerId: string;
+  /** The first non-empty string among the provider's `consumerClaims`, as the token has it. */
+  readonly consumerClaim: string;
   readonly issuer: string;
   readonly providerId: string;
   readonly subject?: string;
@@ -107,16 +113,20 @@ function toPrincipal(payload: JWTPayload, provider: IdentityProviderConfig): Pri
     const value = payload[claim];
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
-  let consumerId: string | undefined;
+  let consumerClaim: string | undefined;
   for (const claim of provider.consumerClaims) {
-    consumerId = text(claim);
-    if (consumerId !== undefined) break;
+    consumerClaim = text(claim);
+    if (consumerClaim !== undefined) break;
   }
-  if (consumerId === undefined) {
+  if (consumerClaim === undefined) {
     throw tokenInvalid(`token names no consumer: none of the claims ${provider.consumerClaims.map((c) => `'${c}'`).join(', ')} is a non-empty string`);
   }
+  // Computed once per verified token; cache hits reuse it.
+  const consumerId = qualifiedConsumerId(provider.id, consumerClaim);
+  if (consumerId === undefined) throw tokenInvalid('the consumer claim of the token is not well-formed Unicode');
   return deepFreeze({
     consumerId,
+    consumerClaim,
     issuer: provider.issuer,
     providerId: provider.id,
     subject: text('sub'),

@@ -4,6 +4,7 @@
 export const name = 'jwt-auth';
 
 export { createJwtAuthenticator, type JwtAuthenticator, type JwtAuthenticatorDeps, type Principal } from './authenticator.js';
+export { qualifiedConsumerId } from './consumer-id.js';
 export { compileScopeCheck, scopesOf, type ScopeCheck, type ScopeRequirement } from './scopes.js';
 export {
   ASYMMETRIC_ALGORITHMS,

@@ -2,6 +2,7 @@
 import { ASYMMETRIC_ALGORITHMS, checkIdentityProvider, identityProviderSchema, type IdentityProviderConfig, type IdentityProviderInput } from './schema.js';
 
 const ALLOWED = new Set<string>(ASYMMETRIC_ALGORITHMS);
+const PROVIDER_ID = new RegExp(identityProviderSchema.properties.id.pattern);
 
 function isCount(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
@@ -10,7 +11,8 @@ function isCount(value: unknown): boolean {
 /** Problems a typed caller can still cause, and the ones that would weaken verification. */
 function guardProblems(provider: IdentityProviderConfig): string[] {
   const problems: string[] = [];
-  if (typeof provider.id !== 'string' || provider.id === '') problems.push('/id: must be a non-empty string');
+  // The id starts every consumer id (`<id>/<claim>`): it must not contain `/` or anything a header cannot carry.
+  if (typeof provider.id !== 'string' || !PROVIDER_ID.test(provider.id)) problems.push(`/id: must match ${PROVIDER_ID.source}`);
   // RFC 7519 `iss` is a StringOrURI: an http(s) URL for real IdPs, a URN for the local dev issuer.
   if (typeof provider.issuer !== 'string' || !/^(https?:\/\/|urn:)/.test(provider.issuer)) problems.push('/issuer: must be an http(s) URL or a URN');
   if (!Array.isArray(provider.audiences) || provider.audiences.length === 0 || provider.audiences.some((a) => typeof a !== 'string' || a === '')) {
