@@ -20,7 +20,7 @@ function config(issuer: TestIssuer, upstream: string, timeoutMs = 1000): Record<
   };
 }
 
-describe('request smuggling through Expect: 100-continue', () => {
+describe('request smuggling through Expect: 100-continue', { timeout: 60_000 }, () => {
   let issuer: TestIssuer;
   let upstream: RecordingUpstream;
   let gw: TestGateway;
