@@ -47,7 +47,9 @@ export function createMockApp(contract: MockContract, log: MockLog): express.Exp
   });
   app.use(express.json({ type: ['application/json', 'application/*+json'], limit: BODY_LIMIT }));
   app.use(express.text({ type: ['text/*'], limit: BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
+  // qs (`extended`) reads `metadata[order_id]=…` and `expand[]=…` into objects and arrays, as
+  // contracts with `deepObject` form encodings (Stripe's) mean them.
+  app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT }));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: contract.document as never,

@@ -1,6 +1,7 @@
 /** Turns the fields of a form body (application/x-www-form-urlencoded, and the parts of multipart/form-data) into the object its schema describes, as its `encoding` says (request path). */
 import { coerceScalar, TYPE_STRING, type NestedShape, type ScalarShape } from './value-shape.js';
 import { setOwn } from './parameter-decode.js';
+import { addDeepKey } from './deep-object.js';
 import { escapeToken } from '../json-pointer.js';
 import type { Violation } from './types.js';
 
@@ -32,9 +33,6 @@ export const PLAIN_FORM: FormRules = {
 
 const DELIMITER: Readonly<Record<FormStyle, string>> = { form: ',', spaceDelimited: ' ', pipeDelimited: '|', deepObject: ',' };
 
-/** Array indexes a deepObject key may name: the next free one or an existing one, so that no array is sparse. */
-const INDEX = /^(?:0|[1-9]\d{0,5})$/;
-
 /**
  * The fields of an application/x-www-form-urlencoded body. Each declared field is read by its
  * Encoding Object: `form` arrays from repeated keys (`explode: true`, the default) or from one
@@ -61,7 +59,7 @@ export function addFormText(out: Record<string, unknown>, rules: FormRules, key:
   if (bracket > 0) {
     const deep = rules.fields.get(key.slice(0, bracket));
     if (deep !== undefined && deep.style === 'deepObject') {
-      addDeep(out, key, bracket, deep, text, undefined, violations);
+      addDeepKey(out, key, bracket, deep.shape, text, undefined, '/body', violations);
       return;
     }
   }
@@ -75,7 +73,7 @@ export function addFormValue(out: Record<string, unknown>, rules: FormRules, key
     const bracket = key.indexOf('[');
     const deep = bracket > 0 ? rules.fields.get(key.slice(0, bracket)) : undefined;
     if (deep !== undefined && deep.style === 'deepObject') {
-      addDeep(out, key, bracket, deep, '', { value }, violations);
+      addDeepKey(out, key, bracket, deep.shape, '', { value }, '/body', violations);
       return;
     }
   }
@@ -96,7 +94,7 @@ function addWhole(out: Record<string, unknown>, key: string, field: FormField, t
   const shape = field.shape;
   const has = Object.prototype.hasOwnProperty.call(out, key);
   if (shape.kind === 'array') {
-    const itemTypes = shape.items.kind === 'scalar' ? shape.items.types : TYPE_STRING;
+    const itemTypes = shape.items.types;
     const splits = field.style !== 'deepObject' && !(field.style === 'form' && field.explode);
     const items = splits ? (text === '' ? [] : text.split(DELIMITER[field.style])) : [text];
     if (has && !Array.isArray(out[key])) {
@@ -123,86 +121,7 @@ function addWhole(out: Record<string, unknown>, key: string, field: FormField, t
     setOwn(out, key, object);
     return;
   }
-  setOwn(out, key, coerceScalar(text, shape.kind === 'scalar' ? shape.types : TYPE_STRING));
-}
-
-/**
- * `name[a][0][b]=text`: walks (and builds) the nested value along the key's segments, guided by the
- * field's shape: a segment of an array is `[]` (the next item) or an index up to the array's length;
- * a segment of an object is a member name. A key that breaks the bracket syntax, mixes a value with
- * members, or skips array indexes adds a violation and is left out.
- */
-function addDeep(
-  out: Record<string, unknown>,
-  key: string,
-  bracket: number,
-  field: FormField,
-  text: string,
-  parsed: { value: unknown } | undefined,
-  violations: Violation[],
-): void {
-  const name = key.slice(0, bracket);
-  let holder: Record<string, unknown> | unknown[] = out;
-  let slot: string | number = name;
-  let shape: NestedShape = field.shape;
-  let pointer = `/body/${escapeToken(name)}`;
-  let at = bracket;
-  while (at < key.length) {
-    const close = key.indexOf(']', at);
-    const segment = close < 0 ? '' : key.slice(at + 1, close);
-    if (key.charCodeAt(at) !== 91 /* [ */ || close < 0 || segment.includes('[')) {
-      violations.push({ pointer: `/body/${escapeToken(key)}`, message: 'is not a deepObject key (name[member]…)', keyword: 'style' });
-      return;
-    }
-    at = close + 1;
-    const isArray = shape.kind === 'array';
-    let child = own(holder, slot);
-    if (child === undefined) {
-      child = isArray ? [] : {};
-      put(holder, slot, child);
-    } else if (typeof child !== 'object' || child === null || Array.isArray(child) !== isArray) {
-      violations.push({ pointer, message: 'is sent both as a value and as members', keyword: 'duplicate' });
-      return;
-    }
-    if (isArray) {
-      const list = child as unknown[];
-      if (segment !== '' && !(INDEX.test(segment) && Number(segment) <= list.length)) {
-        violations.push({ pointer, message: `index [${segment}] skips items (next is [${list.length}])`, keyword: 'style' });
-        return;
-      }
-      slot = segment === '' ? list.length : Number(segment);
-      shape = (shape as { items: NestedShape }).items;
-    } else {
-      slot = segment;
-      shape = shape.kind === 'object' ? (shape.properties.get(segment) ?? shape.additional) : STRING_SHAPE;
-    }
-    holder = child as Record<string, unknown> | unknown[];
-    pointer += `/${escapeToken(String(slot))}`;
-  }
-  const existing = own(holder, slot);
-  if (shape.kind === 'array' && parsed === undefined) {
-    // `name[list]=a&name[list]=b`: a repeated leaf of an array member collects its values.
-    const item = coerceScalar(text, shape.items.kind === 'scalar' ? shape.items.types : TYPE_STRING);
-    if (existing === undefined) put(holder, slot, [item]);
-    else if (Array.isArray(existing)) existing.push(item);
-    else violations.push({ pointer, message: 'must appear once', keyword: 'duplicate' });
-    return;
-  }
-  if (existing !== undefined) {
-    violations.push({ pointer, message: typeof existing === 'object' && existing !== null ? 'is sent both as a value and as members' : 'must appear once', keyword: 'duplicate' });
-    return;
-  }
-  put(holder, slot, parsed !== undefined ? parsed.value : coerceScalar(text, shape.kind === 'scalar' ? shape.types : TYPE_STRING));
-}
-
-function own(holder: Record<string, unknown> | unknown[], slot: string | number): unknown {
-  if (Array.isArray(holder)) return holder[slot as number];
-  return Object.prototype.hasOwnProperty.call(holder, slot) ? holder[slot as string] : undefined;
-}
-
-function put(holder: Record<string, unknown> | unknown[], slot: string | number, value: unknown): void {
-  if (Array.isArray(holder)) holder[slot as number] = value;
-  else setOwn(holder, slot as string, value);
+  setOwn(out, key, coerceScalar(text, shape.types));
 }
 
 function once(key: string, violations: Violation[]): void {

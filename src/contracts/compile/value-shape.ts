@@ -84,6 +84,8 @@ export function shapeOf(schema: Resolved, follow: RefFollower, options: { coerce
 export interface NestedArrayShape {
   kind: 'array';
   items: NestedShape;
+  /** Scalar types the schema also allows (`anyOf` of an array and a string), for a value sent bare. */
+  types: number;
 }
 
 /** An object whose members may nest further. */
@@ -91,6 +93,8 @@ export interface NestedObjectShape {
   kind: 'object';
   properties: ReadonlyMap<string, NestedShape>;
   additional: NestedShape;
+  /** Scalar types the schema also allows (`anyOf` of an object and an integer), for a value sent bare. */
+  types: number;
 }
 
 /** What a deepObject field (`a[b][0][c]=…`) or a multipart part turns into, to any depth. */
@@ -106,14 +110,15 @@ const MAX_NESTING = 8;
 export function nestedShapeOf(schema: Resolved, follow: RefFollower, options: { coerce: boolean; is30: boolean }, depth = 0): NestedShape {
   if (depth >= MAX_NESTING) return STRING_SHAPE;
   const outline = outlineOf(schema, follow, options.is30);
+  const types = scalarFromTypes(outline.types, options.coerce).types;
   if (outline.types & TYPE_ARRAY) {
-    return { kind: 'array', items: outline.items ? nestedShapeOf(outline.items, follow, options, depth + 1) : STRING_SHAPE };
+    return { kind: 'array', items: outline.items ? nestedShapeOf(outline.items, follow, options, depth + 1) : STRING_SHAPE, types };
   }
   if (outline.types & TYPE_OBJECT || (outline.types === 0 && outline.properties.size > 0)) {
     const properties = new Map<string, NestedShape>();
     for (const [name, member] of outline.properties) properties.set(name, nestedShapeOf(member, follow, options, depth + 1));
     const additional = outline.additional ? nestedShapeOf(outline.additional, follow, options, depth + 1) : STRING_SHAPE;
-    return { kind: 'object', properties, additional };
+    return { kind: 'object', properties, additional, types };
   }
   return scalarFromTypes(outline.types, options.coerce);
 }
