@@ -206,8 +206,9 @@ export function queryNamesOf(plans: readonly ParameterPlan[], undeclared: Undecl
   for (const plan of plans) {
     if (plan.group !== 'query') continue;
     if (plan.style === 'deepObject') {
+      // `name[member]=…`, and `name=…` alone for a value sent whole.
       deep.add(plan.name);
-      if (!lower.has(plan.name.toLowerCase())) lower.set(plan.name.toLowerCase(), plan.name);
+      add(plan.name);
     } else if (plan.style === 'form' && plan.explode && plan.shape.kind === 'object' && !plan.isJson) {
       for (const member of plan.shape.properties.keys()) add(member);
     } else {
