@@ -54,7 +54,10 @@ export function createMockApp(contract: MockContract, log: MockLog): express.Exp
     OpenApiValidator.middleware({
       apiSpec: contract.document as never,
       validateApiSpec: false,
-      validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
+      // coerceTypes: form fields (urlencoded and multipart) arrive as text, and are typed per their
+      // schema as the gateway types them; it makes the mock lenient with JSON strings of numbers too,
+      // which the gateway in front of it refuses.
+      validateRequests: { allErrors: true, allowUnknownQueryParameters: false, coerceTypes: true },
       // Examples that contradict their own schema are the contract author's to fix: say so, but answer.
       validateResponses: {
         allErrors: true,
