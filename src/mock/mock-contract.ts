@@ -14,6 +14,8 @@ export interface MockContract {
   version: string;
   /** The bundled document with `servers` set to `/`, as express-openapi-validator receives it. */
   document: JsonObject;
+  /** OpenAPI 3.0 (`nullable`) rather than 3.1. */
+  is30: boolean;
   operations: MockOperation[];
   warnings: PlanWarning[];
 }
@@ -48,6 +50,7 @@ export async function loadMockContract(contractFile: string): Promise<MockContra
     title: typeof info.title === 'string' ? info.title : basename(doc.file),
     version: typeof info.version === 'string' ? info.version : '',
     document,
+    is30: doc.majorMinor === '3.0',
     operations,
     warnings,
   };
