@@ -32,6 +32,7 @@ export interface ApiConfig {
   auth?: { providers: string[] };
   rateLimit?: RateLimitConfig;
   requestValidation: boolean;
+  undeclaredParameters: 'allow' | 'refuse';
   responseValidation: ResponseValidationMode;
 }
 
@@ -201,6 +202,12 @@ export const gatewayConfigSchema = {
           },
           rateLimit: rateLimitSchema,
           requestValidation: { type: 'boolean', default: true, description: 'Validate requests against the contract (400/415 on violations).' },
+          undeclaredParameters: {
+            enum: ['allow', 'refuse'],
+            default: 'allow',
+            description:
+              'Query parameters the operation does not declare. allow: ignored by validation and forwarded (clients add cache busters and tracking parameters); refuse: 400 REQUEST_INVALID. A case variant (LIMIT) or bracket form (limit[], limit[$gt]) of a declared name is refused either way.',
+          },
           responseValidation: {
             enum: ['enforce', 'report', 'off'],
             default: 'report',

@@ -7,6 +7,7 @@ import { requestIdFrom } from '../gateway/edge/request-identity.js';
 import type { MockContract } from './mock-contract.js';
 import { chooseResponse } from './choose-response.js';
 import { parsePreferHeader } from './prefer-header.js';
+import { formShapesOf, typeFormBodies } from './form-typing.js';
 import { problemFromError, type RequestLine } from './problem-from-error.js';
 import type { MockOperation } from './response-plan.js';
 
@@ -47,21 +48,27 @@ export function createMockApp(contract: MockContract, log: MockLog): express.Exp
   });
   app.use(express.json({ type: ['application/json', 'application/*+json'], limit: BODY_LIMIT }));
   app.use(express.text({ type: ['text/*'], limit: BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: contract.document as never,
-      validateApiSpec: false,
-      validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
-      // Examples that contradict their own schema are the contract author's to fix: say so, but answer.
-      validateResponses: {
-        allErrors: true,
-        onError: (error, _body, req) => log(`mock: the ${(req as OpenApiRequest).openapi?.schema?.operationId ?? req.path} response does not match the contract: ${error.message}`),
-      },
-      // Authentication is the gateway's job; a partner calling the mock directly may send any token.
-      validateSecurity: false,
-    }),
-  );
+  // qs (`extended`) reads `metadata[order_id]=…` and `expand[]=…` into objects and arrays, as
+  // contracts with `deepObject` form encodings (Stripe's) mean them.
+  app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT }));
+  const validator = OpenApiValidator.middleware({
+    apiSpec: contract.document as never,
+    validateApiSpec: false,
+    validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
+    // Examples that contradict their own schema are the contract author's to fix: say so, but answer.
+    validateResponses: {
+      allErrors: true,
+      onError: (error, _body, req) => log(`mock: the ${(req as OpenApiRequest).openapi?.schema?.operationId ?? req.path} response does not match the contract: ${error.message}`),
+    },
+    // Authentication is the gateway's job; a partner calling the mock directly may send any token.
+    validateSecurity: false,
+  });
+  // Form fields arrive as text: type them per the schema once the route is known, before the
+  // request is checked (the validator's own coercion would also accept "5" in JSON bodies).
+  const checkRequest = validator.findIndex((step) => step.name === 'requestMiddleware');
+  if (checkRequest < 0) throw new TypeError('express-openapi-validator has no requestMiddleware step to type form bodies before');
+  validator.splice(checkRequest, 0, typeFormBodies(formShapesOf(contract.document, contract.is30)));
+  app.use(validator);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const route = (req as OpenApiRequest).openapi?.openApiRoute;

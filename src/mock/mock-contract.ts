@@ -4,6 +4,7 @@ import { OpenApiSpecLoader } from 'express-openapi-validator/dist/framework/open
 import { OpenAPISchemaValidator } from 'express-openapi-validator/dist/framework/openapi.schema.validator.js';
 import { loadOpenApi, ContractError, isObject, type JsonObject } from '../contracts/openapi-document.js';
 import { bundleDocument } from './bundle-document.js';
+import { dropUntypedNullable } from './drop-untyped-nullable.js';
 import { buildResponsePlan, type MockOperation, type PlanWarning } from './response-plan.js';
 
 /** A contract ready to be mocked. */
@@ -13,6 +14,8 @@ export interface MockContract {
   version: string;
   /** The bundled document with `servers` set to `/`, as express-openapi-validator receives it. */
   document: JsonObject;
+  /** OpenAPI 3.0 (`nullable`) rather than 3.1. */
+  is30: boolean;
   operations: MockOperation[];
   warnings: PlanWarning[];
 }
@@ -25,7 +28,7 @@ export async function loadMockContract(contractFile: string): Promise<MockContra
   const doc = loadOpenApi(contractFile);
   const bundled = bundleDocument(doc);
   // The gateway strips `<basePath>/v<major>` before proxying, so the mock serves the paths as written.
-  const document: JsonObject = { ...bundled, servers: [{ url: '/' }] };
+  const document: JsonObject = { ...(doc.majorMinor === '3.0' ? dropUntypedNullable(bundled) : bundled), servers: [{ url: '/' }] };
   // The validator's own OpenAPI schema check, run here so that a bad contract stops the start with a
   // located one-line reason (the validator itself would print a JSON dump and fail every request).
   const { errors } = new OpenAPISchemaValidator({ version: doc.openapi, validateApiSpec: true }).validate(document as never);
@@ -47,6 +50,7 @@ export async function loadMockContract(contractFile: string): Promise<MockContra
     title: typeof info.title === 'string' ? info.title : basename(doc.file),
     version: typeof info.version === 'string' ? info.version : '',
     document,
+    is30: doc.majorMinor === '3.0',
     operations,
     warnings,
   };

@@ -130,8 +130,15 @@ export function buildResponsePlan(bundle: JsonObject, file: string): { operation
       const operation = item[method];
       if (!isObject(operation)) continue;
       const opPointer = `${itemPointer}/${method}`;
+      if (operation.responses === undefined) {
+        // OpenAPI 3.1 lets an operation declare no responses; the gateway serves it, so the mock
+        // answers it too, with the one answer that claims nothing: 204 without a body.
+        warnings.push({ pointer: opPointer, message: `${method.toUpperCase()} ${path} declares no responses; the mock answers 204 without a body` });
+        operations.push({ method: method.toUpperCase(), path, operationId: typeof operation.operationId === 'string' ? operation.operationId : undefined, responses: [{ key: '204', headers: [], content: [] }] });
+        continue;
+      }
       if (!isObject(operation.responses)) {
-        throw new ContractError('CONTRACT_INVALID', file, opPointer, `${method.toUpperCase()} ${path} declares no responses`);
+        throw new ContractError('CONTRACT_INVALID', file, opPointer, `${method.toUpperCase()} ${path}: "responses" must be a mapping`);
       }
       const responses: MockResponse[] = [];
       for (const [key, rawResponse] of Object.entries(operation.responses)) {

@@ -54,7 +54,10 @@ describe('compileContract: operations and their metadata', () => {
       expect: {
         operationId: 'listOrders',
         deprecated: false,
-        security: [[{ scheme: 'oauth', type: 'oauth2', scopes: ['orders:read'] }], [{ scheme: 'apiKey', type: 'apiKey', scopes: [] }]],
+        security: [
+          [{ scheme: 'oauth', type: 'oauth2', httpScheme: '', scopes: ['orders:read'], location: { file: fixture('orders-30.yaml'), pointer: '/paths/~1orders/get/security/0/oauth', line: undefined } }],
+          [{ scheme: 'apiKey', type: 'apiKey', httpScheme: '', scopes: [], location: { file: fixture('orders-30.yaml'), pointer: '/paths/~1orders/get/security/1/apiKey', line: 11 } }],
+        ],
         requestMediaTypes: [],
         requestBodyRequired: false,
         hasBodyValidation: false,
@@ -65,7 +68,7 @@ describe('compileContract: operations and their metadata', () => {
       operation: () => find(orders.operations, 'POST', '/orders'),
       expect: {
         operationId: 'createOrder',
-        security: [[{ scheme: 'bearer', type: 'http', scopes: [] }]],
+        security: [[{ scheme: 'bearer', type: 'http', httpScheme: 'bearer', scopes: [], location: { file: fixture('orders-30.yaml'), pointer: '/security/0/bearer', line: undefined } }]],
         requestMediaTypes: ['application/json', 'application/x-www-form-urlencoded'],
         requestBodyRequired: true,
         hasBodyValidation: true,
@@ -98,6 +101,7 @@ describe('compileContract: operations and their metadata', () => {
 
   it('warns, with file and line, about what it cannot check (unknown format in a referenced file; nullable in 3.1)', () => {
     assert.deepStrictEqual(orders.warnings, [
+      `${fixture('orders-30.yaml')}:172 (#/components/securitySchemes/apiKey): security scheme "apiKey" (apiKey) is not enforced by the gateway: requirements that need it are not accepted; operations that also allow a JWT scheme (oauth2, openIdConnect, http bearer) accept only that`,
       `${fixture('common-30.yaml')}:7 (#/Meta/additionalProperties/format): unknown format "shoe-size" is not checked`,
     ]);
     assert.deepStrictEqual(shapes.warnings, [

@@ -2,11 +2,11 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import type { Location, OpenApiDocument } from '../openapi-document.js';
-import type { CompiledOperation, RequestCheck, RequestParts, ResponseCheck, SecurityRequirements } from './types.js';
+import type { CompiledOperation, RequestCheck, RequestParts, ResponseCheck, SecurityRequirements, UndeclaredParameters } from './types.js';
 import type { OperationPlan } from './operation-plan.js';
 import { BUNDLE_ID, type SchemaBundle } from './schema-bundle.js';
 import { MediaTypeTable } from './media-type.js';
-import { RequestValidator, type BodyMedia } from './request-check.js';
+import { queryNamesOf, RequestValidator, type BodyMedia } from './request-check.js';
 import { ResponseValidator, type ResponseMedia, type ResponseRule } from './response-check.js';
 import { compileFailure } from './compile-failure.js';
 
@@ -40,6 +40,10 @@ class OperationValidators implements CompiledOperation {
     return this.request.check(parts);
   }
 
+  checkFraming(parts: RequestParts): RequestCheck | undefined {
+    return this.request.checkFraming(parts);
+  }
+
   checkResponse(status: number, contentType: string | undefined, body: Buffer): ResponseCheck {
     return this.response.check(status, contentType, body);
   }
@@ -58,7 +62,13 @@ function compileDef(ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument, ke
 }
 
 /** Builds the CompiledOperation of a plan; the bundle must already be added to `ajv`. */
-export function buildOperation(plan: OperationPlan, ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument): CompiledOperation {
+export function buildOperation(
+  plan: OperationPlan,
+  ajv: Ajv2020,
+  bundle: SchemaBundle,
+  doc: OpenApiDocument,
+  undeclared: UndeclaredParameters,
+): CompiledOperation {
   const compile = (key: string, at: Location): ValidateFunction => compileDef(ajv, bundle, doc, key, at);
 
   const parameters = plan.parameters
@@ -88,5 +98,6 @@ export function buildOperation(plan: OperationPlan, ajv: Ajv2020, bundle: Schema
     else exact.set(Number(response.statusKey), rule);
   }
   const response = new ResponseValidator({ exact, ranges, fallback, declared: plan.responses.map((r) => r.statusKey) });
-  return new OperationValidators(plan, new RequestValidator(parameters, body), response);
+  const queryNames = queryNamesOf(plan.parameters?.plans ?? [], undeclared);
+  return new OperationValidators(plan, new RequestValidator(parameters, body, queryNames), response);
 }

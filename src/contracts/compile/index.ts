@@ -8,6 +8,8 @@ import { buildOperation } from './compiled-operation.js';
 import { compileFailure } from './compile-failure.js';
 import type { CompiledContract, CompileOptions } from './types.js';
 
+export { isJwtScheme } from './security-requirements.js';
+
 export type {
   CompiledContract,
   CompiledOperation,
@@ -17,6 +19,7 @@ export type {
   ResponseCheck,
   SecurityRequirements,
   SecuritySchemeRequirement,
+  UndeclaredParameters,
   Violation,
 } from './types.js';
 
@@ -48,6 +51,7 @@ export function compileContract(doc: OpenApiDocument, options: CompileOptions = 
   } catch (error) {
     throw compileFailure(error, bundle, doc, { file: doc.file, pointer: '' });
   }
-  const operations = plans.map((plan) => buildOperation(plan, ajv, bundle, doc));
+  const undeclared = options.undeclaredParameters ?? 'allow';
+  const operations = plans.map((plan) => buildOperation(plan, ajv, bundle, doc, undeclared));
   return { operations, warnings };
 }

@@ -18,6 +18,25 @@ export function isFormMediaType(essence: string): boolean {
   return essence === 'application/x-www-form-urlencoded';
 }
 
+/** True for `multipart/form-data`. */
+export function isMultipartMediaType(essence: string): boolean {
+  return essence === 'multipart/form-data';
+}
+
+/**
+ * True when a Content-Type names a `charset` other than UTF-8 (`iso-8859-1`, `utf-16`…). JSON is
+ * UTF-8 (RFC 8259) and form bodies are read as UTF-8: a body in another charset would reach the
+ * upstream as other text than the gateway validated.
+ */
+export function hasForeignCharset(contentType: string): boolean {
+  const semicolon = contentType.indexOf(';');
+  if (semicolon < 0) return false;
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType.slice(semicolon));
+  if (!match) return false;
+  const charset = match[1]!.toLowerCase();
+  return charset !== 'utf-8' && charset !== 'utf8';
+}
+
 /**
  * The media types of one `content` map, looked up most specific first: an exact media type, then a
  * structured-suffix range (`application/*+json`), then a type range (`application/*`), then `*\/*`.

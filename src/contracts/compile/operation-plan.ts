@@ -4,10 +4,10 @@ import { escapeToken } from '../json-pointer.js';
 import type { OperationSite } from './operation-walk.js';
 import { planParameter, type ParameterGroup, type ParameterPlan } from './parameter-plan.js';
 import { SchemaBundle, type Direction } from './schema-bundle.js';
-import { isFormMediaType, isJsonMediaType, mediaTypeEssence } from './media-type.js';
-import { shapeOf, type RefFollower } from './value-shape.js';
-import type { FormRules } from './form-body.js';
-import { securityOf } from './security-requirements.js';
+import { isFormMediaType, isJsonMediaType, isMultipartMediaType, mediaTypeEssence } from './media-type.js';
+import { nestedShapeOf, type RefFollower } from './value-shape.js';
+import { PLAIN_FORM, type FormField, type FormRules, type FormStyle } from './form-body.js';
+import { securityOf, warnUnenforcedAlternatives } from './security-requirements.js';
 import type { SecurityRequirements } from './types.js';
 
 /** One declared media type of a request body or response. */
@@ -40,16 +40,19 @@ export interface PlanContext {
 
 const GROUP_ORDER: readonly ParameterGroup[] = ['path', 'query', 'headers', 'cookies'];
 const STATUS_KEY = /^(?:[1-5]\d\d|[1-5]XX|default)$/i;
-const NO_FORM: FormRules = { shape: undefined, commaSeparated: new Set() };
+const NO_FORM: FormRules = PLAIN_FORM;
+const FORM_STYLES: readonly FormStyle[] = ['form', 'spaceDelimited', 'pipeDelimited', 'deepObject'];
 
 /** Plans an operation; throws ContractError for what the gateway could not enforce. */
 export function planOperation(site: OperationSite, context: PlanContext): OperationPlan {
   const operation = site.operation.value;
+  const security = securityOf(context.doc, site.operation);
+  warnUnenforcedAlternatives(security, context.warn, context.doc.file);
   return {
     site,
     operationId: typeof operation.operationId === 'string' ? operation.operationId : undefined,
     deprecated: operation.deprecated === true,
-    security: securityOf(context.doc, site.operation),
+    security,
     parameters: planParameters(site, context),
     body: planBody(site, context),
     responses: planResponses(site, context),
@@ -152,29 +155,46 @@ function planContent(owner: Resolved<JsonObject>, direction: Direction, context:
     // Ranges that can match JSON or form bodies (`*/*`, `application/*`, `application/*+json`) get the schema too.
     const isApplicationRange = essence === '*/*' || essence.startsWith('application/*');
     const readsJson = isApplicationRange || isJsonMediaType(essence);
-    const readsForm = direction === 'request' && (isApplicationRange || isFormMediaType(essence));
+    const readsForm = direction === 'request' && (isApplicationRange || isFormMediaType(essence) || isMultipartMediaType(essence));
     const location = { file: owner.file, pointer: at };
     if (!isObject(media) || media.schema === undefined || !(readsJson || readsForm)) {
       return { declared, schemaKey: undefined, form: NO_FORM, location };
     }
     const schemaPointer = `${at}/schema`;
     const schemaKey = context.bundle.defFor(media.schema, owner.file, schemaPointer, direction);
-    return { declared, schemaKey, form: readsForm ? formRules(media, owner.file, schemaPointer, context) : NO_FORM, location };
+    return { declared, schemaKey, form: readsForm ? formRules(media, owner.file, at, context) : NO_FORM, location };
   });
 }
 
-function formRules(media: JsonObject, file: string, schemaPointer: string, context: PlanContext): FormRules {
-  const shape = shapeOf({ value: media.schema, file, pointer: schemaPointer }, follower(context), {
+/**
+ * How the fields of a form body are read: each property's Encoding Object (`style`, `explode`,
+ * `contentType`; defaults `form`, explode true) and the nested shape of its schema.
+ */
+function formRules(media: JsonObject, file: string, mediaPointer: string, context: PlanContext): FormRules {
+  const shape = nestedShapeOf({ value: media.schema, file, pointer: `${mediaPointer}/schema` }, follower(context), {
     coerce: context.coerce,
     is30: context.doc.majorMinor === '3.0',
   });
-  const commaSeparated = new Set<string>();
-  if (isObject(media.encoding)) {
-    for (const [name, encoding] of Object.entries(media.encoding)) {
-      if (isObject(encoding) && encoding.explode === false) commaSeparated.add(name);
+  if (shape.kind !== 'object') return NO_FORM;
+  const encodings = isObject(media.encoding) ? media.encoding : {};
+  const fieldOf = (name: string, member: FormField['shape']): FormField => {
+    const encoding = Object.prototype.hasOwnProperty.call(encodings, name) ? encodings[name] : undefined;
+    if (encoding === undefined) return { style: 'form', explode: true, shape: member, contentTypes: [] };
+    const at = `${mediaPointer}/encoding/${escapeToken(name)}`;
+    if (!isObject(encoding)) throw invalid(context.doc, file, at, 'an Encoding Object must be a mapping');
+    const style = encoding.style ?? 'form';
+    if (typeof style !== 'string' || !FORM_STYLES.includes(style as FormStyle)) {
+      throw invalid(context.doc, file, `${at}/style`, `style "${String(style)}" is not a form style (allowed: ${FORM_STYLES.join(', ')})`);
     }
-  }
-  return { shape: shape.kind === 'object' ? shape : undefined, commaSeparated };
+    const explode = typeof encoding.explode === 'boolean' ? encoding.explode : style === 'form';
+    const contentTypes = typeof encoding.contentType === 'string'
+      ? encoding.contentType.split(',').map((range) => mediaTypeEssence(range)).filter((range) => range !== '')
+      : [];
+    return { style: style as FormStyle, explode, shape: member, contentTypes };
+  };
+  const fields = new Map<string, FormField>();
+  for (const [name, member] of shape.properties) fields.set(name, fieldOf(name, member));
+  return { fields, additional: { style: 'form', explode: true, shape: shape.additional, contentTypes: [] } };
 }
 
 function invalid(doc: OpenApiDocument, file: string, pointer: string, message: string): ContractError {

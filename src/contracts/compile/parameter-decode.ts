@@ -2,7 +2,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Violation } from './types.js';
 import type { ParameterPlan } from './parameter-plan.js';
-import { coerceScalar, TYPE_STRING, type ArrayShape, type ObjectShape, type ScalarShape, type ValueShape } from './value-shape.js';
+import { addDeepKey } from './deep-object.js';
+import { coerceScalar, type ArrayShape, type ObjectShape, type ScalarShape, type ValueShape } from './value-shape.js';
 
 /** Marks "the parameter is not in the request"; distinct from an empty value. */
 export const ABSENT: unique symbol = Symbol('absent');
@@ -113,7 +114,7 @@ function fromPath(plan: ParameterPlan, raw: string, violations: Violation[]): un
 /** form, spaceDelimited, pipeDelimited and deepObject styles (the query is already decoded). */
 function fromQuery(plan: ParameterPlan, query: URLSearchParams, violations: Violation[]): unknown {
   const shape = plan.shape;
-  if (plan.style === 'deepObject') return deepObject(plan, query, shape);
+  if (plan.style === 'deepObject') return deepObject(plan, query, violations);
   if (plan.explode && shape.kind === 'object') {
     // form + explode spreads the members over the query itself: ?role=admin&name=Alex
     let found = false;
@@ -144,25 +145,30 @@ function toItems(values: string[], shape: ArrayShape): unknown[] {
   return out;
 }
 
-/** `name[member]=value` pairs; a member repeated for an array-typed member collects its values. */
-function deepObject(plan: ParameterPlan, query: URLSearchParams, shape: ValueShape): unknown {
+/**
+ * `name[member]=value` keys, nested to any depth (`name[a][0][b]`, `name[]` for the next array
+ * item), guided by the parameter's shape; `name=value` alone is the whole value (a scalar the schema
+ * allows beside the object, as `created=…` next to `created[gt]=…`).
+ */
+function deepObject(plan: ParameterPlan, query: URLSearchParams, violations: Violation[]): unknown {
   let out: Record<string, unknown> | undefined;
   const prefix = plan.deepPrefix;
+  const name = plan.name;
+  const shape = plan.nested!;
   for (const [key, value] of query) {
-    if (!key.startsWith(prefix) || !key.endsWith(']')) continue;
-    out ??= {};
-    const member = key.slice(prefix.length, -1);
-    const memberShape = shape.kind === 'object' ? (shape.properties.get(member) ?? shape.additional) : undefined;
-    if (memberShape?.kind === 'array') {
-      const existing = Object.prototype.hasOwnProperty.call(out, member) ? out[member] : undefined;
-      const item = coerceScalar(value, memberShape.items.types);
-      if (Array.isArray(existing)) existing.push(item);
-      else setOwn(out, member, [item]);
-    } else {
-      setOwn(out, member, coerceScalar(value, memberShape?.kind === 'scalar' ? memberShape.types : TYPE_STRING));
+    if (key === name) {
+      out ??= {};
+      if (Object.prototype.hasOwnProperty.call(out, name)) {
+        violations.push({ pointer: plan.pointer, message: 'is sent both as a value and as members', keyword: 'duplicate' });
+      } else {
+        setOwn(out, name, coerceScalar(value, shape.types));
+      }
+    } else if (key.startsWith(prefix)) {
+      out ??= {};
+      addDeepKey(out, key, name.length, shape, value, undefined, '/query', violations);
     }
   }
-  return out ?? ABSENT;
+  return out === undefined || !Object.prototype.hasOwnProperty.call(out, name) ? ABSENT : out[name];
 }
 
 /** Parses a Cookie header into name -> value (first occurrence wins), once per request. */

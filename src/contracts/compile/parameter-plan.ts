@@ -2,7 +2,7 @@
 import { ContractError, isObject, type JsonObject, type OpenApiDocument, type Resolved } from '../openapi-document.js';
 import { escapeToken } from '../json-pointer.js';
 import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
-import { shapeOf, TYPE_STRING, type RefFollower, type ValueShape } from './value-shape.js';
+import { nestedShapeOf, shapeOf, TYPE_STRING, type NestedShape, type RefFollower, type ValueShape } from './value-shape.js';
 
 /** The member of the validated parameter object (and of the violation pointer) a parameter lives in. */
 export type ParameterGroup = 'path' | 'query' | 'headers' | 'cookies';
@@ -29,6 +29,8 @@ export interface ParameterPlan {
   readonly matrixPrefix: string;
   /** `name[` for deepObject style. */
   readonly deepPrefix: string;
+  /** The shape to any depth, for deepObject style (`name[a][0][b]=…`). */
+  readonly nested: NestedShape | undefined;
 }
 
 /** A planned parameter with the schema it is validated against and where it is declared. */
@@ -111,6 +113,7 @@ export function planParameter(
       isJson,
       matrixPrefix: `;${value.name}=`,
       deepPrefix: `${value.name}[`,
+      nested: style === 'deepObject' && !isJson && !textOnly ? nestedShapeOf(schema, follow, { coerce: options.coerce, is30: doc.majorMinor === '3.0' }) : undefined,
     },
     schema,
   };

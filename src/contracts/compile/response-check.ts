@@ -3,6 +3,8 @@ import type { ValidateFunction } from 'ajv';
 import type { ResponseCheck, Violation } from './types.js';
 import { isJsonMediaType, mediaTypeEssence, type MediaTypeTable } from './media-type.js';
 import { appendAjvErrors, summarise } from './violations.js';
+import { findDuplicateKey } from './json-duplicate-keys.js';
+import { escapeToken } from '../json-pointer.js';
 
 /** One declared response media type and the validator of its (JSON) bodies. */
 export interface ResponseMedia {
@@ -66,6 +68,13 @@ export class ResponseValidator {
       parsed = JSON.parse(body.toString('utf8'));
     } catch (error) {
       return fail([{ pointer: '/body', message: `body is not valid JSON: ${(error as Error).message}`, keyword: 'parse' }]);
+    }
+    // A repeated member means one value to this check (the last) and another to a first-wins client.
+    const repeated = findDuplicateKey(body);
+    if (repeated) {
+      let pointer = '/body';
+      for (const token of repeated) pointer += `/${escapeToken(String(token))}`;
+      return fail([{ pointer, message: 'member name appears more than once in its object', keyword: 'duplicate' }]);
     }
     if (media.validate(parsed)) return OK;
     const violations: Violation[] = [];

@@ -4,6 +4,30 @@ import { escapeToken } from '../json-pointer.js';
 import type { SecurityRequirements, SecuritySchemeRequirement } from './types.js';
 
 /**
+ * True for a scheme the gateway enforces with a JWT bearer token: oauth2, openIdConnect and `http`
+ * with `scheme: bearer`. Basic credentials, API keys and mutual TLS are not enforced yet.
+ */
+export function isJwtScheme(scheme: SecuritySchemeRequirement): boolean {
+  return scheme.type === 'oauth2' || scheme.type === 'openIdConnect' || (scheme.type === 'http' && scheme.httpScheme === 'bearer');
+}
+
+/**
+ * Warns (once per scheme) about requirement alternatives the gateway cannot enforce while another
+ * alternative of the same operation can: only the enforceable ones are accepted. An operation with
+ * no enforceable alternative is refused where the routes are built.
+ */
+export function warnUnenforcedAlternatives(security: SecurityRequirements | undefined, warn: (file: string, pointer: string, message: string) => void, file: string): void {
+  if (!security || !security.some((requirement) => requirement.length > 0 && requirement.every(isJwtScheme))) return;
+  for (const requirement of security) {
+    for (const scheme of requirement) {
+      if (isJwtScheme(scheme)) continue;
+      const kind = scheme.type === 'http' ? `http ${scheme.httpScheme || '(no scheme)'}` : scheme.type;
+      warn(file, `/components/securitySchemes/${escapeToken(scheme.scheme)}`, `security scheme "${scheme.scheme}" (${kind}) is not enforced by the gateway: requirements that need it are not accepted; operations that also allow a JWT scheme (oauth2, openIdConnect, http bearer) accept only that`);
+    }
+  }
+}
+
+/**
  * The operation's `security` when it has one (even `[]`), else the document's, else undefined.
  * Throws ContractError CONTRACT_INVALID for a requirement naming a scheme that
  * `components.securitySchemes` does not define: the gateway could not enforce it.
@@ -37,9 +61,13 @@ export function securityOf(doc: OpenApiDocument, operation: Resolved<JsonObject>
       }
       const definition = doc.deref<unknown>(schemes[scheme], doc.file, `/components/securitySchemes/${escapeToken(scheme)}`).value;
       const type = isObject(definition) && typeof definition.type === 'string' ? definition.type : 'unknown';
+      const httpScheme = type === 'http' && isObject(definition) && typeof definition.scheme === 'string' ? definition.scheme.toLowerCase() : '';
       const scopes = requirement[scheme];
       if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string')) throw invalid(schemeAt, 'scopes must be a list of strings');
-      return { scheme, type, scopes: scopes as string[] };
+      const requirementOf: SecuritySchemeRequirement = { scheme, type, httpScheme, scopes: scopes as string[], location: { file, pointer: schemeAt, line: undefined } };
+      // Lines are looked up only where a load error may need one.
+      if (!isJwtScheme(requirementOf)) requirementOf.location.line = doc.lineOf(file, schemeAt);
+      return requirementOf;
     });
   });
 }

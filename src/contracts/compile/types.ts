@@ -38,8 +38,15 @@ export interface SecuritySchemeRequirement {
   scheme: string;
   /** The scheme's `type`: `http`, `apiKey`, `oauth2`, `openIdConnect` or `mutualTLS`. */
   type: string;
+  /** For `type: http`, its `scheme` lower-cased (`bearer`, `basic`…); '' otherwise. */
+  httpScheme: string;
   scopes: readonly string[];
+  /** Where the requirement names the scheme, for load errors (the line only for schemes the gateway does not enforce). */
+  location: { file: string; pointer: string; line: number | undefined };
 }
+
+/** What happens to query parameters an operation does not declare: ignored and forwarded, or refused. */
+export type UndeclaredParameters = 'allow' | 'refuse';
 
 /** Alternatives (any one suffices) of requirement sets (all schemes of a set are needed). */
 export type SecurityRequirements = ReadonlyArray<ReadonlyArray<SecuritySchemeRequirement>>;
@@ -61,6 +68,12 @@ export interface CompiledOperation {
   hasBodyValidation: boolean;
   /** Validates parameters and body; parses nothing but this request's own data. */
   checkRequest(parts: RequestParts): RequestCheck;
+  /**
+   * Only the rules about the body that hold even when the contract is not checked (part of
+   * checkRequest): no body on an operation that declares none, no `Content-Encoding`. Undefined
+   * when the request keeps them.
+   */
+  checkFraming(parts: RequestParts): RequestCheck | undefined;
   /** Validates an upstream response: declared status, declared media type, body against its schema. */
   checkResponse(status: number, contentType: string | undefined, body: Buffer): ResponseCheck;
 }
@@ -79,4 +92,9 @@ export interface CompileOptions {
    * for before validating (default true). False validates every such value as the string it is.
    */
   coerceTypes?: boolean;
+  /**
+   * Query parameters the operation does not declare (default `allow`): `refuse` answers them with
+   * REQUEST_INVALID. Case variants and bracket forms of declared names are refused either way.
+   */
+  undeclaredParameters?: UndeclaredParameters;
 }

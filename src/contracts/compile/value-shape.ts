@@ -5,16 +5,18 @@ import { escapeToken } from '../json-pointer.js';
 // Type flags of a scalar: a value is converted only to a type its schema allows.
 /** The schema allows strings. */
 export const TYPE_STRING = 1;
-/** The schema allows numbers or integers. */
+/** The schema allows numbers (integers included). */
 export const TYPE_NUMBER = 2;
 const TYPE_BOOLEAN = 4;
 const TYPE_NULL = 8;
 const TYPE_ARRAY = 16;
 const TYPE_OBJECT = 32;
+/** The schema allows integers (and not every number). */
+const TYPE_INTEGER = 64;
 
 const TYPE_FLAGS: Readonly<Record<string, number>> = {
   string: TYPE_STRING,
-  integer: TYPE_NUMBER,
+  integer: TYPE_INTEGER,
   number: TYPE_NUMBER,
   boolean: TYPE_BOOLEAN,
   null: TYPE_NULL,
@@ -78,6 +80,49 @@ export function shapeOf(schema: Resolved, follow: RefFollower, options: { coerce
   return scalarFromTypes(outline.types, options.coerce);
 }
 
+/** An array of values of any depth. */
+export interface NestedArrayShape {
+  kind: 'array';
+  items: NestedShape;
+  /** Scalar types the schema also allows (`anyOf` of an array and a string), for a value sent bare. */
+  types: number;
+}
+
+/** An object whose members may nest further. */
+export interface NestedObjectShape {
+  kind: 'object';
+  properties: ReadonlyMap<string, NestedShape>;
+  additional: NestedShape;
+  /** Scalar types the schema also allows (`anyOf` of an object and an integer), for a value sent bare. */
+  types: number;
+}
+
+/** What a deepObject field (`a[b][0][c]=…`) or a multipart part turns into, to any depth. */
+export type NestedShape = ScalarShape | NestedArrayShape | NestedObjectShape;
+
+/** Nesting below this depth reads as strings (recursive schemas end here). */
+const MAX_NESTING = 8;
+
+/**
+ * Reads the shape of a schema to any depth, up to {@link MAX_NESTING} levels (deeper members stay
+ * strings, and the validator still checks them). Built once at load.
+ */
+export function nestedShapeOf(schema: Resolved, follow: RefFollower, options: { coerce: boolean; is30: boolean }, depth = 0): NestedShape {
+  if (depth >= MAX_NESTING) return STRING_SHAPE;
+  const outline = outlineOf(schema, follow, options.is30);
+  const types = scalarFromTypes(outline.types, options.coerce).types;
+  if (outline.types & TYPE_ARRAY) {
+    return { kind: 'array', items: outline.items ? nestedShapeOf(outline.items, follow, options, depth + 1) : STRING_SHAPE, types };
+  }
+  if (outline.types & TYPE_OBJECT || (outline.types === 0 && outline.properties.size > 0)) {
+    const properties = new Map<string, NestedShape>();
+    for (const [name, member] of outline.properties) properties.set(name, nestedShapeOf(member, follow, options, depth + 1));
+    const additional = outline.additional ? nestedShapeOf(outline.additional, follow, options, depth + 1) : STRING_SHAPE;
+    return { kind: 'object', properties, additional, types };
+  }
+  return scalarFromTypes(outline.types, options.coerce);
+}
+
 function memberOf(schema: Resolved, follow: RefFollower, options: { coerce: boolean; is30: boolean }): ScalarShape | ArrayShape {
   const outline = outlineOf(schema, follow, options.is30);
   if (outline.types & TYPE_ARRAY) return { kind: 'array', items: scalarOf(outline.items, follow, options) };
@@ -90,7 +135,7 @@ function scalarOf(schema: Resolved | undefined, follow: RefFollower, options: { 
 }
 
 function scalarFromTypes(types: number, coerce: boolean): ScalarShape {
-  const scalar = types & (TYPE_STRING | TYPE_NUMBER | TYPE_BOOLEAN | TYPE_NULL);
+  const scalar = types & (TYPE_STRING | TYPE_NUMBER | TYPE_INTEGER | TYPE_BOOLEAN | TYPE_NULL);
   if (!coerce || scalar === 0) return STRING_SHAPE;
   return { kind: 'scalar', types: scalar };
 }
@@ -138,16 +183,30 @@ function collect(at: Resolved, follow: RefFollower, is30: boolean, outline: Outl
   }
 }
 
-const NUMERIC = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** An integer written one way only: no sign but `-`, no leading zero, no fraction or exponent. */
+const CANONICAL_INTEGER = /^-?(?:0|[1-9]\d*)$/;
+/** A number in plain decimal form: no `+`, no leading zero, no exponent, digits on both sides of a point. */
+const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+/** `-0`, `-0.0`…: a negative zero, which other parsers may keep apart from 0. */
+const NEGATIVE_ZERO = /^-0(?:\.0+)?$/;
 
 /**
- * Converts one string to the first type it can be that the shape allows: a number when it is written
- * as a JSON number, a boolean when it is `true`/`false`, null when empty and strings are not allowed.
- * Anything else stays the string, so the validator reports the mismatch with the schema's words.
+ * Converts one string to the first type it can be that the shape allows. A number is converted only
+ * from its one plain text: an integer as `-?(0|[1-9][0-9]*)` within the safe-integer range, any
+ * number as that with an optional `.digits`; never `-0`, an exponent, `+` or a leading zero. Those
+ * forms read as one value here and as another by an upstream's `parseInt` or a lax parser (`1e2` is
+ * 100 to one and 1 to the other), so they stay strings and the validator refuses them as the wrong
+ * type. A boolean is `true`/`false`; null is the empty text when strings are not allowed. Anything
+ * else stays the string, so the validator reports the mismatch with the schema's words.
  */
 export function coerceScalar(text: string, types: number): unknown {
   if (types === TYPE_STRING) return text;
-  if (types & TYPE_NUMBER && NUMERIC.test(text)) return Number(text);
+  if (types & (TYPE_NUMBER | TYPE_INTEGER) && !NEGATIVE_ZERO.test(text)) {
+    if (types & TYPE_NUMBER ? PLAIN_DECIMAL.test(text) : CANONICAL_INTEGER.test(text)) {
+      const value = Number(text);
+      if (!(types & TYPE_NUMBER) ? Number.isSafeInteger(value) : Number.isFinite(value)) return value;
+    }
+  }
   if (types & TYPE_BOOLEAN) {
     if (text === 'true') return true;
     if (text === 'false') return false;

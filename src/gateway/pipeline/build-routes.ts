@@ -5,7 +5,7 @@
  * first (each step calls the next), numbered 1 (authentication) to 4 (validation and proxy).
  */
 import { loadOpenApi, ContractError } from '../../contracts/openapi-document.js';
-import { compileContract, type CompiledOperation } from '../../contracts/compile/index.js';
+import { compileContract, isJwtScheme, type CompiledOperation } from '../../contracts/compile/index.js';
 import { findContractFile, type LoadedConfig } from '../../config/load-config.js';
 import type { ApiConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/problem.js';
@@ -67,21 +67,30 @@ export function servedVersions(api: ApiConfig): Array<ApiConfig['versions'][numb
   return [...byMajor.values()].sort((a, b) => compareSemVer(a.semver, b.semver));
 }
 
-const JWT_SCHEME_TYPES = new Set(['oauth2', 'openIdConnect', 'http']);
-
-/** The JWT scope requirements of an operation; undefined when it allows anonymous access. */
+/**
+ * The JWT scope requirements of an operation; undefined when it allows anonymous access. Of the
+ * alternatives of its `security`, those whose every scheme takes a JWT are enforced (the compiled
+ * contract's warnings name the schemes left aside); an operation none of whose alternatives the
+ * gateway can enforce is refused at load, naming the scheme, rather than asking callers for a
+ * credential the contract never asked for.
+ */
 function scopeRequirements(op: CompiledOperation, file: string): ScopeRequirement[] | undefined {
   const security = op.security;
   if (!security || security.length === 0) return undefined;
   if (security.some((requirement) => requirement.length === 0)) return undefined;
-  for (const requirement of security) {
-    for (const scheme of requirement) {
-      if (!JWT_SCHEME_TYPES.has(scheme.type)) {
-        throw new ContractError('CONTRACT_INVALID', file, '/components/securitySchemes/' + scheme.scheme, `security scheme "${scheme.scheme}" of type ${scheme.type} is not enforced by the gateway (supported: oauth2, openIdConnect, http bearer)`);
-      }
-    }
+  const enforceable = security.filter((requirement) => requirement.every(isJwtScheme));
+  if (enforceable.length === 0) {
+    const scheme = security.flat().find((s) => !isJwtScheme(s))!;
+    const kind = scheme.type === 'http' ? `http ${scheme.httpScheme || '(no scheme)'}` : scheme.type;
+    throw new ContractError(
+      'CONTRACT_INVALID',
+      scheme.location.file || file,
+      scheme.location.pointer,
+      `operation ${op.method} ${op.pathTemplate}: security scheme "${scheme.scheme}" (${kind}) is not enforced by the gateway, and no alternative is (supported: oauth2, openIdConnect, http bearer)`,
+      scheme.location.line,
+    );
   }
-  return security.map((requirement) => requirement.map((s) => ({ scheme: s.scheme, scopes: s.scopes })));
+  return enforceable.map((requirement) => requirement.map((s) => ({ scheme: s.scheme, scopes: s.scopes })));
 }
 
 function buildOperation(
@@ -178,7 +187,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         const file = findContractFile(loaded.contractsDir, api.id, v.version);
         if (!file) throw new ContractError('CONTRACT_NOT_OPENAPI', `${loaded.contractsDir}/${api.id}/${v.version}.yaml`, '', 'contract file not found');
         const doc = loadOpenApi(file);
-        const compiled = compileContract(doc);
+        const compiled = compileContract(doc, { undeclaredParameters: api.undeclaredParameters });
         for (const warning of compiled.warnings) deps.logger.warn({ api: api.id, version: v.version, file }, warning);
         const target = v.upstream ?? api.upstream.url!;
         const proxy = createUpstreamProxy({
