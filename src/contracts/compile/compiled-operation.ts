@@ -9,6 +9,8 @@ import { MediaTypeTable } from './media-type.js';
 import { RequestValidator, type BodyMedia } from './request-check.js';
 import { ResponseValidator, type ResponseMedia, type ResponseRule } from './response-check.js';
 import { compileFailure } from './compile-failure.js';
+import { annotationNeed, createAnnotationValidator } from './annotation-validator.js';
+import { ContractError } from '../openapi-document.js';
 
 /** A compiled operation: plain data plus two validators whose methods do the request-path work. */
 class OperationValidators implements CompiledOperation {
@@ -47,6 +49,21 @@ class OperationValidators implements CompiledOperation {
 
 /** Compiles one bundle def (shared defs are compiled once per contract); a failure names the contract location. */
 function compileDef(ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument, key: string, at: Location): ValidateFunction {
+  const defs = bundle.root().$defs as Record<string, unknown>;
+  const need = bundle.usesUnevaluated() ? annotationNeed(defs, key) : undefined;
+  if (need?.needed) {
+    if (need.pattern) {
+      const location = bundle.locate(need.pattern);
+      throw new ContractError(
+        'CONTRACT_INVALID',
+        location.file,
+        location.pointer,
+        'a schema whose unevaluatedItems/unevaluatedProperties depends on contains, if, anyOf or oneOf is validated by an annotation-tracking validator that has no linear-time pattern engine: move the pattern out of it, or drop unevaluated*',
+        doc.lineOf(location.file, location.pointer),
+      );
+    }
+    return createAnnotationValidator(defs, need, key);
+  }
   let validate: ValidateFunction | undefined;
   try {
     validate = ajv.getSchema(`${BUNDLE_ID}#/$defs/${key}`);

@@ -21,10 +21,56 @@ export class SchemaRefResolver {
   private readonly indexedFiles = new Set<string>();
   private readonly ids = new Map<string, Location>();
   private readonly anchors = new Map<string, Location>();
+  /** Per resource (its id, or the file for the document itself): `$dynamicAnchor` name -> schema. */
+  private readonly dynamicAnchors = new Map<string, Map<string, Location>>();
 
   constructor(doc: OpenApiDocument) {
     this.doc = doc;
     this.hasIdentifiers = doc.majorMinor === '3.1';
+    // Indexed now, not on the first reference: two schemas with one `$id` are refused even if
+    // nothing refers to them yet.
+    this.index(doc.file);
+  }
+
+  /**
+   * The schema resource that encloses the schema at `pointer`: the nearest schema with an `$id` on
+   * the way from the document root to it (itself excluded: its own `$id` is resolved against this
+   * one), or undefined for the document.
+   */
+  resourceAt(file: string, pointer: string): SchemaResource | undefined {
+    if (!this.hasIdentifiers) return undefined;
+    let segments: string[];
+    try {
+      segments = fromPointer(pointer);
+    } catch {
+      return undefined;
+    }
+    let node: unknown = this.doc.sourceOf(file).data;
+    let resource: SchemaResource | undefined;
+    let at = '';
+    for (const segment of segments) {
+      if (node === null || typeof node !== 'object') return resource;
+      const id = Array.isArray(node) ? undefined : (node as Record<string, unknown>).$id;
+      if (typeof id === 'string') resource = { file, pointer: at, id: absoluteUri(id, resource?.id) ?? stripFragment(id) };
+      if (DATA_KEYS.has(segment)) return resource;
+      node = (node as Record<string, unknown>)[segment];
+      at += `/${escapeToken(segment)}`;
+    }
+    return resource;
+  }
+
+  /** The `$dynamicAnchor`s declared in a resource (not in resources nested in it). */
+  dynamicAnchorsOf(resource: SchemaResource | undefined, file: string): ReadonlyMap<string, Location> | undefined {
+    this.index(file);
+    return this.dynamicAnchors.get(resource?.id ?? file);
+  }
+
+  /** The `$dynamicAnchor` of the schema at a location, if it has one. */
+  dynamicAnchorAt(location: Location): string | undefined {
+    const value = getAt(this.doc.sourceOf(location.file).data, fromPointer(location.pointer));
+    if (value === null || typeof value !== 'object') return undefined;
+    const anchor = (value as Record<string, unknown>).$dynamicAnchor;
+    return typeof anchor === 'string' ? anchor : undefined;
   }
 
   /**
@@ -108,12 +154,30 @@ export class SchemaRefResolver {
       let scope = base;
       if (typeof object.$id === 'string') {
         const id = absoluteUri(object.$id, base) ?? stripFragment(object.$id);
-        if (!this.ids.has(id)) this.ids.set(id, { file, pointer });
+        const first = this.ids.get(id);
+        if (first) {
+          // Two resources with one identifier: a reference to it would silently pick the first.
+          const where = first.file === file ? `#${first.pointer}` : `${first.file}#${first.pointer}`;
+          throw new ContractError('CONTRACT_INVALID', file, `${pointer}/$id`, `$id "${id}" is already declared at ${where}; identifiers must be unique in a contract`, this.doc.lineOf(file, `${pointer}/$id`));
+        }
+        this.ids.set(id, { file, pointer });
         scope = id;
       }
       if (typeof object.$anchor === 'string') {
         const key = `${scope ?? file}#${object.$anchor}`;
         if (!this.anchors.has(key)) this.anchors.set(key, { file, pointer });
+      }
+      if (typeof object.$dynamicAnchor === 'string') {
+        // A dynamic anchor is also a plain-name fragment of its resource.
+        const key = `${scope ?? file}#${object.$dynamicAnchor}`;
+        if (!this.anchors.has(key)) this.anchors.set(key, { file, pointer });
+        const resourceKey = scope ?? file;
+        let names = this.dynamicAnchors.get(resourceKey);
+        if (!names) {
+          names = new Map();
+          this.dynamicAnchors.set(resourceKey, names);
+        }
+        if (!names.has(object.$dynamicAnchor)) names.set(object.$dynamicAnchor, { file, pointer });
       }
       for (const key of Object.keys(object)) {
         if (!DATA_KEYS.has(key)) walk(object[key], `${pointer}/${escapeToken(key)}`, scope);
