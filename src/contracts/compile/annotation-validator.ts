@@ -2,6 +2,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Validator, type OutputUnit } from '@cfworker/json-schema';
 import { childSchemas } from './schema-keywords.js';
+import { escapeToken } from '../json-pointer.js';
 
 /**
  * Ajv tracks the items an applicator evaluated as a count from the start, so the items `contains`
@@ -19,9 +20,21 @@ export interface AnnotationNeed {
   needed: boolean;
   /** The closure of defs the validator needs. */
   defs: string[];
-  /** The first `pattern` or `patternProperties` in that closure (its engine would not be linear). */
-  pattern: BundleSegments | undefined;
+  /**
+   * What in that closure this validator cannot check as the gateway promises: the first `pattern`
+   * or `patternProperties` (its engine is not linear-time), or a `format` it does not know.
+   */
+  unsupported: { segments: BundleSegments; reason: string } | undefined;
 }
+
+/** The formats @cfworker/json-schema checks; any other would silently pass. */
+const KNOWN_FORMATS: ReadonlySet<string> = new Set([
+  'date', 'time', 'date-time', 'duration', 'uri', 'uri-reference', 'uri-template', 'url', 'email', 'hostname',
+  'ipv4', 'ipv6', 'regex', 'uuid', 'json-pointer', 'json-pointer-uri-fragment', 'relative-json-pointer',
+]);
+
+const LIMITS =
+  'a schema whose unevaluatedItems/unevaluatedProperties depends on contains, if, anyOf or oneOf is checked by a validator that tracks annotations';
 
 const DEF_REF = '#/$defs/';
 
@@ -34,7 +47,7 @@ export function annotationNeed(defs: Readonly<Record<string, unknown>>, key: str
   let conditional = false;
   let contains = false;
   let alternatives = false;
-  let pattern: BundleSegments | undefined;
+  let unsupported: AnnotationNeed['unsupported'];
   for (let i = 0; i < closure.length; i++) {
     const defKey = closure[i]!;
     const visit = (node: unknown, segments: string[]): void => {
@@ -45,8 +58,13 @@ export function annotationNeed(defs: Readonly<Record<string, unknown>>, key: str
       if ('if' in schema) conditional = true;
       if ('contains' in schema) contains = true;
       if ('anyOf' in schema || 'oneOf' in schema) alternatives = true;
-      if (!pattern && typeof schema.pattern === 'string') pattern = [...segments, 'pattern'];
-      if (!pattern && schema.patternProperties !== null && typeof schema.patternProperties === 'object') pattern = [...segments, 'patternProperties'];
+      if (!unsupported && (typeof schema.pattern === 'string' || (schema.patternProperties !== null && typeof schema.patternProperties === 'object'))) {
+        const keyword = typeof schema.pattern === 'string' ? 'pattern' : 'patternProperties';
+        unsupported = { segments: [...segments, keyword], reason: `${LIMITS}, which has no linear-time engine for ${keyword}; move the pattern out of it, or drop unevaluated*` };
+      }
+      if (!unsupported && typeof schema.format === 'string' && !KNOWN_FORMATS.has(schema.format)) {
+        unsupported = { segments: [...segments, 'format'], reason: `${LIMITS}, which does not know format "${schema.format}"` };
+      }
       if (typeof schema.$ref === 'string' && schema.$ref.startsWith(DEF_REF)) {
         const target = schema.$ref.slice(DEF_REF.length);
         if (!queued.has(target)) {
@@ -59,19 +77,28 @@ export function annotationNeed(defs: Readonly<Record<string, unknown>>, key: str
     visit(defs[defKey], ['$defs', defKey]);
   }
   const needed = (unevaluatedItems && (contains || conditional || alternatives)) || (unevaluatedProperties && conditional);
-  return { needed, defs: closure, pattern };
+  return { needed, defs: closure, unsupported };
 }
 
-/** A validator with Ajv's calling convention (`validate(data)`, then `validate.errors`) over @cfworker/json-schema. */
-export function createAnnotationValidator(defs: Readonly<Record<string, unknown>>, need: AnnotationNeed, key: string): ValidateFunction {
+/**
+ * A validator with Ajv's calling convention (`validate(data)`, then `validate.errors`) whose verdict
+ * is @cfworker/json-schema's. When Ajv's compiled validator rejects the data too, its errors are
+ * reported (the same wording as every other schema); when only the annotation-tracking validator
+ * rejects it, its own errors are.
+ */
+export function createAnnotationValidator(defs: Readonly<Record<string, unknown>>, need: AnnotationNeed, key: string, ajvValidate: ValidateFunction): ValidateFunction {
   const own: Record<string, unknown> = {};
   // The library writes resolution data into the schema it is given: it gets its own copy.
   for (const defKey of need.defs) own[defKey] = structuredClone(defs[defKey]);
   const validator = new Validator({ $defs: own, $ref: `${DEF_REF}${key}` }, '2020-12', false);
   const validate = ((data: unknown): boolean => {
     const result = validator.validate(data);
-    validate.errors = result.valid ? null : toAjvErrors(result.errors);
-    return result.valid;
+    if (result.valid) {
+      validate.errors = null;
+      return true;
+    }
+    validate.errors = ajvValidate(data) ? toAjvErrors(result.errors) : ajvValidate.errors;
+    return false;
   }) as ValidateFunction;
   validate.errors = null;
   return validate;
@@ -140,5 +167,21 @@ function toAjvErrors(units: readonly OutputUnit[]): ErrorObject[] {
       message: unit.error.replace(/\.$/, ''),
     });
   }
-  return errors;
+  return withoutEchoes(errors);
+}
+
+/**
+ * A member that fails its subschema is also "not evaluated" (a failed subschema yields no
+ * annotations), and the library reports both, plus the `false` of `unevaluatedProperties: false`.
+ * Ajv reports the cause alone; so do these validators: the echoes at a place that has a cause go.
+ */
+function withoutEchoes(errors: ErrorObject[]): ErrorObject[] {
+  const isEcho = (e: ErrorObject): boolean => e.keyword === 'false' || e.keyword === 'unevaluatedProperties' || e.keyword === 'unevaluatedItems';
+  const causes = errors.filter((e) => !isEcho(e)).map((e) => e.instancePath);
+  const caused = (at: string): boolean => causes.some((c) => c === at || c.startsWith(`${at}/`));
+  return errors.filter((e) => {
+    if (e.keyword === 'unevaluatedProperties') return !caused(`${e.instancePath}/${escapeToken(String(e.params.unevaluatedProperty))}`);
+    if (e.keyword === 'false') return !caused(e.instancePath) && !errors.some((u) => u.keyword === 'unevaluatedProperties' && `${u.instancePath}/${escapeToken(String(u.params.unevaluatedProperty))}` === e.instancePath);
+    return true;
+  });
 }

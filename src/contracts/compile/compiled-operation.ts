@@ -51,18 +51,9 @@ class OperationValidators implements CompiledOperation {
 function compileDef(ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument, key: string, at: Location): ValidateFunction {
   const defs = bundle.root().$defs as Record<string, unknown>;
   const need = bundle.usesUnevaluated() ? annotationNeed(defs, key) : undefined;
-  if (need?.needed) {
-    if (need.pattern) {
-      const location = bundle.locate(need.pattern);
-      throw new ContractError(
-        'CONTRACT_INVALID',
-        location.file,
-        location.pointer,
-        'a schema whose unevaluatedItems/unevaluatedProperties depends on contains, if, anyOf or oneOf is validated by an annotation-tracking validator that has no linear-time pattern engine: move the pattern out of it, or drop unevaluated*',
-        doc.lineOf(location.file, location.pointer),
-      );
-    }
-    return createAnnotationValidator(defs, need, key);
+  if (need?.needed && need.unsupported) {
+    const location = bundle.locate(need.unsupported.segments);
+    throw new ContractError('CONTRACT_INVALID', location.file, location.pointer, need.unsupported.reason, doc.lineOf(location.file, location.pointer));
   }
   let validate: ValidateFunction | undefined;
   try {
@@ -71,7 +62,7 @@ function compileDef(ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument, ke
     throw compileFailure(error, bundle, doc, at);
   }
   if (!validate) throw compileFailure(new Error(`def ${key} is missing from the bundle`), bundle, doc, at);
-  return validate;
+  return need?.needed ? createAnnotationValidator(defs, need, key, validate) : validate;
 }
 
 /** Builds the CompiledOperation of a plan; the bundle must already be added to `ajv`. */

@@ -11,10 +11,13 @@ import { RE2JS } from 're2js';
 /** A pattern the linear engine cannot evaluate the way ECMA-262 does, with the reason. */
 export class PatternRefusal extends Error {
   readonly pattern: string;
-  constructor(pattern: string, reason: string) {
+  /** `syntax`: not ECMA-262 at all; `unsupported`: valid ECMA-262 that RE2 cannot evaluate with the same meaning. */
+  readonly kind: 'syntax' | 'unsupported';
+  constructor(pattern: string, reason: string, kind: 'syntax' | 'unsupported' = 'unsupported') {
     super(`pattern ${JSON.stringify(pattern)} ${reason}`);
     this.name = 'PatternRefusal';
     this.pattern = pattern;
+    this.kind = kind;
   }
 }
 
@@ -52,7 +55,7 @@ export function translatePattern(pattern: string): string {
     // Compiling is linear and never runs the pattern: only ECMA-262's syntax check is wanted here.
     new RegExp(pattern, 'u');
   } catch (error) {
-    throw new PatternRefusal(pattern, `is not a valid ECMA-262 regular expression (${error instanceof Error ? error.message : String(error)})`);
+    throw new PatternRefusal(pattern, `is not a valid ECMA-262 regular expression (${error instanceof Error ? error.message : String(error)})`, 'syntax');
   }
   let out = '';
   let inClass = false;
@@ -181,6 +184,10 @@ export function compileLinearPattern(pattern: string): LinearPattern {
 }
 
 /** Ajv's `code.regExp` engine: every `pattern` and `patternProperties` key compiled once at load, searched in linear time. */
-export const linearRegExp = Object.assign((pattern: string): LinearPattern => compileLinearPattern(pattern), {
+export const linearRegExp = Object.assign((pattern: string): LinearPattern => {
+  // Invalid syntax fails with JavaScript's own message, as it did with the native engine.
+  new RegExp(pattern, 'u');
+  return compileLinearPattern(pattern);
+}, {
   code: 'linearRegExp',
 });

@@ -297,6 +297,8 @@ export class SchemaBundle {
       translatePattern(pattern);
     } catch (error) {
       if (!(error instanceof PatternRefusal)) throw error;
+      // Invalid syntax is left to Ajv, whose refusal names the keyword the same way for every schema error.
+      if (error.kind === 'syntax') return;
       throw new ContractError('CONTRACT_INVALID', file, pointer, error.message, this.doc.lineOf(file, pointer));
     }
   }
