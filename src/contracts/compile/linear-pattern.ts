@@ -14,7 +14,8 @@ export class PatternRefusal extends Error {
   /** `syntax`: not ECMA-262 at all; `unsupported`: valid ECMA-262 that RE2 cannot evaluate with the same meaning. */
   readonly kind: 'syntax' | 'unsupported';
   constructor(pattern: string, reason: string, kind: 'syntax' | 'unsupported' = 'unsupported') {
-    super(`pattern ${JSON.stringify(pattern)} ${reason}`);
+    // Quoted as written in the contract: JSON escaping would double every backslash.
+    super(`pattern "${pattern}" ${reason}`);
     this.name = 'PatternRefusal';
     this.pattern = pattern;
     this.kind = kind;
