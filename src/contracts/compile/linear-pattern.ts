@@ -178,10 +178,42 @@ function propertyEscape(pattern: string, start: number, letter: string): [string
 export function compileLinearPattern(pattern: string): LinearPattern {
   const translated = translatePattern(pattern);
   try {
-    return RE2JS.compile(translated);
+    const body = anchoredBody(translated);
+    if (body === undefined) return RE2JS.compile(translated);
+    // `^X$` searched anywhere is X matched whole, which RE2 does about twice as fast.
+    const whole = RE2JS.compile(body);
+    return { test: (input: string) => whole.testExact(input), toString: () => translated };
   } catch (error) {
     throw new PatternRefusal(pattern, `cannot be evaluated by the linear-time engine (RE2): ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * X when an RE2 pattern is `^X$` with no alternation outside a group (so the anchors bind the
+ * whole pattern, not one branch), else undefined.
+ */
+function anchoredBody(re2: string): string | undefined {
+  if (!re2.startsWith('^') || !re2.endsWith('$')) return undefined;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < re2.length - 1; i++) {
+    const c = re2[i]!;
+    if (c === '\\') {
+      if (i + 1 === re2.length - 1) return undefined; // the final `$` is escaped: a literal dollar
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')') {
+      depth--;
+    } else if (c === '|' && depth === 0) {
+      return undefined;
+    }
+  }
+  return re2.slice(1, -1);
 }
 
 /** Ajv's `code.regExp` engine: every `pattern` and `patternProperties` key compiled once at load, searched in linear time. */

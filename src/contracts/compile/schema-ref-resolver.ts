@@ -1,6 +1,7 @@
 /** Resolves a schema `$ref` both the JSON Schema 2020-12 way ($id, $anchor) and the OpenAPI way (document pointers, relative files). */
 import { ContractError, type Location, type OpenApiDocument, type Resolved } from '../openapi-document.js';
 import { escapeToken, fromPointer, getAt } from '../json-pointer.js';
+import { SCHEMA_MAP_KEYWORDS } from './schema-keywords.js';
 
 /** The schema resource a `$ref` sits in: the nearest enclosing schema that has an `$id`. */
 export interface SchemaResource extends Location {
@@ -48,11 +49,15 @@ export class SchemaRefResolver {
     let node: unknown = this.doc.sourceOf(file).data;
     let resource: SchemaResource | undefined;
     let at = '';
+    let names = false;
     for (const segment of segments) {
       if (node === null || typeof node !== 'object') return resource;
-      const id = Array.isArray(node) ? undefined : (node as Record<string, unknown>).$id;
-      if (typeof id === 'string') resource = { file, pointer: at, id: absoluteUri(id, resource?.id) ?? stripFragment(id) };
-      if (DATA_KEYS.has(segment)) return resource;
+      if (!names) {
+        const id = Array.isArray(node) ? undefined : (node as Record<string, unknown>).$id;
+        if (typeof id === 'string') resource = { file, pointer: at, id: absoluteUri(id, resource?.id) ?? stripFragment(id) };
+        if (DATA_KEYS.has(segment)) return resource;
+      }
+      names = !names && SCHEMA_MAP_KEYWORDS.has(segment);
       node = (node as Record<string, unknown>)[segment];
       at += `/${escapeToken(segment)}`;
     }
@@ -143,7 +148,8 @@ export class SchemaRefResolver {
     if (!this.hasIdentifiers || this.indexedFiles.has(file)) return;
     this.indexedFiles.add(file);
     const seen = new Set<object>();
-    const walk = (node: unknown, pointer: string, base: string | undefined): void => {
+    /** `names`: the node maps names to schemas (`$defs`, `properties`…), so no key of it is a data keyword. */
+    const walk = (node: unknown, pointer: string, base: string | undefined, names = false): void => {
       if (node === null || typeof node !== 'object' || seen.has(node)) return;
       seen.add(node);
       if (Array.isArray(node)) {
@@ -151,6 +157,10 @@ export class SchemaRefResolver {
         return;
       }
       const object = node as Record<string, unknown>;
+      if (names) {
+        for (const key of Object.keys(object)) walk(object[key], `${pointer}/${escapeToken(key)}`, base);
+        return;
+      }
       let scope = base;
       if (typeof object.$id === 'string') {
         const id = absoluteUri(object.$id, base) ?? stripFragment(object.$id);
@@ -180,7 +190,7 @@ export class SchemaRefResolver {
         if (!names.has(object.$dynamicAnchor)) names.set(object.$dynamicAnchor, { file, pointer });
       }
       for (const key of Object.keys(object)) {
-        if (!DATA_KEYS.has(key)) walk(object[key], `${pointer}/${escapeToken(key)}`, scope);
+        if (!DATA_KEYS.has(key)) walk(object[key], `${pointer}/${escapeToken(key)}`, scope, SCHEMA_MAP_KEYWORDS.has(key));
       }
     };
     walk(this.doc.sourceOf(file).data, '', undefined);
