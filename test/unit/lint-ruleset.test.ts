@@ -16,6 +16,7 @@ const HOUSE_RULES = [
   'accord-path-kebab-case',
   'accord-path-no-trailing-slash',
   'accord-path-no-verbs',
+  'accord-pattern-linear-time',
   'accord-problem-json-errors',
   'accord-request-body-schema',
   'accord-servers-https',
@@ -50,7 +51,7 @@ describe('default ruleset', () => {
     strictEqual(existsSync(defaultRulesetPath()), true);
   });
 
-  it('holds exactly the twelve house rules, enabled, with descriptions', () => {
+  it('holds exactly the thirteen house rules, enabled, with descriptions', () => {
     const house = Object.entries(ruleset.rules).filter(([id]) => id.startsWith('accord-'));
     deepStrictEqual(house.map(([id]) => id).sort(), HOUSE_RULES);
     for (const [id, rule] of house) {

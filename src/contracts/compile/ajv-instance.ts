@@ -1,6 +1,7 @@
 /** Creates the one Ajv (JSON Schema 2020-12) instance of a contract, with the options every compiled validator relies on. */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { linearRegExp } from './linear-pattern.js';
 
 /**
  * A fresh Ajv for one contract. `allErrors` reports every violation, not the first; `strict: false`
@@ -10,6 +11,9 @@ import addFormats from 'ajv-formats';
  * `validateSchema: false` skips checking schemas against the 2020-12 meta-schema, whose compilation
  * costs more than compiling a typical contract; Ajv still refuses a keyword with a value of the
  * wrong type when it compiles it, and the refusal is then explained with the meta-schema.
+ * `ownProperties` makes `required`, `properties` and `dependentRequired` see only a body's own
+ * members: without it `{}` has `toString` and `constructor`. `code.regExp` evaluates every
+ * `pattern` and `patternProperties` key in linear time (see linear-pattern.ts).
  */
 export function createAjv(warn: (message: string) => void, options: { validateSchema: boolean }): Ajv2020 {
   const ajv = new Ajv2020({
@@ -20,6 +24,8 @@ export function createAjv(warn: (message: string) => void, options: { validateSc
     coerceTypes: false,
     useDefaults: false,
     removeAdditional: false,
+    ownProperties: true,
+    code: { regExp: linearRegExp },
     logger: { log: () => undefined, warn: (...args: unknown[]) => warn(args.map(String).join(' ')), error: (...args: unknown[]) => warn(args.map(String).join(' ')) },
   });
   // OpenAPI's formats (int32, int64, float, double, byte, binary, password) are among ajv-formats' own.

@@ -9,6 +9,8 @@ import { MediaTypeTable } from './media-type.js';
 import { queryNamesOf, RequestValidator, type BodyMedia } from './request-check.js';
 import { ResponseValidator, type ResponseMedia, type ResponseRule } from './response-check.js';
 import { compileFailure } from './compile-failure.js';
+import { annotationNeed, createAnnotationValidator } from './annotation-validator.js';
+import { ContractError } from '../openapi-document.js';
 
 /** A compiled operation: plain data plus two validators whose methods do the request-path work. */
 class OperationValidators implements CompiledOperation {
@@ -51,6 +53,12 @@ class OperationValidators implements CompiledOperation {
 
 /** Compiles one bundle def (shared defs are compiled once per contract); a failure names the contract location. */
 function compileDef(ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument, key: string, at: Location): ValidateFunction {
+  const defs = bundle.root().$defs as Record<string, unknown>;
+  const need = bundle.usesUnevaluated() ? annotationNeed(defs, key) : undefined;
+  if (need?.needed && need.unsupported) {
+    const location = bundle.locate(need.unsupported.segments);
+    throw new ContractError('CONTRACT_INVALID', location.file, location.pointer, need.unsupported.reason, doc.lineOf(location.file, location.pointer));
+  }
   let validate: ValidateFunction | undefined;
   try {
     validate = ajv.getSchema(`${BUNDLE_ID}#/$defs/${key}`);
@@ -58,7 +66,7 @@ function compileDef(ajv: Ajv2020, bundle: SchemaBundle, doc: OpenApiDocument, ke
     throw compileFailure(error, bundle, doc, at);
   }
   if (!validate) throw compileFailure(new Error(`def ${key} is missing from the bundle`), bundle, doc, at);
-  return validate;
+  return need?.needed ? createAnnotationValidator(defs, need, key, validate) : validate;
 }
 
 /** Builds the CompiledOperation of a plan; the bundle must already be added to `ajv`. */

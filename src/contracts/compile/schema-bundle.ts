@@ -1,7 +1,9 @@
 /** Translates a contract's schemas, once per direction, into one JSON Schema 2020-12 bundle that a single Ajv instance compiles. */
 import { ContractError, isObject, type Location, type OpenApiDocument, type Resolved } from '../openapi-document.js';
-import { escapeToken } from '../json-pointer.js';
+import { escapeToken, fromPointer, getAt } from '../json-pointer.js';
 import { SchemaRefResolver, absoluteUri, type SchemaResource } from './schema-ref-resolver.js';
+import { PatternRefusal, translatePattern } from './linear-pattern.js';
+import { setOwn } from './parameter-decode.js';
 import { SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS, SINGLE_SCHEMA_KEYWORDS } from './schema-keywords.js';
 
 /** `$id` of the bundle inside the contract's Ajv instance. */
@@ -39,6 +41,14 @@ const DROPPED_KEYWORDS: ReadonlySet<string> = new Set([
 const MAX_FLAG_DEPTH = 16;
 
 /**
+ * The dynamic scope of a schema being translated, reduced to what `$dynamicRef` reads: for each
+ * `$dynamicAnchor` name, the schema of the outermost resource entered on the way here that
+ * declares it. The outermost wins, so entering a resource only adds names not yet bound.
+ */
+type DynamicScope = ReadonlyMap<string, Location>;
+const NO_DYNAMIC_SCOPE: DynamicScope = new Map();
+
+/**
  * The bundle of one contract: `{ $id: BUNDLE_ID, $defs: { q0, q1, …, s0, …, g0, … } }`.
  * `q` defs are request variants, `s` defs response variants, `g` defs schemas built by the compiler
  * (parameter groups). Every reference inside points at another def, so nested `$id`s, anchors and
@@ -56,6 +66,7 @@ export class SchemaBundle {
   private readonly keysByLocation = new Map<string, string>();
   private readonly keysBySignature = new Map<string, string>();
   private defCount = 0;
+  private unevaluated = false;
 
   constructor(doc: OpenApiDocument, hooks: BundleHooks) {
     this.doc = doc;
@@ -64,9 +75,17 @@ export class SchemaBundle {
     this.is30 = doc.majorMinor === '3.0';
   }
 
-  /** The def key of the schema at a contract location, translated for `direction` (added on first use). */
-  defFor(schema: unknown, file: string, pointer: string, direction: Direction): string {
-    const locationKey = `${direction === 'request' ? 'q' : 's'}${file}#${pointer}`;
+  /**
+   * The def key of the schema at a contract location, translated for `direction` (added on first use).
+   * `$dynamicRef` is resolved here, at load: a schema reached with different dynamic scopes becomes
+   * one def per scope (a contract without `$dynamicAnchor` has one scope, the empty one).
+   */
+  defFor(schema: unknown, file: string, pointer: string, direction: Direction, dynamic: DynamicScope = NO_DYNAMIC_SCOPE): string {
+    const resource = this.resolver.resourceAt(file, pointer);
+    // Evaluation enters the resource the schema belongs to: its own when it has an `$id` (entered
+    // by translate), else the enclosing one. Resources around one with an `$id` are not entered.
+    const scope = isObject(schema) && typeof schema.$id === 'string' && !this.is30 ? dynamic : this.enter(dynamic, resource, file);
+    const locationKey = `${direction === 'request' ? 'q' : 's'}${file}#${pointer}${scopeSignature(scope)}`;
     const existing = this.keysByLocation.get(locationKey);
     if (existing) return existing;
     const key = `${direction === 'request' ? 'q' : 's'}${this.defCount++}`;
@@ -77,7 +96,7 @@ export class SchemaBundle {
     if (typeof schema !== 'boolean' && !isObject(schema)) {
       throw new ContractError('CONTRACT_INVALID', file, pointer, 'a schema must be an object', this.doc.lineOf(file, pointer));
     }
-    const translated = this.translate(schema, file, pointer, direction, undefined);
+    const translated = this.translate(schema, file, pointer, direction, resource, scope);
     this.defs[key] = translated;
     const canonical = this.canonicalKey(key, translated);
     if (canonical !== key) this.keysByLocation.set(locationKey, canonical);
@@ -121,6 +140,11 @@ export class SchemaBundle {
     return `#/$defs/${key}`;
   }
 
+  /** True when some translated schema uses `unevaluatedItems` or `unevaluatedProperties`. */
+  usesUnevaluated(): boolean {
+    return this.unevaluated;
+  }
+
   /** The schema to register with Ajv (once per contract). */
   root(): Record<string, unknown> {
     return { $id: BUNDLE_ID, $defs: this.defs };
@@ -155,29 +179,47 @@ export class SchemaBundle {
     return { file: location.file, pointer: location.pointer + rest.map((s) => `/${escapeToken(s)}`).join('') };
   }
 
+  /** The dynamic scope once evaluation enters `resource` (the document itself when undefined). */
+  private enter(dynamic: DynamicScope, resource: SchemaResource | undefined, file: string): DynamicScope {
+    const declared = this.resolver.dynamicAnchorsOf(resource, file);
+    if (!declared) return dynamic;
+    let entered: Map<string, Location> | undefined;
+    for (const [name, location] of declared) {
+      if (dynamic.has(name)) continue;
+      entered ??= new Map(dynamic);
+      entered.set(name, location);
+    }
+    return entered ?? dynamic;
+  }
+
   private translate(
     schema: unknown,
     file: string,
     pointer: string,
     direction: Direction,
     resource: SchemaResource | undefined,
+    dynamic: DynamicScope,
   ): unknown {
     if (!isObject(schema)) return schema;
     if (this.is30 && typeof schema.$ref === 'string') {
       // OpenAPI 3.0: a Reference Object's siblings are ignored, except `nullable`, which authors
       // put there to mean "this, or null"; ignoring it would reject the nulls they intend to send.
-      const ref = { $ref: this.refTarget(schema.$ref, file, pointer, direction, resource) };
+      const ref = { $ref: this.refTarget(schema.$ref, file, pointer, direction, resource, dynamic, false) };
       this.origins.set(ref, { file, pointer });
       return schema.nullable === true ? { anyOf: [{ type: 'null' }, ref] } : ref;
     }
     let scope = resource;
+    let inScope = dynamic;
     if (!this.is30 && typeof schema.$id === 'string') {
       scope = { file, pointer, id: absoluteUri(schema.$id, resource?.id) ?? schema.$id };
+      inScope = this.enter(dynamic, scope, file);
     }
     const out: Record<string, unknown> = {};
+    let emptyEnum = false;
     for (const key of Object.keys(schema)) {
       const value = schema[key];
       const at = `${pointer}/${escapeToken(key)}`;
+      if (key === 'unevaluatedItems' || key === 'unevaluatedProperties') this.unevaluated = true;
       if (DROPPED_KEYWORDS.has(key) || key.startsWith('x-') || key === '$defs' || key === 'definitions') {
         // $defs are reached through references, each becoming a def of its own.
         continue;
@@ -187,36 +229,78 @@ export class SchemaBundle {
           out[key] = value;
           continue;
         }
-        if (key === '$dynamicRef') this.hooks.warn(file, at, '$dynamicRef is checked as a plain $ref');
-        out.$ref = this.refTarget(value, file, pointer, direction, scope);
+        out.$ref = this.refTarget(value, file, pointer, direction, scope, inScope, key === '$dynamicRef');
       } else if (key === 'nullable') {
         if (!this.is30) this.hooks.warn(file, at, 'nullable has no meaning in OpenAPI 3.1 and is ignored; use a type array with "null"');
       } else if (key === 'format' && typeof value === 'string' && !this.hooks.isKnownFormat(value)) {
         this.hooks.warn(file, at, `unknown format "${value}" is not checked`);
       } else if (SINGLE_SCHEMA_KEYWORDS.has(key)) {
-        out[key] = this.translate(value, file, at, direction, scope);
+        out[key] = this.translate(value, file, at, direction, scope, inScope);
       } else if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
+        if (key === 'patternProperties') for (const name of Object.keys(value)) this.assertLinear(name, file, `${at}/${escapeToken(name)}`);
         const map: Record<string, unknown> = {};
         for (const name of Object.keys(value)) {
-          map[name] = this.translate(value[name], file, `${at}/${escapeToken(name)}`, direction, scope);
+          // A property named `__proto__` must stay a property, not become the map's prototype.
+          setOwn(map, name, this.translate(value[name], file, `${at}/${escapeToken(name)}`, direction, scope, inScope));
         }
         out[key] = map;
       } else if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
-        out[key] = value.map((item, index) => this.translate(item, file, `${at}/${index}`, direction, scope));
+        out[key] = value.map((item, index) => this.translate(item, file, `${at}/${index}`, direction, scope, inScope));
       } else {
-        out[key] = value;
+        if (key === 'pattern' && typeof value === 'string') this.assertLinear(value, file, at);
+        if (key === 'enum' && Array.isArray(value) && value.length === 0) {
+          // An empty enum admits nothing (JSON Schema); Ajv refuses to compile it, `false` says the same.
+          emptyEnum = true;
+          continue;
+        }
+        setOwn(out, key, value);
       }
     }
+    if (emptyEnum) out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), false];
     if (this.is30) translate30Numbers(out);
+    protoPropertyAsPattern(out);
     this.dropHiddenRequired(schema, out, file, pointer, direction, scope);
     this.origins.set(out, { file, pointer });
     if (this.is30 && schema.nullable === true) return this.nullable30(out);
     return out;
   }
 
-  private refTarget(ref: string, file: string, pointer: string, direction: Direction, resource: SchemaResource | undefined): string {
-    const target = this.resolver.resolve(ref, file, pointer, resource);
-    return SchemaBundle.localRef(this.defFor(target.value, target.file, target.pointer, direction));
+  /**
+   * The bundle `$ref` for a reference. A `$dynamicRef` to a plain name whose static target declares
+   * that name as its `$dynamicAnchor` goes to the outermost schema in the dynamic scope declaring it
+   * (JSON Schema 2020-12); otherwise it is a plain `$ref`.
+   */
+  private refTarget(
+    ref: string,
+    file: string,
+    pointer: string,
+    direction: Direction,
+    resource: SchemaResource | undefined,
+    dynamic: DynamicScope,
+    isDynamic: boolean,
+  ): string {
+    let target: Resolved = this.resolver.resolve(ref, file, pointer, resource);
+    if (isDynamic) {
+      const hash = ref.indexOf('#');
+      const name = hash < 0 ? '' : ref.slice(hash + 1);
+      const outermost = name !== '' && !name.startsWith('/') ? dynamic.get(name) : undefined;
+      if (outermost && this.resolver.dynamicAnchorAt(target) === name) {
+        target = { ...outermost, value: getAt(this.doc.sourceOf(outermost.file).data, fromPointer(outermost.pointer)) };
+      }
+    }
+    return SchemaBundle.localRef(this.defFor(target.value, target.file, target.pointer, direction, dynamic));
+  }
+
+  /** Refuses, at its own pointer, a pattern the linear-time engine cannot evaluate (see linear-pattern.ts). */
+  private assertLinear(pattern: string, file: string, pointer: string): void {
+    try {
+      translatePattern(pattern);
+    } catch (error) {
+      if (!(error instanceof PatternRefusal)) throw error;
+      // Invalid syntax is left to Ajv, whose refusal names the keyword the same way for every schema error.
+      if (error.kind === 'syntax') return;
+      throw new ContractError('CONTRACT_INVALID', file, pointer, error.message, this.doc.lineOf(file, pointer));
+    }
   }
 
   /**
@@ -292,6 +376,32 @@ export class SchemaBundle {
     if (!isObject(at.value) || typeof at.value.$ref !== 'string') return at;
     return this.resolver.resolve(at.value.$ref, at.file, at.pointer, resource);
   }
+}
+
+/**
+ * Ajv skips a property named `__proto__` in `properties` (a guard of its own), so a body's own
+ * `__proto__` member would go unchecked. The same rule as an exact-name `patternProperties` entry
+ * is checked (a parsed JSON body has `__proto__` as an own, enumerable member) and still counts as
+ * declared for `additionalProperties`.
+ */
+function protoPropertyAsPattern(out: Record<string, unknown>): void {
+  const properties = out.properties;
+  if (!isObject(properties) || !Object.prototype.hasOwnProperty.call(properties, '__proto__')) return;
+  const schema = properties.__proto__;
+  const rest: Record<string, unknown> = {};
+  for (const name of Object.keys(properties)) if (name !== '__proto__') rest[name] = properties[name];
+  const patterns: Record<string, unknown> = isObject(out.patternProperties) ? { ...out.patternProperties } : {};
+  let key = '^__proto__$';
+  while (Object.prototype.hasOwnProperty.call(patterns, key)) key = `(?:${key})`;
+  patterns[key] = schema;
+  out.properties = rest;
+  out.patternProperties = patterns;
+}
+
+/** A dynamic scope as part of a def's identity: empty for the empty scope. */
+function scopeSignature(scope: DynamicScope): string {
+  if (scope.size === 0) return '';
+  return ` dyn(${[...scope].map(([name, at]) => `${name}=${at.file}#${at.pointer}`).sort().join(',')})`;
 }
 
 /** OpenAPI 3.0 (JSON Schema draft 4) boolean `exclusiveMinimum`/`exclusiveMaximum` become the numeric 2020-12 form. */

@@ -1,6 +1,7 @@
 /** Resolves a schema `$ref` both the JSON Schema 2020-12 way ($id, $anchor) and the OpenAPI way (document pointers, relative files). */
 import { ContractError, type Location, type OpenApiDocument, type Resolved } from '../openapi-document.js';
 import { escapeToken, fromPointer, getAt } from '../json-pointer.js';
+import { SCHEMA_MAP_KEYWORDS } from './schema-keywords.js';
 
 /** The schema resource a `$ref` sits in: the nearest enclosing schema that has an `$id`. */
 export interface SchemaResource extends Location {
@@ -21,10 +22,60 @@ export class SchemaRefResolver {
   private readonly indexedFiles = new Set<string>();
   private readonly ids = new Map<string, Location>();
   private readonly anchors = new Map<string, Location>();
+  /** Per resource (its id, or the file for the document itself): `$dynamicAnchor` name -> schema. */
+  private readonly dynamicAnchors = new Map<string, Map<string, Location>>();
 
   constructor(doc: OpenApiDocument) {
     this.doc = doc;
     this.hasIdentifiers = doc.majorMinor === '3.1';
+    // Indexed now, not on the first reference: two schemas with one `$id` are refused even if
+    // nothing refers to them yet.
+    this.index(doc.file);
+  }
+
+  /**
+   * The schema resource that encloses the schema at `pointer`: the nearest schema with an `$id` on
+   * the way from the document root to it (itself excluded: its own `$id` is resolved against this
+   * one), or undefined for the document.
+   */
+  resourceAt(file: string, pointer: string): SchemaResource | undefined {
+    if (!this.hasIdentifiers) return undefined;
+    let segments: string[];
+    try {
+      segments = fromPointer(pointer);
+    } catch {
+      return undefined;
+    }
+    let node: unknown = this.doc.sourceOf(file).data;
+    let resource: SchemaResource | undefined;
+    let at = '';
+    let names = false;
+    for (const segment of segments) {
+      if (node === null || typeof node !== 'object') return resource;
+      if (!names) {
+        const id = Array.isArray(node) ? undefined : (node as Record<string, unknown>).$id;
+        if (typeof id === 'string') resource = { file, pointer: at, id: absoluteUri(id, resource?.id) ?? stripFragment(id) };
+        if (DATA_KEYS.has(segment)) return resource;
+      }
+      names = !names && SCHEMA_MAP_KEYWORDS.has(segment);
+      node = (node as Record<string, unknown>)[segment];
+      at += `/${escapeToken(segment)}`;
+    }
+    return resource;
+  }
+
+  /** The `$dynamicAnchor`s declared in a resource (not in resources nested in it). */
+  dynamicAnchorsOf(resource: SchemaResource | undefined, file: string): ReadonlyMap<string, Location> | undefined {
+    this.index(file);
+    return this.dynamicAnchors.get(resource?.id ?? file);
+  }
+
+  /** The `$dynamicAnchor` of the schema at a location, if it has one. */
+  dynamicAnchorAt(location: Location): string | undefined {
+    const value = getAt(this.doc.sourceOf(location.file).data, fromPointer(location.pointer));
+    if (value === null || typeof value !== 'object') return undefined;
+    const anchor = (value as Record<string, unknown>).$dynamicAnchor;
+    return typeof anchor === 'string' ? anchor : undefined;
   }
 
   /**
@@ -97,7 +148,8 @@ export class SchemaRefResolver {
     if (!this.hasIdentifiers || this.indexedFiles.has(file)) return;
     this.indexedFiles.add(file);
     const seen = new Set<object>();
-    const walk = (node: unknown, pointer: string, base: string | undefined): void => {
+    /** `names`: the node maps names to schemas (`$defs`, `properties`…), so no key of it is a data keyword. */
+    const walk = (node: unknown, pointer: string, base: string | undefined, names = false): void => {
       if (node === null || typeof node !== 'object' || seen.has(node)) return;
       seen.add(node);
       if (Array.isArray(node)) {
@@ -105,18 +157,40 @@ export class SchemaRefResolver {
         return;
       }
       const object = node as Record<string, unknown>;
+      if (names) {
+        for (const key of Object.keys(object)) walk(object[key], `${pointer}/${escapeToken(key)}`, base);
+        return;
+      }
       let scope = base;
       if (typeof object.$id === 'string') {
         const id = absoluteUri(object.$id, base) ?? stripFragment(object.$id);
-        if (!this.ids.has(id)) this.ids.set(id, { file, pointer });
+        const first = this.ids.get(id);
+        if (first) {
+          // Two resources with one identifier: a reference to it would silently pick the first.
+          const where = first.file === file ? `#${first.pointer}` : `${first.file}#${first.pointer}`;
+          throw new ContractError('CONTRACT_INVALID', file, `${pointer}/$id`, `$id "${id}" is already declared at ${where}; identifiers must be unique in a contract`, this.doc.lineOf(file, `${pointer}/$id`));
+        }
+        this.ids.set(id, { file, pointer });
         scope = id;
       }
       if (typeof object.$anchor === 'string') {
         const key = `${scope ?? file}#${object.$anchor}`;
         if (!this.anchors.has(key)) this.anchors.set(key, { file, pointer });
       }
+      if (typeof object.$dynamicAnchor === 'string') {
+        // A dynamic anchor is also a plain-name fragment of its resource.
+        const key = `${scope ?? file}#${object.$dynamicAnchor}`;
+        if (!this.anchors.has(key)) this.anchors.set(key, { file, pointer });
+        const resourceKey = scope ?? file;
+        let names = this.dynamicAnchors.get(resourceKey);
+        if (!names) {
+          names = new Map();
+          this.dynamicAnchors.set(resourceKey, names);
+        }
+        if (!names.has(object.$dynamicAnchor)) names.set(object.$dynamicAnchor, { file, pointer });
+      }
       for (const key of Object.keys(object)) {
-        if (!DATA_KEYS.has(key)) walk(object[key], `${pointer}/${escapeToken(key)}`, scope);
+        if (!DATA_KEYS.has(key)) walk(object[key], `${pointer}/${escapeToken(key)}`, scope, SCHEMA_MAP_KEYWORDS.has(key));
       }
     };
     walk(this.doc.sourceOf(file).data, '', undefined);
