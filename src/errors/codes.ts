@@ -24,6 +24,7 @@ export const ERROR_CATALOGUE = {
   UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timed out' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Gateway not ready' },
   INTERNAL_ERROR: { status: 500, title: 'Internal gateway error' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request not received in time' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code of the gateway's HTTP contract. */
