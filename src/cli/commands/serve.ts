@@ -54,6 +54,6 @@ export function registerServe(program: Command): void {
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));
       process.once('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGHUP', () => void running.reload());
+      process.on('SIGHUP', () => void running.reload('SIGHUP'));
     });
 }
