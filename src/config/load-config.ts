@@ -8,6 +8,7 @@ import { toPointer } from '../contracts/json-pointer.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
 import { checkIdentityProvider } from '../gateway/policies/jwt-auth/schema.js';
+import { upstreamUrlProblem } from './upstream-url.js';
 
 /** The name of the main configuration file inside a config folder. */
 export const CONFIG_FILE_NAME = 'gateway.yaml';
@@ -61,6 +62,9 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
     const pointer = toPointer(segments);
     issues.push({ file, pointer, line: source.lineOf(pointer), message });
   };
+  if (config.listen.headersTimeoutMs > config.listen.requestTimeoutMs) {
+    at(['listen', 'headersTimeoutMs'], `must not exceed listen.requestTimeoutMs (${config.listen.requestTimeoutMs}): the head is part of the request`);
+  }
   const providerIds = new Set<string>();
   if (config.devIssuer.enabled) providerIds.add(config.devIssuer.id);
   config.identityProviders.forEach((p, i) => {
@@ -88,8 +92,16 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
     api.auth?.providers.forEach((id, j) => {
       if (!providerIds.has(id)) at(['apis', i, 'auth', 'providers', j], `unknown identity provider "${id}" (declared: ${[...providerIds].join(', ') || 'none'})`);
     });
+    if (api.upstream.url !== undefined) {
+      const problem = upstreamUrlProblem(api.upstream.url);
+      if (problem) at(['apis', i, 'upstream', 'url'], problem);
+    }
     const seen = new Set<string>();
     api.versions.forEach((v, j) => {
+      if (v.upstream !== undefined) {
+        const problem = upstreamUrlProblem(v.upstream);
+        if (problem) at(['apis', i, 'versions', j, 'upstream'], problem);
+      }
       if (seen.has(v.version)) at(['apis', i, 'versions', j, 'version'], `version ${v.version} listed twice`);
       seen.add(v.version);
       if (!v.upstream && !api.upstream.url) at(['apis', i, 'versions', j], `no upstream: set versions[${j}].upstream or upstream.url`);

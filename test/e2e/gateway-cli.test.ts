@@ -66,6 +66,13 @@ describe('accord config validate', () => {
       status: 1,
       stdout: /requires a token but API "orders" has no auth.providers configured/,
     },
+    {
+      name: 'an upstream URL the proxy cannot use is invalid, with file, line and pointer',
+      yaml: 'version: 1\ncontractsDir: CONTRACTS\napis:\n  - id: orders\n    basePath: /orders\n    versions:\n      - version: 1.0.0\n        upstream: http://127.0.0.1:99999\n',
+      args: (dir) => ['config', 'validate', '--config', dir],
+      status: 1,
+      stdout: /^.*gateway\.yaml:8: \/apis\/0\/versions\/0\/upstream: port 99999 is not a port number from 1 to 65535\n$/,
+    },
     { name: 'a missing configuration is unusable input', args: () => ['config', 'validate', '--config', '/nonexistent/policies'], status: 2, stderr: /^accord: .*file not found\n$/ },
     { name: 'YAML that does not parse is unusable input, with its line', yaml: 'version: 1\napis:\n  - id: a\n    id: b\n', args: (dir) => ['config', 'validate', '--config', dir], status: 2, stderr: /gateway\.yaml:4: invalid YAML/ },
   ];
