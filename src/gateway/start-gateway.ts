@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import { createJwtAuthenticator, type JwtAuthenticator } from './policies/jwt-auth/index.js';
 import type { IdentityProviderInput, PublicJwk } from './policies/jwt-auth/schema.js';
 import { ensureDevKeys } from '../dev/dev-issuer.js';
+import { withDevKeyHint } from '../dev/dev-key-hint.js';
 import { buildRouteTable, type RouteTable } from './pipeline/build-routes.js';
 import { Gateway } from './gateway.js';
 import { startServer, type RunningServer } from './server.js';
@@ -60,7 +61,8 @@ async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise
 /** Builds everything a routing table needs from a loaded configuration. */
 async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
-  const authenticator = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
+  const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
+  const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
   const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report'): void => {
     metrics.responseViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: ctx.operation?.operationId ?? ctx.operation?.template ?? '', mode });
   };

@@ -1,7 +1,7 @@
 /** The README's example flow with the real `accord` binary, and `accord config validate`. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -41,6 +41,16 @@ describe('README example flow', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+describe('accord --version', () => {
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  for (const flag of ['--version', '-V']) {
+    it(`${flag} prints the package version and exits 0`, () => {
+      const result = runCli([flag], { cwd: ROOT });
+      assert.deepEqual([result.status, result.stdout, result.stderr], [0, `${version}\n`, '']);
+    });
+  }
 });
 
 describe('accord config validate', () => {
