@@ -20,6 +20,8 @@ export interface LoadedConfig {
   /** Absolute contracts folder. */
   contractsDir: string;
   config: GatewayConfig;
+  /** The line of a JSON pointer in the file, for errors found after loading (a port in use). */
+  lineOf(pointer: string): number | undefined;
 }
 
 // ajv-formats is CommonJS; its default export arrives as a namespace under NodeNext.
@@ -148,5 +150,5 @@ export function loadConfig(pathOrDir: string, validate = createConfigValidator()
   const contractsDir = resolve(dir, config.contractsDir);
   const issues = crossCheck(config, file, contractsDir, source);
   if (issues.length > 0) throw new ConfigError(issues);
-  return { file, dir, contractsDir, config };
+  return { file, dir, contractsDir, config, lineOf: (pointer) => source.lineOf(pointer) };
 }

@@ -84,7 +84,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
-  const server = await startServer(gateway, loaded.config.listen, logger, port);
+  let server: RunningServer;
+  try {
+    server = await startServer(gateway, loaded.config.listen, logger, port);
+  } catch (error) {
+    // A port in use: nothing serves, so the upstream pools and key fetches must not keep the process alive.
+    built.table.close();
+    built.authenticator?.close();
+    throw error;
+  }
   const describeServed = (table: RouteTable): string[] => table.served.map((s) => `${s.prefix} -> ${s.apiId}@${s.version}`);
   logger.info({ url: server.url, apis: describeServed(built.table) }, 'gateway listening');
   metrics.configLastReloadSuccess.set(Date.now() / 1000);
