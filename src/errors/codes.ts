@@ -30,7 +30,7 @@ export const ERROR_CATALOGUE = {
 /** A stable error code of the gateway's HTTP contract. */
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-/** Base URI of the `type` member of problem documents; one page per code in docs/errors.md. */
+/** Base URI of the `type` member of problem documents; the README's table of error codes describes each. */
 export const PROBLEM_TYPE_BASE = 'https://accord.dev/problems/';
 
 /** The `type` URI for a code, e.g. `https://accord.dev/problems/route-not-found`. */
