@@ -5,6 +5,7 @@ import { COMMANDS } from './cli/commands/index.js';
 import { EXIT_USAGE, UsageError } from './cli/exit-codes.js';
 import { SourceError } from './contracts/source.js';
 import { ContractError } from './contracts/openapi-document.js';
+import { readToolIdentity } from './cli/formatters/tool-identity.js';
 
 function oneLine(error: unknown): string {
   if (error instanceof SourceError || error instanceof ContractError) return error.describe();
@@ -15,13 +16,16 @@ function oneLine(error: unknown): string {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('accord')
     .description('Accord: contract-first API gateway and OpenAPI governance')
+    .version(readToolIdentity().version, '-V, --version', 'print the version of accord')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // Load only the invoked command; every command when none matches (help, or a usage error).
   const invoked = argv.slice(2).find((arg) => !arg.startsWith('-'));
   const matching = COMMANDS.filter((c) => c.name === invoked);
-  for (const entry of matching.length > 0 ? matching : COMMANDS) (await entry.load())(program);
+  // `accord --version` alone needs no command at all.
+  const versionOnly = invoked === undefined && argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V');
+  if (!versionOnly) for (const entry of matching.length > 0 ? matching : COMMANDS) (await entry.load())(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

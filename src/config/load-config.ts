@@ -8,6 +8,7 @@ import { toPointer } from '../contracts/json-pointer.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
 import { checkIdentityProvider } from '../gateway/policies/jwt-auth/schema.js';
+import { upstreamUrlProblem } from './upstream-url.js';
 
 /** The name of the main configuration file inside a config folder. */
 export const CONFIG_FILE_NAME = 'gateway.yaml';
@@ -19,6 +20,8 @@ export interface LoadedConfig {
   /** Absolute contracts folder. */
   contractsDir: string;
   config: GatewayConfig;
+  /** The line of a JSON pointer in the file, for errors found after loading (a port in use). */
+  lineOf(pointer: string): number | undefined;
 }
 
 // ajv-formats is CommonJS; its default export arrives as a namespace under NodeNext.
@@ -64,6 +67,9 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   if (config.listen.forwardedHost !== undefined && config.listen.forwardClientHost) {
     at(['listen', 'forwardClientHost'], 'forwardClientHost cannot be combined with forwardedHost: choose the fixed host or the client\'s');
   }
+  if (config.listen.headersTimeoutMs > config.listen.requestTimeoutMs) {
+    at(['listen', 'headersTimeoutMs'], `must not exceed listen.requestTimeoutMs (${config.listen.requestTimeoutMs}): the head is part of the request`);
+  }
   const providerIds = new Set<string>();
   if (config.devIssuer.enabled) providerIds.add(config.devIssuer.id);
   config.identityProviders.forEach((p, i) => {
@@ -91,8 +97,16 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
     api.auth?.providers.forEach((id, j) => {
       if (!providerIds.has(id)) at(['apis', i, 'auth', 'providers', j], `unknown identity provider "${id}" (declared: ${[...providerIds].join(', ') || 'none'})`);
     });
+    if (api.upstream.url !== undefined) {
+      const problem = upstreamUrlProblem(api.upstream.url);
+      if (problem) at(['apis', i, 'upstream', 'url'], problem);
+    }
     const seen = new Set<string>();
     api.versions.forEach((v, j) => {
+      if (v.upstream !== undefined) {
+        const problem = upstreamUrlProblem(v.upstream);
+        if (problem) at(['apis', i, 'versions', j, 'upstream'], problem);
+      }
       if (seen.has(v.version)) at(['apis', i, 'versions', j, 'version'], `version ${v.version} listed twice`);
       seen.add(v.version);
       if (!v.upstream && !api.upstream.url) at(['apis', i, 'versions', j], `no upstream: set versions[${j}].upstream or upstream.url`);
@@ -139,5 +153,5 @@ export function loadConfig(pathOrDir: string, validate = createConfigValidator()
   const contractsDir = resolve(dir, config.contractsDir);
   const issues = crossCheck(config, file, contractsDir, source);
   if (issues.length > 0) throw new ConfigError(issues);
-  return { file, dir, contractsDir, config };
+  return { file, dir, contractsDir, config, lineOf: (pointer) => source.lineOf(pointer) };
 }

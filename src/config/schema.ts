@@ -103,8 +103,8 @@ export const gatewayConfigSchema = {
         maxBodyBytes: { type: 'integer', minimum: 0, default: 1048576, description: 'Largest request body accepted (413 beyond).' },
         maxHeaderBytes: { type: 'integer', minimum: 1024, default: 16384, description: 'Largest request head accepted (431 beyond).' },
         maxHeaderCount: { type: 'integer', minimum: 1, default: 100, description: 'Most request header fields accepted (431 beyond).' },
-        headersTimeoutMs: { type: 'integer', minimum: 1, default: 10000, description: 'Time a client has to send the request head.' },
-        requestTimeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time a client has to send the whole request.' },
+        headersTimeoutMs: { type: 'integer', minimum: 1, default: 10000, description: 'Time a client has to send the request head, however slowly it trickles (408 beyond); at most requestTimeoutMs.' },
+        requestTimeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time a client has to send the whole request, body included (408 beyond).' },
         keepAliveTimeoutMs: { type: 'integer', minimum: 1, default: 5000, description: 'Idle time before a client connection is closed.' },
         shutdownGraceMs: { type: 'integer', minimum: 0, default: 10000, description: 'How long in-flight requests may finish after SIGTERM.' },
         stripHeaders: {
@@ -175,7 +175,7 @@ export const gatewayConfigSchema = {
               required: ['version'],
               properties: {
                 version: { type: 'string', pattern: semver, description: 'Semantic version; the contract file is <api>/<version>.yaml.' },
-                upstream: { type: 'string', format: 'uri', pattern: '^https?://', description: 'Upstream URL of this version (overrides upstream.url).' },
+                upstream: { type: 'string', description: 'Upstream URL of this version (overrides upstream.url): http or https, a host, an optional port from 1 to 65535 and path prefix; no credentials, query or fragment.' },
               },
             },
           },
@@ -185,7 +185,7 @@ export const gatewayConfigSchema = {
             default: {},
             description: 'Where and how requests are proxied.',
             properties: {
-              url: { type: 'string', format: 'uri', pattern: '^https?://', description: 'Upstream base URL for versions that do not name their own.' },
+              url: { type: 'string', description: 'Upstream base URL for versions that do not name their own: http or https, a host, an optional port from 1 to 65535 and path prefix (put in front of the operation path); no credentials, query or fragment.' },
               timeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time the upstream has to answer (504 beyond).' },
               forwardAuthorization: { type: 'boolean', default: false, description: "Pass the caller's Authorization header upstream." },
               maxResponseBytes: { type: 'integer', minimum: 1, default: 10485760, description: 'Largest upstream body buffered for response validation.' },

@@ -25,12 +25,13 @@ export const ERROR_CATALOGUE = {
   UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timed out' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Gateway not ready' },
   INTERNAL_ERROR: { status: 500, title: 'Internal gateway error' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request not received in time' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code of the gateway's HTTP contract. */
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-/** Base URI of the `type` member of problem documents; one page per code in docs/errors.md. */
+/** Base URI of the `type` member of problem documents; the README's table of error codes describes each. */
 export const PROBLEM_TYPE_BASE = 'https://accord.dev/problems/';
 
 /** The `type` URI for a code, e.g. `https://accord.dev/problems/route-not-found`. */

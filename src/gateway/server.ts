@@ -21,10 +21,30 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-function rawProblem(status: number, code: 'HEADERS_TOO_LARGE' | 'REQUEST_MALFORMED', detail: string): string {
-  const body = JSON.stringify(toProblem(new GatewayError(code, detail), requestIdFrom(undefined)));
-  const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
-  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+type RawProblemCode = 'HEADERS_TOO_LARGE' | 'REQUEST_MALFORMED' | 'REQUEST_TIMEOUT';
+
+const REASONS: Record<RawProblemCode, string> = {
+  HEADERS_TOO_LARGE: 'Request Header Fields Too Large',
+  REQUEST_MALFORMED: 'Bad Request',
+  REQUEST_TIMEOUT: 'Request Timeout',
+};
+
+/** A whole HTTP/1.1 problem response, for errors found before a request object exists. */
+function rawProblem(code: RawProblemCode, detail: string): string {
+  const problem = toProblem(new GatewayError(code, detail), requestIdFrom(undefined));
+  const body = JSON.stringify(problem);
+  return `HTTP/1.1 ${problem.status} ${REASONS[code]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * How often node:http looks for clients that are too slow to send their request. Node checks
+ * `headersTimeout` and `requestTimeout` only on this tick (30 s by default), so a client trickling
+ * one byte at a time kept its connection for up to 30 s past either limit. A quarter of the
+ * shorter limit bounds the overshoot to 25 %; the check walks only connections with a request in
+ * progress, so even a 50 ms tick is cheap.
+ */
+export function connectionsCheckingIntervalFor(listen: Pick<ListenConfig, 'headersTimeoutMs' | 'requestTimeoutMs'>): number {
+  return Math.min(1000, Math.max(50, Math.floor(Math.min(listen.headersTimeoutMs, listen.requestTimeoutMs) / 4)));
 }
 
 /**
@@ -76,7 +96,13 @@ export function createApp(gateway: Gateway): express.Express {
 export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logger, port = listen.port): Promise<RunningServer> {
   const app = createApp(gateway);
   const server = http.createServer(
-    { maxHeaderSize: listen.maxHeaderBytes, requestTimeout: listen.requestTimeoutMs, headersTimeout: listen.headersTimeoutMs, ...expressMessageClasses(app) },
+    {
+      maxHeaderSize: listen.maxHeaderBytes,
+      requestTimeout: listen.requestTimeoutMs,
+      headersTimeout: listen.headersTimeoutMs,
+      connectionsCheckingInterval: connectionsCheckingIntervalFor(listen),
+      ...expressMessageClasses(app),
+    },
     app,
   );
   server.keepAliveTimeout = listen.keepAliveTimeoutMs;
@@ -85,13 +111,20 @@ export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logg
   // connection closes (node:http does so when 100 was never sent).
   server.on('checkContinue', app);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable) {
+    // Answer only when nothing of a response went out on this socket yet; else just close it.
+    const started = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage?.headersSent === true;
+    if (!socket.writable || started) {
       socket.destroy();
       return;
     }
-    if (error.code === 'HPE_HEADER_OVERFLOW') socket.end(rawProblem(431, 'HEADERS_TOO_LARGE', `request head exceeds ${listen.maxHeaderBytes} bytes`));
-    else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.end(rawProblem(400, 'REQUEST_MALFORMED', 'the request could not be parsed as HTTP/1.1'));
+    if (error.code === 'HPE_HEADER_OVERFLOW') socket.end(rawProblem('HEADERS_TOO_LARGE', `request head exceeds ${listen.maxHeaderBytes} bytes`));
+    else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.end(rawProblem('REQUEST_TIMEOUT', `the request was not received within ${listen.headersTimeoutMs} ms (head) / ${listen.requestTimeoutMs} ms (whole request)`));
+    else socket.end(rawProblem('REQUEST_MALFORMED', 'the request could not be parsed as HTTP/1.1'));
+    // end() leaves the socket to the peer, and a client that keeps trickling bytes never looks idle:
+    // a wall-clock second to read the answer, then the socket is gone.
+    const linger = setTimeout(() => socket.destroy(), 1000);
+    linger.unref();
+    socket.once('close', () => clearTimeout(linger));
   });
   const inFlight = gateway.inFlight;
   return new Promise((resolve, reject) => {

@@ -2,12 +2,16 @@
  * Composition root of the data plane: loads the configuration, builds the routing table with its
  * policies, starts the listener, reloads on change, and shuts down gracefully on SIGTERM/SIGINT.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { ConfigError } from '../config/config-error.js';
+import { watchConfig, type ConfigWatcher } from '../config/config-watcher.js';
+import { ContractError } from '../contracts/openapi-document.js';
+import { SourceError } from '../contracts/source.js';
 import type { Logger } from '../observability/logger.js';
 import { createJwtAuthenticator, type JwtAuthenticator } from './policies/jwt-auth/index.js';
 import type { IdentityProviderInput, PublicJwk } from './policies/jwt-auth/schema.js';
 import { ensureDevKeys } from '../dev/dev-issuer.js';
+import { withDevKeyHint } from '../dev/dev-key-hint.js';
 import { buildRouteTable, type RouteTable } from './pipeline/build-routes.js';
 import { Gateway } from './gateway.js';
 import { startServer, type RunningServer } from './server.js';
@@ -23,15 +27,24 @@ export interface StartOptions {
   port?: number;
   /** Reload config and contracts when their files change (default true). */
   watch?: boolean;
+  /** Quiet time that ends a burst of file changes before a reload (default 200 ms). */
+  watchDebounceMs?: number;
 }
+
+/** What started a reload, for its log line. */
+export type ReloadTrigger = 'file-change' | 'SIGHUP' | 'manual';
 
 /** A running gateway. */
 export interface RunningGateway {
   gateway: Gateway;
   server: RunningServer;
   loaded: LoadedConfig;
-  /** Rebuilds from disk; a bad new config is rejected and the old table keeps serving. */
-  reload(): Promise<boolean>;
+  /**
+   * Rebuilds from disk; a bad new config is rejected and the old table keeps serving. Resolves
+   * true when the new configuration is in service. Calls during a reload are served by one more
+   * reload after it, so a change made while a reload runs is never lost.
+   */
+  reload(trigger?: ReloadTrigger): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -49,7 +62,8 @@ async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise
 /** Builds everything a routing table needs from a loaded configuration. */
 async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
-  const authenticator = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
+  const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
+  const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
   const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report'): void => {
     metrics.responseViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: ctx.operation?.operationId ?? ctx.operation?.template ?? '', mode });
   };
@@ -74,53 +88,83 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
-  const server = await startServer(gateway, loaded.config.listen, logger, port);
-  logger.info({ url: server.url, apis: built.table.served.map((s) => `${s.prefix} -> ${s.apiId}@${s.version}`) }, 'gateway listening');
+  let server: RunningServer;
+  try {
+    server = await startServer(gateway, loaded.config.listen, logger, port);
+  } catch (error) {
+    // A port in use: nothing serves, so the upstream pools and key fetches must not keep the process alive.
+    built.table.close();
+    built.authenticator?.close();
+    throw error;
+  }
+  const describeServed = (table: RouteTable): string[] => table.served.map((s) => `${s.prefix} -> ${s.apiId}@${s.version}`);
+  logger.info({ url: server.url, apis: describeServed(built.table) }, 'gateway listening');
+  metrics.configLastReloadSuccess.set(Date.now() / 1000);
 
-  let reloading: Promise<boolean> | undefined;
-  const reload = (): Promise<boolean> => {
-    reloading ??= (async () => {
-      try {
-        const next = loadConfig(options.configPath);
-        const nextBuilt = await build(next, options.dataDir, logger, metrics);
-        const old = built;
-        gateway.swap(nextBuilt.table);
-        built = nextBuilt;
-        loaded = next;
-        // Let in-flight requests on the old table finish before closing its upstream pools.
-        setTimeout(() => {
-          old.table.close();
-          old.authenticator?.close();
-        }, loaded.config.listen.shutdownGraceMs).unref();
-        logger.info({ apis: nextBuilt.table.served.map((s) => `${s.prefix} -> ${s.apiId}@${s.version}`) }, 'configuration reloaded');
-        return true;
-      } catch (error) {
-        logger.error({ err: { message: (error as Error).message } }, 'reload rejected; the previous configuration keeps serving');
-        return false;
-      } finally {
-        reloading = undefined;
+  /** One reload attempt; logs and counts its outcome whatever happens. */
+  const attempt = async (trigger: ReloadTrigger, changed: readonly string[]): Promise<boolean> => {
+    try {
+      const next = loadConfig(options.configPath);
+      const nextBuilt = await build(next, options.dataDir, logger, metrics);
+      const old = built;
+      gateway.swap(nextBuilt.table);
+      built = nextBuilt;
+      const previous = loaded;
+      loaded = next;
+      // Let in-flight requests on the old table finish before closing its upstream pools.
+      setTimeout(() => {
+        old.table.close();
+        old.authenticator?.close();
+      }, next.config.listen.shutdownGraceMs).unref();
+      metrics.configReloads.inc({ outcome: 'success' });
+      metrics.configLastReloadSuccess.set(Date.now() / 1000);
+      logger.info({ trigger, outcome: 'success', changed, apis: describeServed(nextBuilt.table) }, 'configuration reloaded');
+      if (JSON.stringify(previous.config.listen) !== JSON.stringify(next.config.listen)) {
+        logger.warn({ trigger }, 'listen settings changed: they take effect at the next restart');
       }
-    })();
-    return reloading;
+      return true;
+    } catch (error) {
+      metrics.configReloads.inc({ outcome: 'rejected' });
+      const problems = error instanceof ConfigError ? error.message.split('\n') : error instanceof ContractError || error instanceof SourceError ? [error.describe()] : [(error as Error).message];
+      logger.error({ trigger, outcome: 'rejected', changed, problems }, 'configuration reload rejected; the previous configuration keeps serving');
+      return false;
+    }
   };
 
-  const watchers: FSWatcher[] = [];
-  if (options.watch ?? true) {
-    let timer: NodeJS.Timeout | undefined;
-    const schedule = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void reload(), 300);
-      timer.unref();
-    };
-    for (const dir of [loaded.dir, loaded.contractsDir]) {
-      try {
-        const watcher = watch(dir, { recursive: true, persistent: false }, schedule);
-        watcher.on('error', () => undefined);
-        watchers.push(watcher);
-      } catch {
-        logger.warn({ dir }, 'cannot watch for changes; reload with SIGHUP');
-      }
+  // One reload at a time; requests arriving meanwhile share one follow-up reload.
+  let running: Promise<boolean> | undefined;
+  let queued: { promise: Promise<boolean>; changed: Set<string> } | undefined;
+  const start = (trigger: ReloadTrigger, changed: readonly string[]): Promise<boolean> => {
+    const promise = attempt(trigger, changed).finally(() => {
+      if (running === promise) running = undefined;
+    });
+    running = promise;
+    return promise;
+  };
+  const requestReload = (trigger: ReloadTrigger, changed: readonly string[] = []): Promise<boolean> => {
+    if (queued) {
+      for (const path of changed) queued.changed.add(path);
+      return queued.promise;
     }
+    if (!running) return start(trigger, changed);
+    const follow: { promise: Promise<boolean>; changed: Set<string> } = { promise: Promise.resolve(false), changed: new Set(changed) };
+    follow.promise = running.then(() => {
+      queued = undefined;
+      return start(trigger, [...follow.changed]);
+    });
+    queued = follow;
+    return follow.promise;
+  };
+
+  let watcher: ConfigWatcher | undefined;
+  if (options.watch ?? true) {
+    watcher = watchConfig({
+      dirs: [...new Set([loaded.dir, loaded.contractsDir])],
+      debounceMs: options.watchDebounceMs,
+      onChange: (paths) => void requestReload('file-change', paths),
+      onError: (error) => logger.warn({ err: { message: error.message } }, 'file watch failed; reload with SIGHUP'),
+    });
+    await watcher.ready;
   }
 
   return {
@@ -129,9 +173,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     get loaded() {
       return loaded;
     },
-    reload,
+    reload: (trigger: ReloadTrigger = 'manual') => requestReload(trigger),
     async stop() {
-      for (const watcher of watchers) watcher.close();
+      await watcher?.close();
       await server.shutdown();
       built.table.close();
       built.authenticator?.close();

@@ -23,12 +23,16 @@ function isJson(contentType: string): boolean {
 }
 
 function requestLine(req: Request): RequestLine {
-  return { method: req.method, path: req.path, contentType: req.headers['content-type'] };
+  const length = req.headers['content-length'];
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  return { method: req.method, path: req.path, contentType: req.headers['content-type'], hasBody };
 }
 
 /** Builds the application; every operation's answers were prepared when the contract was loaded. */
 export function createMockApp(contract: MockContract, log: MockLog): express.Express {
   const operations = new Map<string, MockOperation>(contract.operations.map((op) => [`${op.method} ${op.path}`, op]));
+  // As the gateway, HEAD is answered by the GET operation when the contract declares no HEAD.
+  const declaresHead = contract.operations.some((op) => op.method === 'HEAD');
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -38,11 +42,14 @@ export function createMockApp(contract: MockContract, log: MockLog): express.Exp
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
+    const method = req.method;
+    // node:http already knows the response to a HEAD has no body; the validator sees GET.
+    if (method === 'HEAD' && !declaresHead) req.method = 'GET';
     // 'close' rather than 'finish': a request whose client went away still gets its line.
     res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const operation = (req as OpenApiRequest).openapi?.schema?.operationId ?? '-';
-      log(`${new Date().toISOString()} ${req.method} ${req.originalUrl} ${res.statusCode} ${operation} ${String(res.locals.mockSource ?? 'problem')} ${ms.toFixed(1)}ms`);
+      log(`${new Date().toISOString()} ${method} ${req.originalUrl} ${res.statusCode} ${operation} ${String(res.locals.mockSource ?? 'problem')} ${ms.toFixed(1)}ms`);
     });
     next();
   });

@@ -10,12 +10,22 @@ export interface RequestLine {
   path: string;
   /** The request's Content-Type header, if any. */
   contentType: string | undefined;
+  /** True when the request carried a body (a length above 0, or chunked). */
+  hasBody: boolean;
+}
+
+/**
+ * The gateway's pointer for a validator path: express-openapi-validator says `/params/…` for path
+ * parameters, the gateway's problems (and the README) `/path/…`.
+ */
+function gatewayPointer(path: string): string {
+  return path.startsWith('/params/') ? `/path/${path.slice('/params/'.length)}` : path;
 }
 
 function violationsOf(errors: unknown): ProblemViolation[] {
   if (!Array.isArray(errors)) return [];
   return errors.filter(isObject).map((e) => {
-    const violation: ProblemViolation = { pointer: String(e.path ?? ''), message: String(e.message ?? '') };
+    const violation: ProblemViolation = { pointer: gatewayPointer(String(e.path ?? '')), message: String(e.message ?? '') };
     // errorCode looks like `minimum.openapi.validation`: its first part is the JSON Schema keyword.
     if (typeof e.errorCode === 'string') violation.keyword = e.errorCode.split('.')[0];
     return violation;
@@ -55,12 +65,19 @@ export function problemFromError(error: unknown, request: RequestLine): GatewayE
     case 405: {
       // The validator lists methods in its own route-map order; sorted, the header is stable across contract edits.
       const declared = isObject(e.headers) && typeof e.headers.Allow === 'string' ? e.headers.Allow.split(',') : [];
-      const allow = declared.map((m) => m.trim().toUpperCase()).filter((m) => m !== '').sort().join(', ');
+      const methods = new Set(declared.map((m) => m.trim().toUpperCase()).filter((m) => m !== ''));
+      // As the gateway: HEAD is served by the GET operation of the path.
+      if (methods.has('GET')) methods.add('HEAD');
+      const allow = [...methods].sort().join(', ');
       return new GatewayError('METHOD_NOT_ALLOWED', `${request.method} is not declared for ${request.path}.`, { headers: { allow } });
     }
     case 413:
       return new GatewayError('PAYLOAD_TOO_LARGE', e.message);
     case 415: {
+      // No body at all where one is required: the gateway's answer, 400 with the pointer /body.
+      if (!request.hasBody && !request.contentType) {
+        return new GatewayError('REQUEST_INVALID', 'request does not match the contract: /body request body is required', { errors: [{ pointer: '/body', message: 'request body is required', keyword: 'required' }] });
+      }
       const detail = request.contentType ? `Content-Type ${request.contentType} is not declared for ${request.method} ${request.path}.` : `${request.method} ${request.path} needs a body with a Content-Type.`;
       return new GatewayError('UNSUPPORTED_MEDIA_TYPE', detail, { errors: [{ pointer: '/headers/content-type', message: e.message }] });
     }

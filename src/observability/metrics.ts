@@ -1,5 +1,5 @@
 /** Prometheus metrics of the data plane (prom-client), one registry per gateway instance. */
-import { Registry, Counter, Histogram, collectDefaultMetrics } from 'prom-client';
+import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
 import type { ApiLabels } from '../gateway/pipeline/request-context.js';
 
 /** Latency buckets in seconds, from 1 ms to 10 s: the range a gateway and its upstreams live in. */
@@ -13,6 +13,10 @@ export interface GatewayMetrics {
   upstreamDuration: Histogram<'api' | 'version'>;
   responseViolations: Counter<'api' | 'version' | 'operation' | 'mode'>;
   upstreamFailures: Counter<'api' | 'version' | 'reason'>;
+  /** Configuration reload attempts by outcome (`success`, `rejected`). */
+  configReloads: Counter<'outcome'>;
+  /** Unix time in seconds of the last configuration that was loaded and put in service. */
+  configLastReloadSuccess: Gauge;
   /** Records one finished request (`api` undefined when it matched no API). */
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
 }
@@ -56,6 +60,20 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['api', 'version', 'reason'],
     registers: [registry],
   });
+  const configReloads = new Counter({
+    name: 'accord_config_reloads_total',
+    help: 'Configuration reload attempts (file change, SIGHUP), by outcome: success or rejected.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  // Both series exist from the start, so that a rate or an alert on rejections sees a zero.
+  configReloads.inc({ outcome: 'success' }, 0);
+  configReloads.inc({ outcome: 'rejected' }, 0);
+  const configLastReloadSuccess = new Gauge({
+    name: 'accord_config_last_reload_success_timestamp_seconds',
+    help: 'Unix time of the last configuration loaded and put in service (the start counts).',
+    registers: [registry],
+  });
   // Label objects made once per served API version (and status and code), reused by every request.
   const series = new WeakMap<ApiLabels, ApiSeries>();
   const newSeries = (api: string, version: string): ApiSeries => ({ api, version, latency: { api, version }, requests: new Map() });
@@ -80,6 +98,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     upstreamDuration,
     responseViolations,
     upstreamFailures,
+    configReloads,
+    configLastReloadSuccess,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
       requests.inc(requestLabels(labels, status, code ?? ''));

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
 import { generateKeyPair, exportJWK, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { createLogger } from '../../src/observability/logger.js';
-import { startGateway, type RunningGateway } from '../../src/gateway/start-gateway.js';
+import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway/start-gateway.js';
 
 /** A signing key trusted by the test gateway as identity provider `test`. */
 export interface TestIssuer {
@@ -56,6 +56,8 @@ export interface TestGateway {
 export async function startTestGateway(options: {
   contracts: Record<string, string>;
   config: Record<string, unknown>;
+  /** Start options beyond the defaults (no file watch). */
+  start?: Pick<StartOptions, 'watch' | 'watchDebounceMs'>;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'accord-gw-'));
   for (const [key, file] of Object.entries(options.contracts)) {
@@ -73,7 +75,7 @@ export async function startTestGateway(options: {
     },
   });
   const logger = createLogger({ level: 'info', destination });
-  const running = await startGateway({ configPath: join(dir, 'policies'), dataDir: join(dir, '.accord'), logger, port: 0, watch: false });
+  const running = await startGateway({ configPath: join(dir, 'policies'), dataDir: join(dir, '.accord'), logger, port: 0, watch: false, ...options.start });
   return {
     url: running.server.url,
     dir,

@@ -157,6 +157,44 @@ describe('loadConfig', () => {
     });
   }
 
+  it('a head timeout longer than the request timeout is refused (node:http would throw at start)', () => {
+    const issues = issuesOf(VALID.replace('version: 1\n', 'version: 1\nlisten:\n  headersTimeoutMs: 5000\n  requestTimeoutMs: 2000\n'));
+    assert.deepEqual(issues.map((i) => [i.pointer, i.line, i.message]), [['/listen/headersTimeoutMs', 3, 'must not exceed listen.requestTimeoutMs (2000): the head is part of the request']]);
+  });
+
+  describe('upstream URLs are checked completely, with pointer and line', () => {
+    const urlCases: Array<{ name: string; url: string; message: string | undefined }> = [
+      { name: 'http with host and port', url: 'http://127.0.0.1:4011', message: undefined },
+      { name: 'https without port', url: 'https://orders.internal', message: undefined },
+      { name: 'a path prefix', url: 'http://orders.internal:8080/api', message: undefined },
+      { name: 'an IPv6 host', url: 'http://[::1]:4011', message: undefined },
+      { name: 'port above 65535', url: 'http://127.0.0.1:99999', message: 'port 99999 is not a port number from 1 to 65535' },
+      { name: 'port 0', url: 'http://127.0.0.1:0', message: 'port 0 is not a port number from 1 to 65535' },
+      { name: 'empty port', url: 'http://127.0.0.1:', message: 'port (empty) is not a port number from 1 to 65535' },
+      { name: 'port that is not a number', url: 'http://127.0.0.1:http', message: 'port http is not a port number from 1 to 65535' },
+      { name: 'another scheme', url: 'ftp://files.internal', message: 'scheme "ftp" is not supported (use http or https)' },
+      { name: 'no scheme', url: '127.0.0.1:4011', message: '"127.0.0.1:4011" is not an absolute URL (expected http://host:port or https://host:port)' },
+      { name: 'no host', url: 'http://:4011', message: 'the host is missing' },
+      { name: 'credentials', url: 'http://user:secret@orders.internal', message: 'credentials in an upstream URL are refused: secrets never live in the configuration' },
+      { name: 'a query', url: 'http://orders.internal/?debug=1', message: "an upstream URL cannot carry a query string; the query is the caller's" },
+      { name: 'a fragment', url: 'http://orders.internal/#top', message: 'an upstream URL cannot carry a fragment' },
+      { name: 'a host with spaces', url: 'http://orders internal', message: '"http://orders internal" is not a valid URL (host "orders internal")' },
+    ];
+    for (const c of urlCases) {
+      it(`${c.name}: ${c.url}`, () => {
+        const versionUrl = VALID.replace('http://127.0.0.1:4011', JSON.stringify(c.url));
+        const sharedUrl = 'version: 1\napis:\n  - id: orders\n    basePath: /orders\n    versions: [{version: 1.0.0}]\n    upstream:\n      url: ' + JSON.stringify(c.url) + '\n';
+        if (c.message === undefined) {
+          assert.equal(loadConfig(configDir(versionUrl)).config.apis[0]!.versions[0]!.upstream, c.url);
+          assert.equal(loadConfig(configDir(sharedUrl)).config.apis[0]!.upstream.url, c.url);
+          return;
+        }
+        assert.deepEqual(issuesOf(versionUrl).map((i) => [i.pointer, i.line, i.message]), [['/apis/0/versions/0/upstream', 7, c.message]]);
+        assert.deepEqual(issuesOf(sharedUrl).map((i) => [i.pointer, i.line, i.message]), [['/apis/0/upstream/url', 7, c.message]]);
+      });
+    }
+  });
+
   it('reports a YAML syntax error with its line as unusable input', () => {
     const dir = configDir('version: 1\napis:\n  - id: x\n    id: y\n');
     assert.throws(() => loadConfig(dir), (error: unknown) => error instanceof SourceError && error.code === 'SOURCE_SYNTAX' && error.line === 4 && /duplicated mapping key/.test(error.message));

@@ -13,6 +13,8 @@ function trie(): OperationTrie<string> {
   t.add('get', '/orders/summary', 'summary');
   t.add('get', '/orders/{orderId}/lines/{lineNo}', 'line');
   t.add('get', '/files/{name}.{ext}', 'file');
+  t.add('head', '/files/{name}.{ext}', 'file-head');
+  t.add('post', '/commands', 'command');
   return t;
 }
 
@@ -30,7 +32,11 @@ describe('OperationTrie', () => {
     { name: 'too deep', method: 'GET', path: '/orders/o-1/lines', code: 'ROUTE_NOT_FOUND' },
     { name: 'empty segment never binds a parameter', method: 'GET', path: '/orders//lines/3', code: 'ROUTE_NOT_FOUND' },
     { name: 'trailing slash', method: 'GET', path: '/orders/', code: 'ROUTE_NOT_FOUND' },
-    { name: 'method not allowed lists the methods', method: 'DELETE', path: '/orders', code: 'METHOD_NOT_ALLOWED', allow: 'GET, POST' },
+    { name: 'method not allowed lists the methods, HEAD included where GET exists', method: 'DELETE', path: '/orders', code: 'METHOD_NOT_ALLOWED', allow: 'GET, HEAD, POST' },
+    { name: 'HEAD falls back to the GET operation', method: 'HEAD', path: '/orders/o-1', route: 'get', params: { orderId: 'o-1' } },
+    { name: 'a declared HEAD operation wins over GET', method: 'HEAD', path: '/files/report.pdf', route: 'file-head', params: { name: 'report', ext: 'pdf' } },
+    { name: 'a declared HEAD is listed once', method: 'PUT', path: '/files/report.pdf', code: 'METHOD_NOT_ALLOWED', allow: 'GET, HEAD' },
+    { name: 'HEAD without a GET operation is not allowed', method: 'HEAD', path: '/commands', code: 'METHOD_NOT_ALLOWED', allow: 'POST' },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -7,6 +7,7 @@ import { SourceError } from '../../contracts/source.js';
 import { buildRouteTable } from '../../gateway/pipeline/build-routes.js';
 import { createLogger } from '../../observability/logger.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
+import { displayPath } from '../display-path.js';
 
 /** Registers `config validate`. */
 export function registerConfigValidate(program: Command): void {
@@ -22,14 +23,14 @@ export function registerConfigValidate(program: Command): void {
       } catch (error) {
         // A missing or unparsable gateway.yaml (SourceError) is unusable input: it propagates to exit 2.
         if (!(error instanceof ConfigError)) throw error;
-        for (const issue of error.issues) process.stdout.write(formatIssue(issue) + '\n');
+        for (const issue of error.issues) process.stdout.write(formatIssue({ ...issue, file: displayPath(issue.file) }) + '\n');
         process.exitCode = EXIT_FINDINGS;
         return;
       }
       try {
         const table = buildRouteTable(loaded, { logger: createLogger({ level: 'silent' }), authenticator: undefined, dryRun: true });
         table.close();
-        process.stdout.write(`${loaded.file}: valid (${table.served.length} API version${table.served.length === 1 ? '' : 's'} served)\n`);
+        process.stdout.write(`${displayPath(loaded.file)}: valid (${table.served.length} API version${table.served.length === 1 ? '' : 's'} served)\n`);
         process.exitCode = EXIT_OK;
       } catch (error) {
         // A contract the configuration points at that cannot be served makes the configuration invalid.

@@ -1,17 +1,43 @@
 /** `accord serve`: runs the gateway on a configuration folder until SIGTERM/SIGINT. */
 import type { Command } from 'commander';
 import { createLogger } from '../../observability/logger.js';
-import { startGateway } from '../../gateway/start-gateway.js';
-import { ConfigError } from '../../config/config-error.js';
+import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
+import { ConfigError, formatIssue } from '../../config/config-error.js';
 import { resolveDataDir } from '../data-dir.js';
+import { displayPath } from '../display-path.js';
 import { UsageError } from '../exit-codes.js';
-import { loadConfig } from '../../config/load-config.js';
+import { loadConfig, type LoadedConfig } from '../../config/load-config.js';
 
 function parsePort(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number, got "${value}"`);
   return port;
+}
+
+/** The configuration's problems, one line each, with paths as the user typed them. */
+function describeConfigError(error: ConfigError): string[] {
+  return error.issues.map((issue) => formatIssue({ ...issue, file: displayPath(issue.file) }));
+}
+
+/** Where the data-plane port came from, to name it when it cannot be had. */
+type PortSource = { kind: 'flag' | 'env'; port: number } | { kind: 'config' };
+
+/** One line naming the setting whose port cannot be had, or undefined for other failures. */
+function listenFailure(error: unknown, source: PortSource, loaded: LoadedConfig): string | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') return undefined;
+  const port = source.kind === 'config' ? loaded.config.listen.port : source.port;
+  const why =
+    code === 'EADDRINUSE'
+      ? `port ${port} is in use (EADDRINUSE): another program (perhaps another \`accord serve\` or \`npm start\`) listens there; stop it or choose another port`
+      : code === 'EACCES'
+        ? `port ${port} cannot be opened (EACCES): ports below 1024 need privileges; choose another port`
+        : `address ${loaded.config.listen.host} cannot be bound on this machine (EADDRNOTAVAIL)`;
+  if (source.kind === 'flag') return `--port ${port}: ${why}`;
+  if (source.kind === 'env') return `PORT=${port}: ${why}`;
+  const pointer = code === 'EADDRNOTAVAIL' ? '/listen/host' : '/listen/port';
+  return formatIssue({ file: displayPath(loaded.file), pointer, line: loaded.lineOf(pointer), message: why });
 }
 
 /** Registers `serve`. */
@@ -26,23 +52,33 @@ export function registerServe(program: Command): void {
     .option('--no-watch', 'do not reload when config or contract files change')
     .action(async (opts: { config: string; port?: string; dataDir?: string; mockUpstreams?: boolean; watch: boolean }) => {
       const logger = createLogger();
-      const port = parsePort(opts.port, '--port') ?? parsePort(process.env.PORT, 'PORT');
+      const flagPort = parsePort(opts.port, '--port');
+      const envPort = parsePort(process.env.PORT, 'PORT');
+      const port = flagPort ?? envPort;
+      const source: PortSource = flagPort !== undefined ? { kind: 'flag', port: flagPort } : envPort !== undefined ? { kind: 'env', port: envPort } : { kind: 'config' };
       const dataDir = resolveDataDir(opts.dataDir);
       let mocks: { close(): Promise<void> } | undefined;
-      let running;
+      let loaded: LoadedConfig | undefined;
+      let running: RunningGateway;
       try {
+        loaded = loadConfig(opts.config);
         if (opts.mockUpstreams) {
           // Loaded only when asked for: the mock pulls in express-openapi-validator and a sampler.
           const { startMockUpstreams } = await import('../../mock/mock-upstreams.js');
-          mocks = await startMockUpstreams(loadConfig(opts.config), logger);
+          mocks = await startMockUpstreams(loaded, logger);
         }
         running = await startGateway({ configPath: opts.config, dataDir, logger, port, watch: opts.watch });
       } catch (error) {
         await mocks?.close();
         if (error instanceof ConfigError) {
-          process.stderr.write(`${error.message}\n`);
-          throw new UsageError(`configuration invalid (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'})`);
+          const lines = describeConfigError(error);
+          // One problem (a port in use, one bad field) is the one-line reason itself.
+          if (lines.length === 1) throw new UsageError(lines[0]!);
+          process.stderr.write(`${lines.join('\n')}\n`);
+          throw new UsageError(`configuration invalid (${lines.length} problems)`);
         }
+        const reason = loaded && listenFailure(error, source, loaded);
+        if (reason) throw new UsageError(reason);
         throw error;
       }
       const stop = async (signal: string): Promise<void> => {
@@ -54,6 +90,6 @@ export function registerServe(program: Command): void {
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));
       process.once('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGHUP', () => void running.reload());
+      process.on('SIGHUP', () => void running.reload('SIGHUP'));
     });
 }

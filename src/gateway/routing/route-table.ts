@@ -80,18 +80,23 @@ export class OperationTrie<R> {
     const upper = method.toUpperCase();
     if (node.endpoints.has(upper)) throw new TypeError(`duplicate route ${upper} ${template}`);
     node.endpoints.set(upper, { route, paramNames });
-    node.allow = [...node.endpoints.keys()].sort().join(', ');
+    // HEAD is served by the GET operation where the contract declares no HEAD of its own (RFC 9110 §9.3.2).
+    const methods = new Set(node.endpoints.keys());
+    if (methods.has('GET')) methods.add('HEAD');
+    node.allow = [...methods].sort().join(', ');
   }
 
   /**
    * Finds the route for decoded segments. Literal segments win over parameters (OpenAPI's rule
-   * that concrete paths match first). Throws ROUTE_NOT_FOUND or METHOD_NOT_ALLOWED (with Allow).
+   * that concrete paths match first). HEAD falls back to the GET operation when the path declares
+   * no HEAD: the route (and so validation and scopes) is the GET one; the request keeps its
+   * method. Throws ROUTE_NOT_FOUND or METHOD_NOT_ALLOWED (with Allow).
    */
   match(method: string, segments: readonly string[], rawSegments: readonly string[], from: number): RouteMatch<R> {
     const values: string[] = [];
     const node = this.walk(this.root, segments, rawSegments, from, values);
     if (!node?.endpoints) throw new GatewayError('ROUTE_NOT_FOUND', 'no operation of this API matches the path');
-    const endpoint = node.endpoints.get(method);
+    const endpoint = node.endpoints.get(method) ?? (method === 'HEAD' ? node.endpoints.get('GET') : undefined);
     if (!endpoint) {
       throw new GatewayError('METHOD_NOT_ALLOWED', `method ${method} is not allowed here; allowed: ${node.allow}`, {
         headers: { allow: node.allow ?? '' },
