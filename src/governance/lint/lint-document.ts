@@ -1,7 +1,7 @@
 /** Lints one OpenAPI document with a loaded ruleset and returns Findings. */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Document, Spectral, type IDocument, type Ruleset } from '@stoplight/spectral-core';
+import { Document, Spectral, type Ruleset } from '@stoplight/spectral-core';
 // CommonJS: the default import carries the parsers (named imports are not visible to ESM).
 import Parsers from '@stoplight/spectral-parsers';
 import { fileReader, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
@@ -47,7 +47,7 @@ export function loadForLint(file: string, text?: string): LintInput {
 }
 
 /** The document as Spectral reads it: the loader's text (without a byte-order mark), named by its absolute path. */
-function spectralDocument(input: LintInput): IDocument {
+function spectralDocument(input: LintInput): Parameters<Spectral['run']>[0] {
   const text = input.document.source.text;
   return input.document.source.format === 'json' ? new Document(text, Parsers.Json, input.path) : new Document(text, Parsers.Yaml, input.path);
 }
