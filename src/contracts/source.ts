@@ -52,7 +52,7 @@ export const MAX_MERGED_KEYS = 1_000_000;
 
 // YAML 1.2 core schema (dates and other non-JSON types stay strings, as OpenAPI expects) plus
 // merge keys, which Spectral's reader and most YAML tools expand: every reader must agree.
-const YAML_SCHEMA = CORE_SCHEMA.extend([yamlTypes.merge]);
+const YAML_SCHEMA = CORE_SCHEMA.extend({ implicit: [yamlTypes.merge] });
 
 function looksLikeJson(file: string, text: string): boolean {
   if (file.endsWith('.json')) return true;
