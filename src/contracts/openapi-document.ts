@@ -9,7 +9,7 @@ import { checkReferenceBounds } from './reference-bounds.js';
 
 /** A document that cannot be used as an OpenAPI contract, located by file, pointer and line. */
 export class ContractError extends LocatedError {
-  readonly code: 'CONTRACT_NOT_OPENAPI' | 'CONTRACT_VERSION_UNSUPPORTED' | 'CONTRACT_REF_UNRESOLVED' | 'CONTRACT_INVALID' | 'CONTRACT_TOO_COMPLEX';
+  readonly code: 'CONTRACT_NOT_OPENAPI' | 'CONTRACT_VERSION_UNSUPPORTED' | 'CONTRACT_REF_UNRESOLVED' | 'CONTRACT_INVALID' | 'CONTRACT_TOO_COMPLEX' | 'CONTRACT_UNCLASSIFIED';
   declare readonly pointer: string;
 
   constructor(code: ContractError['code'], file: string, pointer: string, message: string, line?: number) {
