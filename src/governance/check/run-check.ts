@@ -14,8 +14,8 @@ import { acceptBreakingChange, allowsBreakingChange, breakingWithoutMajor, check
 
 /** What the gate runs on each contract; the command wires the real linter and diff engine. */
 export interface CheckEngines {
-  /** Lints one contract file of the work tree (absolute path). */
-  lint(file: string): Promise<Finding[]>;
+  /** Lints one contract of the work tree, as the gate loaded it (parsed once, shared with the diff). */
+  lint(contract: OpenApiDocument): Promise<Finding[]>;
   /** Diffs two versions, with the ruleset's severity overrides already applied. */
   diff(base: OpenApiDocument, revision: OpenApiDocument): Finding[];
 }
@@ -142,7 +142,7 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
   for (const file of [...candidates.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const revision = loadHead(file.path);
     files.push(revision.file);
-    findings.push(...(await engines.lint(revision.file)));
+    findings.push(...(await engines.lint(revision)));
     findings.push(...checkInfoVersion(file, revision));
 
     const placed = (diffFindings: Finding[]): Finding[] => diffFindings.map((f) => placeInRevision(f, revision));
