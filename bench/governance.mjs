@@ -1,13 +1,14 @@
 // Governance benchmark: lint and diff of a large synthetic contract, run with the built CLI in child processes.
 //
 // Usage: npm run bench:governance [-- --runs N --resources N --keep]
+//        node bench/governance.mjs --generate DIR   (only writes the contracts, for profiling)
 // Generates (in a temp dir, never the repo) a contract of ~1,500 operations (~5 MB of YAML) with
 // shared components and $refs, and a revision with ~50 scattered changes of different kinds.
 // Times `accord lint` and `accord diff` (median of N runs, default 3: wall and CPU time) and reports
 // the peak RSS (ru_maxrss of the CLI process, read in the child at exit). Numbers are printed, never
 // asserted: speed belongs here, not in tests.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem, availableParallelism, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +18,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 
 function parseArgs(argv) {
-  const args = { runs: 3, resources: 300, keep: false };
+  const args = { runs: 3, resources: 300, keep: false, generate: undefined };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') args.runs = Math.max(1, Number(argv[++i]));
+    else if (argv[i] === '--generate') args.generate = argv[++i];
     else if (argv[i] === '--resources') args.resources = Math.max(20, Number(argv[++i]));
     else if (argv[i] === '--keep') args.keep = true;
-    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --resources N, --keep)`);
+    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --resources N, --keep, --generate DIR)`);
   }
   return args;
 }
@@ -344,6 +346,16 @@ function table(rows) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.generate !== undefined) {
+    // Only write the contracts (base.yaml, revision.yaml) into a folder, for profiling by hand.
+    const base = baseContract(args.resources);
+    const { rev } = applyChanges(base, args.resources);
+    mkdirSync(args.generate, { recursive: true });
+    writeFileSync(join(args.generate, 'base.yaml'), stringify(base, { lineWidth: 0, aliasDuplicateObjects: false }));
+    writeFileSync(join(args.generate, 'revision.yaml'), stringify(rev, { lineWidth: 0, aliasDuplicateObjects: false }));
+    console.log(`wrote ${join(args.generate, 'base.yaml')} and revision.yaml`);
+    return;
+  }
   if (!existsSync(CLI)) throw new Error(`${CLI} not found: run npm run build first (npm run bench:governance does)`);
   const dir = mkdtempSync(join(tmpdir(), 'accord-bench-governance-'));
   try {

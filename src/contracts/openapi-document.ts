@@ -4,10 +4,12 @@ import { dirname, resolve as resolvePath, isAbsolute } from 'node:path';
 import { parseSource, SourceError, type SourceDocument } from './source.js';
 import { LocatedError } from '../errors/located-error.js';
 import { fromPointer, getAt, toPointer } from './json-pointer.js';
+// A cycle of imports, harmless: the bounds check is called only after both modules loaded.
+import { checkReferenceBounds } from './reference-bounds.js';
 
 /** A document that cannot be used as an OpenAPI contract, located by file, pointer and line. */
 export class ContractError extends LocatedError {
-  readonly code: 'CONTRACT_NOT_OPENAPI' | 'CONTRACT_VERSION_UNSUPPORTED' | 'CONTRACT_REF_UNRESOLVED' | 'CONTRACT_INVALID';
+  readonly code: 'CONTRACT_NOT_OPENAPI' | 'CONTRACT_VERSION_UNSUPPORTED' | 'CONTRACT_REF_UNRESOLVED' | 'CONTRACT_INVALID' | 'CONTRACT_TOO_COMPLEX' | 'CONTRACT_UNCLASSIFIED';
   declare readonly pointer: string;
 
   constructor(code: ContractError['code'], file: string, pointer: string, message: string, line?: number) {
@@ -164,8 +166,11 @@ function fsJoin(from: string, ref: string): string {
 
 /**
  * Loads an OpenAPI document from a file (or from text with a virtual file name and a reader for
- * the files it references). Throws SourceError for unreadable/invalid YAML, ContractError when the
- * document is not OpenAPI 3.0/3.1.
+ * the files it references), with every file its `$ref`s reach. Throws SourceError for an
+ * unreadable or invalid file, or one past the parser's limits (nesting, alias expansion), and
+ * ContractError when the document is not OpenAPI 3.0/3.1 or nests, `$ref`s followed, deeper than
+ * MAX_RESOLVED_DEPTH. Every reader (gateway, diff, lint, check) loads through here, so all apply
+ * the same limits.
  */
 export function loadOpenApi(
   file: string,
@@ -183,5 +188,7 @@ export function loadOpenApi(
       throw new SourceError('SOURCE_NOT_FOUND', file, 'file not found');
     }
   }
-  return new OpenApiDocument(parseSource(text, name), reader, options.joinPath ?? fsJoin);
+  const doc = new OpenApiDocument(parseSource(text, name), reader, options.joinPath ?? fsJoin);
+  checkReferenceBounds(doc);
+  return doc;
 }

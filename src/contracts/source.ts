@@ -1,13 +1,24 @@
 /** Reads YAML or JSON files into plain data and keeps a map from JSON pointers to source lines. */
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { load as loadYaml, CORE_SCHEMA, YAMLException } from 'js-yaml';
+import { load as loadYaml, CORE_SCHEMA, types as yamlTypes, YAMLException, type Type } from 'js-yaml';
 import { fromPointer } from './json-pointer.js';
 import { LocatedError } from '../errors/located-error.js';
 
+// js-yaml 4.3 has these; its published typings (4.0.x) predate them.
+declare module 'js-yaml' {
+  export const types: { merge: Type };
+  interface LoadOptions {
+    /** Deepest nesting of collections (default 100). */
+    maxDepth?: number;
+    /** Most keys merge keys may copy in one load (default 10000; -1 for no limit). */
+    maxTotalMergeKeys?: number;
+  }
+}
+
 /** Why a source could not be read; `file`, `line` and `pointer` locate the problem where known. */
 export class SourceError extends LocatedError {
-  readonly code: 'SOURCE_NOT_FOUND' | 'SOURCE_UNREADABLE' | 'SOURCE_SYNTAX' | 'SOURCE_NOT_OBJECT';
+  readonly code: 'SOURCE_NOT_FOUND' | 'SOURCE_UNREADABLE' | 'SOURCE_SYNTAX' | 'SOURCE_NOT_OBJECT' | 'SOURCE_TOO_COMPLEX';
 
   constructor(code: SourceError['code'], file: string, message: string, line?: number, pointer?: string) {
     super('SourceError', file, message, pointer, line);
@@ -23,6 +34,25 @@ export interface SourceDocument {
   readonly format: 'yaml' | 'json';
   lineOf(pointer: string): number | undefined;
 }
+
+/**
+ * Deepest nesting of mappings and sequences a source may have: js-yaml's own limit, applied to
+ * JSON too so that every reader (and every recursive walk after it) sees the same bound.
+ */
+export const MAX_NESTING = 100;
+
+/** Most nodes a YAML document may hold once its aliases are expanded, at least. */
+export const MIN_ALIAS_BUDGET = 1_000_000;
+
+/** Expanded aliases may multiply the nodes written by at most this factor (beyond MIN_ALIAS_BUDGET). */
+export const ALIAS_EXPANSION_FACTOR = 10;
+
+/** Most keys YAML merge keys (`<<`) may copy in one document (js-yaml counts and stops). */
+export const MAX_MERGED_KEYS = 1_000_000;
+
+// YAML 1.2 core schema (dates and other non-JSON types stay strings, as OpenAPI expects) plus
+// merge keys, which Spectral's reader and most YAML tools expand: every reader must agree.
+const YAML_SCHEMA = CORE_SCHEMA.extend({ implicit: [yamlTypes.merge] });
 
 function looksLikeJson(file: string, text: string): boolean {
   if (file.endsWith('.json')) return true;
@@ -216,10 +246,77 @@ function jsonLineLookup(text: string, lineStarts: number[]): (pointer: string) =
   };
 }
 
+/**
+ * Offset where JSON text nests deeper than MAX_NESTING, or -1. A scan of the text, before
+ * JSON.parse: V8 parses deep JSON, but every recursive walk after it would overflow the stack.
+ */
+function jsonTooDeepAt(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > MAX_NESTING) return i;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return -1;
+}
+
+/**
+ * Nodes (mappings, sequences and scalars) of `data` as written, and once every YAML alias is
+ * expanded. js-yaml shares an anchor's node with every alias to it, so both are counted over that
+ * shared graph, one visit per distinct mapping or sequence: linear in the text, whatever the
+ * expansion. (Counts are floats: a bomb's expansion may pass 2^53 harmlessly.)
+ */
+function aliasExpansion(data: object): { written: number; expanded: number } {
+  const sizes = new Map<object, number>();
+  let written = 0;
+  // Iterative post-order walk, [node, children pushed?]: nesting is bounded, but cheaply so.
+  const stack: Array<[object, boolean]> = [[data, false]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const node = top[0];
+    if (sizes.has(node)) {
+      stack.pop();
+      continue;
+    }
+    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
+    if (!top[1]) {
+      top[1] = true;
+      for (const child of children) {
+        if (child !== null && typeof child === 'object' && !sizes.has(child)) stack.push([child, false]);
+      }
+      continue;
+    }
+    stack.pop();
+    let size = 1;
+    written += 1;
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') size += sizes.get(child) ?? 0;
+      else {
+        size += 1;
+        written += 1;
+      }
+    }
+    sizes.set(node, size);
+  }
+  return { written, expanded: sizes.get(data) ?? 1 };
+}
+
 /** Parses text as JSON or YAML. Throws SourceError with the line of a syntax error. */
 export function parseSource(text: string, file: string): SourceDocument {
+  // A byte-order mark is not content: JSON.parse would reject it, YAML readers skip it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lineStarts = computeLineStarts(text);
   if (looksLikeJson(file, text)) {
+    const deepAt = jsonTooDeepAt(text);
+    if (deepAt >= 0) {
+      throw new SourceError('SOURCE_TOO_COMPLEX', file, `nesting deeper than ${MAX_NESTING} levels (the parser's limit)`, lineAtOffset(lineStarts, deepAt));
+    }
     try {
       const data: unknown = JSON.parse(text);
       return { file, text, data, format: 'json', lineOf: jsonLineLookup(text, lineStarts) };
@@ -234,14 +331,37 @@ export function parseSource(text: string, file: string): SourceDocument {
   }
   let data: unknown;
   try {
-    // YAML 1.2 core schema: dates and other non-JSON types stay strings, as OpenAPI expects.
-    data = loadYaml(text, { schema: CORE_SCHEMA, filename: file });
+    data = loadYaml(text, { schema: YAML_SCHEMA, filename: file, maxDepth: MAX_NESTING, maxTotalMergeKeys: MAX_MERGED_KEYS });
   } catch (error) {
     if (error instanceof YAMLException) {
       const line = error.mark ? error.mark.line + 1 : undefined;
+      if (error.reason.startsWith('nesting exceeded maxDepth')) {
+        throw new SourceError('SOURCE_TOO_COMPLEX', file, `nesting deeper than ${MAX_NESTING} levels (the parser's limit)`, line);
+      }
+      if (error.reason.startsWith('merge keys exceeded')) {
+        throw new SourceError('SOURCE_TOO_COMPLEX', file, `YAML merge keys (<<) copy more than ${MAX_MERGED_KEYS} keys`, line);
+      }
       throw new SourceError('SOURCE_SYNTAX', file, `invalid YAML: ${error.reason}`, line);
     }
+    if (error instanceof RangeError) {
+      // Belt and braces: a stack overflow inside the parser is a nesting problem of the input.
+      throw new SourceError('SOURCE_TOO_COMPLEX', file, `nesting too deep for the parser (${error.message})`);
+    }
     throw error;
+  }
+  // js-yaml shares the node of an anchor with every alias to it, so parsing a "billion laughs"
+  // is cheap; anything that walks the data (lint, diff, compile) would expand it. Counted here,
+  // over the shared graph, only when the text can hold an alias at all.
+  if (text.includes('*') && data !== null && typeof data === 'object') {
+    const { written, expanded } = aliasExpansion(data);
+    const budget = Math.max(MIN_ALIAS_BUDGET, ALIAS_EXPANSION_FACTOR * written);
+    if (expanded > budget) {
+      throw new SourceError(
+        'SOURCE_TOO_COMPLEX',
+        file,
+        `YAML aliases expand ${written} nodes to ${expanded.toPrecision(3)}, over the budget of ${budget} (max(${MIN_ALIAS_BUDGET}, ${ALIAS_EXPANSION_FACTOR} x nodes written))`,
+      );
+    }
   }
   return { file, text, data, format: 'yaml', lineOf: yamlLineLookup(text) };
 }

@@ -389,6 +389,25 @@ const unusable: Array<{ name: string; arrange: (repo: string) => string; args: s
     stderr: /^accord: [^\n]*contracts\/orders\/1\.1\.0\.yaml[^\n]*\n$/,
   },
   { name: 'a missing contracts folder', arrange: (repo) => repo, args: ['--base', 'main', '--contracts', 'apis'], stderr: /^accord: apis: contracts folder not found\n$/ },
+  {
+    name: 'a changed contract whose file name is not a semantic version (the gate cannot classify it)',
+    arrange: (repo) => {
+      write(repo, 'contracts/payments/v1.yaml', contract({ version: '1.0.0' }));
+      commit(repo, 'payments v1');
+      return repo;
+    },
+    args: ['--base', 'main'],
+    stderr: /^accord: contracts\/payments\/v1\.yaml: an OpenAPI contract the gate cannot classify: expected the layout contracts\/<api>\/<semver>\.yaml \(or \.yml, \.json\)[^\n]*\n$/,
+  },
+  {
+    name: 'a contract nested below its API folder',
+    arrange: (repo) => {
+      write(repo, 'contracts/orders/v2/2.0.0.yaml', contract({ version: '2.0.0' }));
+      return repo;
+    },
+    args: ['--base', 'main'],
+    stderr: /^accord: contracts\/orders\/v2\/2\.0\.0\.yaml: an OpenAPI contract the gate cannot classify/,
+  },
   { name: 'an unknown --format', arrange: (repo) => repo, args: ['--format', 'xml'], stderr: /^error: option '--format <format>' argument 'xml' is invalid/ },
 ];
 
@@ -401,3 +420,54 @@ for (const [i, scenario] of unusable.entries()) {
     assert.equal(run.stdout, '');
   });
 }
+
+// ---- git processes ---------------------------------------------------------------------------
+
+/**
+ * A `git` first on PATH that logs its sub-command, then runs the real git: counts the processes
+ * a command starts. Returns the PATH to use and a reader of the logged sub-commands.
+ */
+function countingGit(): { path: string; calls: () => string[] } {
+  const bin = mkdtempSync(join(scratch, 'bin-'));
+  const log = join(bin, 'calls.log');
+  const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\nfor a in "$@"; do case "$a" in -c|core.quotepath=off) ;; *) echo "$a" >> '${log}'; break;; esac; done\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  return { path: `${bin}:${process.env.PATH ?? ''}`, calls: () => { try { return readFileSync(log, 'utf8').split('\n').filter(Boolean); } catch { return []; } } };
+}
+
+/** A contract whose 40 schemas each live in their own file under schemas/. */
+function manyFileContract(repo: string, dir: string, version: string): void {
+  const refs: Record<string, unknown> = {};
+  for (let i = 0; i < 40; i++) {
+    write(repo, `${dir}/schemas/s${i}.yaml`, stringify({ type: 'object', properties: { id: { type: 'string' }, [`f${i}`]: { type: 'integer' } } }));
+    refs[`f${i}`] = { $ref: `./schemas/s${i}.yaml` };
+  }
+  write(repo, `${dir}/${version}.yaml`, contract({ version }).replace('components:\n', `components:\n  x-parts:\n${Object.entries(refs).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}\n`).join('')}`));
+}
+
+test('a contract of 40 files at a git ref is read in a few git processes, not one per file (accord diff git:REF:PATH and accord check)', () => {
+  const repo = repository('many-files');
+  manyFileContract(repo, 'contracts/big', '1.0.0');
+  commit(repo, 'big 1.0.0');
+  git(repo, 'branch', '-f', 'published');
+  const counting = countingGit();
+  const env = { ...process.env, NO_COLOR: '1', PATH: counting.path };
+
+  const diff = spawnSync(process.execPath, [CLI, 'diff', 'git:published:contracts/big/1.0.0.yaml', 'contracts/big/1.0.0.yaml', '--format', 'json'], { cwd: repo, encoding: 'utf8', env });
+  assert.equal(diff.status, 0, diff.stderr);
+  assert.deepEqual(JSON.parse(diff.stdout), { breaking: false, changes: [] });
+  const diffCalls = counting.calls();
+  assert.equal(diffCalls.filter((c) => c === 'show').length, 0, diffCalls.join(' '));
+  assert.equal(diffCalls.filter((c) => c === 'cat-file').length, 1, diffCalls.join(' '));
+
+  // The published version edited in place: check reads the base version from git.
+  write(repo, 'contracts/big/schemas/s7.yaml', stringify({ type: 'object', properties: { id: { type: 'string' } } }));
+  commit(repo, 'edit big 1.0.0 in place');
+  const before = counting.calls().length;
+  const check = spawnSync(process.execPath, [CLI, 'check', '--base', 'published', '--format', 'json'], { cwd: repo, encoding: 'utf8', env });
+  assert.equal(check.status, 1, check.stderr);
+  assert.ok((JSON.parse(check.stdout) as { changes: JsonChange[] }).changes.some((c) => c.id === 'contract-version-edited-in-place'), check.stdout);
+  const checkCalls = counting.calls().slice(before);
+  assert.equal(checkCalls.filter((c) => c === 'show').length, 0, checkCalls.join(' '));
+  assert.equal(checkCalls.filter((c) => c === 'cat-file').length, 1, checkCalls.join(' '));
+});

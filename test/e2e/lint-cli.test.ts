@@ -46,7 +46,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'that hint fails at --fail-severity hint', args: ['lint', `${DOCUMENTS}/http-server.yaml`, '--ruleset', `${RULESETS}/overrides.yaml`, '--fail-severity', 'hint'], status: 1, stderr: '' },
   { name: 'the same document fails with the default ruleset', args: ['lint', `${DOCUMENTS}/http-server.yaml`], status: 1, stderr: '' },
   { name: 'missing document', args: ['lint', `${DOCUMENTS}/nope.yaml`], status: 2, stderr: `accord: ${DOCUMENTS}/nope.yaml: file not found\n` },
-  { name: 'invalid YAML, with its line', args: ['lint', `${DOCUMENTS}/syntax-error.yaml`], status: 2, stderr: `accord: ${DOCUMENTS}/syntax-error.yaml:5: invalid YAML: Invalid mixed usage of block and flow styles\n` },
+  { name: 'invalid YAML, with its line', args: ['lint', `${DOCUMENTS}/syntax-error.yaml`], status: 2, stderr: `accord: ${DOCUMENTS}/syntax-error.yaml:5: invalid YAML: missed comma between flow collection entries\n` },
   { name: 'not an OpenAPI document', args: ['lint', `${DOCUMENTS}/not-openapi.yaml`], status: 2, stderr: `accord: ${DOCUMENTS}/not-openapi.yaml:1 (#/openapi): not an OpenAPI document: no "openapi" version field\n` },
   { name: 'missing ruleset', args: ['lint', `${DOCUMENTS}/clean.yaml`, '--ruleset', `${RULESETS}/nope.yaml`], status: 2, stderr: `accord: ${RULESETS}/nope.yaml: ruleset file not found\n` },
   {

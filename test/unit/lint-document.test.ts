@@ -75,8 +75,8 @@ interface Unusable {
 const UNUSABLE: Unusable[] = [
   { name: 'missing file', file: 'nope.yaml', expected: { type: 'SourceError', code: 'SOURCE_NOT_FOUND', line: undefined, message: 'file not found' } },
   { name: 'a directory', file: 'parts', expected: { type: 'SourceError', code: 'SOURCE_UNREADABLE', line: undefined, message: 'is a directory, not a file' } },
-  { name: 'invalid YAML, with its line', file: 'syntax-error.yaml', expected: { type: 'SourceError', code: 'SOURCE_SYNTAX', line: 5, message: 'invalid YAML: Invalid mixed usage of block and flow styles' } },
-  { name: 'invalid JSON, with its line', file: 'syntax-error.json', expected: { type: 'SourceError', code: 'SOURCE_SYNTAX', line: 4, message: 'invalid JSON: Value expected' } },
+  { name: 'invalid YAML, with its line', file: 'syntax-error.yaml', expected: { type: 'SourceError', code: 'SOURCE_SYNTAX', line: 5, message: 'invalid YAML: missed comma between flow collection entries' } },
+  { name: 'invalid JSON, with its line', file: 'syntax-error.json', expected: { type: 'SourceError', code: 'SOURCE_SYNTAX', line: 4, message: "invalid JSON: Expected property name or '}' in JSON at position 90" } },
   { name: 'YAML that is not OpenAPI', file: 'not-openapi.yaml', expected: { type: 'ContractError', code: 'CONTRACT_NOT_OPENAPI', line: 1, message: 'not an OpenAPI document: no "openapi" version field' } },
   { name: 'Swagger 2.0', file: 'swagger.yaml', expected: { type: 'ContractError', code: 'CONTRACT_NOT_OPENAPI', line: 1, message: 'not an OpenAPI document: no "openapi" version field (Swagger 2.0 is not supported; convert it to OpenAPI 3)' } },
   { name: 'an unsupported OpenAPI version', file: 'openapi-2.yaml', expected: { type: 'ContractError', code: 'CONTRACT_VERSION_UNSUPPORTED', line: 1, message: 'OpenAPI 2.0.0 is not supported (3.0.x and 3.1.x are)' } },

@@ -54,7 +54,7 @@ export function registerCheck(program: Command): void {
         result = await runCheck(
           { cwd: process.cwd(), base: flags.base, contractsDir: flags.contracts },
           {
-            lint: (file) => lintDocument(ruleset, file),
+            lint: (contract) => lintDocument(ruleset, { file: contract.file, path: contract.file, document: contract }),
             diff: (base, revision) => applyRulesetToDiff(ruleset, diffContracts(base, revision, { now })),
           },
         );

@@ -35,6 +35,9 @@ export function registerConfigValidate(program: Command): void {
       } catch (error) {
         // A contract the configuration points at that cannot be served makes the configuration invalid.
         if (!(error instanceof ContractError || error instanceof SourceError)) throw error;
+        // One no reader can walk safely (past the parser's limits, an alias bomb, $refs nested
+        // beyond any reader) is unusable input, as for lint and diff: exit 2 naming file and cause.
+        if (error.code === 'SOURCE_TOO_COMPLEX' || error.code === 'CONTRACT_TOO_COMPLEX') throw error;
         process.stdout.write(error.describe() + '\n');
         process.exitCode = EXIT_FINDINGS;
       }

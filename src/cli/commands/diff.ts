@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
 import { isAtLeast, type Severity } from '../../governance/findings.js';
 import { diffContracts } from '../../governance/diff/index.js';
+import { gitBlobReader } from '../../governance/check/git-repository.js';
 import { CHECKS } from '../../governance/rules/index.js';
 import { FORMATS, isFormat, renderFindings } from '../formatters/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
@@ -36,7 +37,7 @@ function loadFromGit(spec: string): OpenApiDocument {
   const inTree = (file: string): string => file.slice(GIT_PREFIX.length + ref.length + 1);
   const name = `${GIT_PREFIX}${ref}:${posix.normalize(posix.join(prefix, path))}`;
   return loadOpenApi(name, {
-    reader: (file) => git(['show', `${ref}:${inTree(file)}`]),
+    reader: ((read) => (file: string) => read(inTree(file)))(gitBlobReader(process.cwd(), ref)),
     joinPath: (from, target) => `${GIT_PREFIX}${ref}:${posix.normalize(posix.join(posix.dirname(inTree(from)), decodeURIComponent(target)))}`,
   });
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { isAtLeast, SEVERITIES, type Severity } from '../../governance/findings.js';
-import { isDiffCheckRule, lintDocument, loadRuleset, RulesetError, severityOf, type Ruleset } from '../../governance/lint/index.js';
+import { isDiffCheckRule, lintDocument, loadForLint, loadRuleset, RulesetError, severityOf, type Ruleset } from '../../governance/lint/index.js';
 import { FORMATS, renderFindings, type Format, type RuleMeta } from '../formatters/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
 
@@ -34,6 +34,9 @@ export function registerLint(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
     .addOption(new Option('--fail-severity <severity>', 'lowest severity that fails').choices([...SEVERITIES]).default('error'))
     .action(async (spec: string, flags: LintFlags) => {
+      // The contract first: what cannot be read safely is refused before the ruleset loads.
+      // SourceError and ContractError (unreadable, not YAML/JSON, not OpenAPI) reach cli.ts: exit 2.
+      const input = loadForLint(spec);
       let ruleset: Ruleset;
       try {
         ruleset = await loadRuleset(flags.ruleset);
@@ -41,8 +44,7 @@ export function registerLint(program: Command): void {
         if (error instanceof RulesetError) throw new UsageError(error.describe());
         throw error;
       }
-      // SourceError and ContractError (unreadable, not YAML/JSON, not OpenAPI) reach cli.ts: exit 2.
-      const findings = await lintDocument(ruleset, spec);
+      const findings = await lintDocument(ruleset, input);
       const report = { tool: 'lint' as const, findings, files: [resolve(spec)], failThreshold: flags.failSeverity, rules: lintRuleMetadata(ruleset) };
       process.stdout.write(renderFindings(report, flags.format));
       process.exitCode = findings.some((finding) => isAtLeast(finding.severity, flags.failSeverity)) ? EXIT_FINDINGS : EXIT_OK;

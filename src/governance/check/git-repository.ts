@@ -25,11 +25,11 @@ const MAX_OUTPUT = 1024 * 1024 * 1024;
 /** The tree git uses for "nothing": diffing against it lists every file as added. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
-function run(cwd: string, args: string[]): { ok: boolean; stdout: Buffer; stderr: string } {
+function run(cwd: string, args: string[], input?: string): { ok: boolean; stdout: Buffer; stderr: string } {
   const result = spawnSync('git', ['-c', 'core.quotepath=off', ...args], {
     cwd,
     maxBuffer: MAX_OUTPUT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input, stdio: ['pipe', 'pipe', 'pipe'] }),
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
   });
   if (result.error) throw new GitError('GIT_FAILED', `cannot run git: ${result.error.message}`);
@@ -38,6 +38,31 @@ function run(cwd: string, args: string[]): { ok: boolean; stdout: Buffer; stderr
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';
+}
+
+/**
+ * Splits the output of `git cat-file --batch`: for each requested object, `<oid> blob <size>\n`,
+ * the content and `\n`, or `<name> missing\n` (also `ambiguous`, or a non-blob type).
+ */
+function parseBatch(out: Buffer, names: readonly string[]): Map<string, string> {
+  const texts = new Map<string, string>();
+  let at = 0;
+  for (const name of names) {
+    const eol = out.indexOf(10, at);
+    if (eol < 0) break;
+    const header = out.toString('utf8', at, eol).split(' ');
+    at = eol + 1;
+    if (header.length !== 3 || !/^\d+$/.test(header[2]!)) continue;
+    const size = Number(header[2]);
+    if (header[1] === 'blob') texts.set(name, out.toString('utf8', at, at + size));
+    at += size + 1;
+  }
+  return texts;
+}
+
+/** Paths `git cat-file --batch` can take on one input line. */
+function batchable(path: string): boolean {
+  return !path.includes('\n') && !path.includes('\r');
 }
 
 /** A git work tree: answers from the repository at `root`. */
@@ -112,4 +137,54 @@ export class GitRepository {
     const out = run(this.root, ['show', `${commit}:${path}`]);
     return out.ok ? out.stdout.toString('utf8') : undefined;
   }
+
+  /** The texts of several files of a commit, through one `git cat-file --batch`; absent files are left out. */
+  readFiles(commit: string, paths: readonly string[]): Map<string, string> {
+    const wanted = paths.filter(batchable);
+    if (wanted.length === 0) return new Map();
+    const out = run(this.root, ['cat-file', '--batch'], wanted.map((p) => `${commit}:${p}\n`).join(''));
+    if (!out.ok) throw new GitError('GIT_FAILED', `git cat-file failed: ${firstLine(out.stderr)}`);
+    return parseBatch(out.stdout, wanted);
+  }
+
+  /**
+   * A reader of the files of one commit for a contract made of many files: the first file read
+   * in a folder brings every YAML/JSON file under that folder in one `git ls-tree` and one
+   * `git cat-file --batch`, so a contract of thousands of files costs a few git processes, not
+   * one `git show` per file. Paths are repository-relative; undefined for a file the commit lacks.
+   */
+  blobReader(commit: string): (path: string) => string | undefined {
+    const texts = new Map<string, string>();
+    const listed = new Set<string>();
+    return (path) => {
+      const known = texts.get(path);
+      if (known !== undefined) return known;
+      const slash = path.lastIndexOf('/');
+      const folder = slash < 0 ? '.' : path.slice(0, slash);
+      if (listed.has(folder)) return undefined;
+      listed.add(folder);
+      const files = this.listFiles(commit, folder).filter((p) => CONTRACT_FILE.test(p) && !texts.has(p));
+      if (!files.includes(path)) files.push(path);
+      for (const [file, text] of this.readFiles(commit, files)) texts.set(file, text);
+      return texts.get(path) ?? (batchable(path) ? undefined : this.readFile(commit, path));
+    };
+  }
+}
+
+/** Files a contract may be made of (what blobReader fetches in bulk). */
+const CONTRACT_FILE = /\.(ya?ml|json)$/i;
+
+/**
+ * Reads files of `ref` in the repository containing `cwd`, by repository-relative path, through
+ * GitRepository.blobReader (for `git:REF:PATH` arguments). Throws GitError when `cwd` is not in a
+ * repository or `ref` names no commit; the reader throws for a file the commit lacks.
+ */
+export function gitBlobReader(cwd: string, ref: string): (path: string) => string {
+  const repo = GitRepository.discover(cwd);
+  const read = repo.blobReader(repo.commit(ref));
+  return (path) => {
+    const text = read(path);
+    if (text === undefined) throw new GitError('GIT_FAILED', `${ref}:${path}: no such file`);
+    return text;
+  };
 }

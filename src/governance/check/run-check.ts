@@ -4,8 +4,8 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
-import { SourceError } from '../../contracts/source.js';
+import { ContractError, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
+import { readSource, SourceError } from '../../contracts/source.js';
 import type { Finding } from '../findings.js';
 import { joinRepoPath, parseContractPath, previousVersion, type ContractFile } from './contract-version.js';
 import { GitError, GitRepository, type ChangedPath } from './git-repository.js';
@@ -14,8 +14,8 @@ import { acceptBreakingChange, allowsBreakingChange, breakingWithoutMajor, check
 
 /** What the gate runs on each contract; the command wires the real linter and diff engine. */
 export interface CheckEngines {
-  /** Lints one contract file of the work tree (absolute path). */
-  lint(file: string): Promise<Finding[]>;
+  /** Lints one contract of the work tree, as the gate loaded it (parsed once, shared with the diff). */
+  lint(contract: OpenApiDocument): Promise<Finding[]>;
   /** Diffs two versions, with the ruleset's severity overrides already applied. */
   diff(base: OpenApiDocument, revision: OpenApiDocument): Finding[];
 }
@@ -104,11 +104,12 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
   const headPaths = new Set(headContracts.map((f) => f.path));
 
   const loadHead = (path: string): OpenApiDocument => loadOpenApi(join(root, path));
+  // One reader for every base version: a contract of many files is read in a few git processes.
+  const readBase = baseCommit ? repo.blobReader(baseCommit) : undefined;
   const loadBase = (path: string): OpenApiDocument => {
-    const commit = baseCommit!;
     const pathOf = (file: string): string => file.slice(gitPrefix.length);
     const reader = (file: string): string => {
-      const text = repo.readFile(commit, pathOf(file));
+      const text = readBase!(pathOf(file));
       if (text === undefined) throw new SourceError('SOURCE_NOT_FOUND', file, 'file not found');
       return text;
     };
@@ -119,6 +120,7 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
 
   // Contracts to check: changed contract files, and contracts whose $refs reach a changed fragment.
   const present = changed.filter((c) => c.status !== 'D');
+  for (const change of present) refuseUnclassified(root, change.path, dir);
   const candidates = new Map<string, ContractFile>();
   for (const change of present) {
     const file = parseContractPath(change.path, dir);
@@ -140,7 +142,7 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
   for (const file of [...candidates.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const revision = loadHead(file.path);
     files.push(revision.file);
-    findings.push(...(await engines.lint(revision.file)));
+    findings.push(...(await engines.lint(revision)));
     findings.push(...checkInfoVersion(file, revision));
 
     const placed = (diffFindings: Finding[]): Finding[] => diffFindings.map((f) => placeInRevision(f, revision));
@@ -167,6 +169,29 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
     }
   }
   return { root, baseRef: base.label, ...(baseCommit ? { baseCommit } : {}), files, findings };
+}
+
+const DATA_FILE = /\.(ya?ml|json)$/i;
+
+/**
+ * A changed file under the contracts folder that is an OpenAPI document but not at
+ * `<dir>/<api>/<semver>.<ext>` could be neither linted against its predecessor nor versioned:
+ * the gate refuses it rather than pass it unseen. Other files (shared fragments a contract
+ * `$ref`s, READMEs) are not contracts and pass here. Throws ContractError CONTRACT_UNCLASSIFIED.
+ */
+function refuseUnclassified(root: string, path: string, dir: string): void {
+  if (!DATA_FILE.test(path) || parseContractPath(path, dir) !== undefined) return;
+  const file = join(root, path);
+  const data = readSource(file).data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
+  if (!('openapi' in data) && !('swagger' in data)) return;
+  const layout = `${dir === '' || dir === '.' ? '' : `${dir}/`}<api>/<semver>.yaml`;
+  throw new ContractError(
+    'CONTRACT_UNCLASSIFIED',
+    path,
+    '',
+    `an OpenAPI contract the gate cannot classify: expected the layout ${layout} (or .yml, .json), a semantic version as the file name, e.g. 1.0.0.yaml`,
+  );
 }
 
 /**

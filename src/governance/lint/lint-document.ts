@@ -1,12 +1,11 @@
 /** Lints one OpenAPI document with a loaded ruleset and returns Findings. */
 import { readFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Document, Spectral, type Ruleset } from '@stoplight/spectral-core';
 // CommonJS: the default import carries the parsers (named imports are not visible to ESM).
 import Parsers from '@stoplight/spectral-parsers';
-import { fromPointer } from '../../contracts/json-pointer.js';
-import { fileReader, OpenApiDocument } from '../../contracts/openapi-document.js';
-import { SourceError, type SourceDocument } from '../../contracts/source.js';
+import { fileReader, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
+import { SourceError } from '../../contracts/source.js';
 import type { Finding } from '../findings.js';
 import { findingOf } from './spectral-findings.js';
 
@@ -21,50 +20,47 @@ function readText(file: string, path: string): string {
   }
 }
 
-function isJson(file: string, text: string): boolean {
-  if (extname(file).toLowerCase() === '.json') return true;
-  const first = text.trimStart()[0];
-  return first === '{' || first === '[';
+/** A contract loaded for lint: what the shared loader made of it, and where it lives. */
+export interface LintInput {
+  /** The file as the caller named it (errors name it so). */
+  readonly file: string;
+  /** Its absolute path: Spectral resolves relative `$ref`s from it and names it in findings. */
+  readonly path: string;
+  readonly document: OpenApiDocument;
 }
 
 /**
- * Parses once with Spectral's parser (the same parse the lint runs on, far cheaper than a second
- * parse with a CST) and rejects what cannot be linted: a syntax error, or a document that is not
- * OpenAPI 3.0/3.1, judged by the same rules the gateway's loader applies. Errors name `file` as
- * the caller gave it; Spectral gets the absolute `path`, from which relative `$ref`s resolve.
+ * Loads `file` (or `text`, named `file`, whose relative `$ref`s resolve from the file's folder)
+ * with the shared contract loader, so lint refuses exactly what the gateway and diff refuse,
+ * before Spectral sees a byte: a syntax error, a document that is not OpenAPI 3.0/3.1, a file past
+ * the parser's limits (nesting, an alias bomb), `$ref`s nesting deeper than any reader can walk.
+ * Every file the `$ref`s reach is loaded and checked too. Throws SourceError or ContractError.
  */
-function parseForLint(file: string, path: string, text: string) {
-  const json = isJson(path, text);
-  const document = json ? new Document(text, Parsers.Json, path) : new Document(text, Parsers.Yaml, path);
-  const syntax = document.diagnostics.find((diagnostic) => diagnostic.severity === 0);
-  if (syntax !== undefined) {
-    throw new SourceError('SOURCE_SYNTAX', file, `invalid ${json ? 'JSON' : 'YAML'}: ${syntax.message}`, syntax.range.start.line + 1);
-  }
-  const source: SourceDocument = {
-    file,
-    text,
-    data: document.data,
-    format: json ? 'json' : 'yaml',
-    lineOf(pointer) {
-      const range = document.getRangeForJsonPath(fromPointer(pointer), true);
-      return range === undefined ? undefined : range.start.line + 1;
-    },
-  };
-  // Throws ContractError when the document is not OpenAPI 3.0/3.1.
-  new OpenApiDocument(source, fileReader, (from, ref) => resolve(dirname(from), ref));
-  return document;
-}
-
-/**
- * Lints `file` (or `text`, named `file`, whose relative `$ref`s resolve from the file's folder)
- * with `ruleset`. Throws SourceError when the file cannot be read or parsed and ContractError
- * when it is not OpenAPI 3.0/3.1; everything else comes back as findings, in Spectral's order.
- */
-export async function lintDocument(ruleset: Ruleset, file: string, text?: string): Promise<Finding[]> {
+export function loadForLint(file: string, text?: string): LintInput {
   const path = resolve(file);
-  const document = parseForLint(file, path, text ?? readText(file, path));
+  const document = loadOpenApi(file, {
+    text: text ?? readText(file, path),
+    reader: fileReader,
+    joinPath: (from, ref) => resolve(dirname(resolve(from)), decodeURIComponent(ref)),
+  });
+  return { file, path, document };
+}
+
+/** The document as Spectral reads it: the loader's text (without a byte-order mark), named by its absolute path. */
+function spectralDocument(input: LintInput): Parameters<Spectral['run']>[0] {
+  const text = input.document.source.text;
+  return input.document.source.format === 'json' ? new Document(text, Parsers.Json, input.path) : new Document(text, Parsers.Yaml, input.path);
+}
+
+/**
+ * Lints a contract (a file name, or what loadForLint returned) with `ruleset`. Throws SourceError
+ * when the file cannot be read or parsed and ContractError when it is not a usable OpenAPI
+ * 3.0/3.1 document; everything else comes back as findings, in Spectral's order.
+ */
+export async function lintDocument(ruleset: Ruleset, contract: string | LintInput, text?: string): Promise<Finding[]> {
+  const input = typeof contract === 'string' ? loadForLint(contract, text) : contract;
   const spectral = new Spectral();
   spectral.setRuleset(ruleset);
-  const results = await spectral.run(document);
-  return results.map((result) => findingOf(result, path));
+  const results = await spectral.run(spectralDocument(input));
+  return results.map((result) => findingOf(result, input.path));
 }

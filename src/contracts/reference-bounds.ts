@@ -1,0 +1,121 @@
+/** Refuses a contract whose `$ref`s nest deeper than the tools that walk it can follow (a chain of 10,000 `$ref`s, say). */
+import { ContractError, type OpenApiDocument } from './openapi-document.js';
+import { escapeToken } from './json-pointer.js';
+import { SourceError } from './source.js';
+
+/**
+ * Deepest nesting of a contract with every `$ref` followed (a reference cycle counts once).
+ * Real contracts stay far below: Stripe's reaches about 60. The diff engine, the schema compiler
+ * and Spectral recurse as they walk, so past a few thousand levels they overflow the stack or,
+ * along a long `$ref` chain, spend minutes following it; this bound keeps every reader in range.
+ */
+export const MAX_RESOLVED_DEPTH = 1000;
+
+interface Frame {
+  node: object;
+  file: string;
+  /** Where the node sits: under `parent` at `key`, or at `pointer` (a root or a `$ref` target). */
+  parent?: Frame;
+  key?: string;
+  pointer?: string;
+  /** Children pushed already: the frame is being finished. */
+  expanded: boolean;
+  /** What the node's `$ref` points at, once looked up. */
+  target?: object;
+}
+
+/** The JSON pointer of a frame, built only when needed (an error, a `$ref` to resolve). */
+function pointerOf(frame: Frame): string {
+  const keys: string[] = [];
+  let at: Frame | undefined = frame;
+  while (at !== undefined && at.pointer === undefined) {
+    keys.push(escapeToken(at.key!));
+    at = at.parent;
+  }
+  let pointer = at?.pointer ?? '';
+  for (let i = keys.length - 1; i >= 0; i--) pointer += `/${keys[i]}`;
+  return pointer;
+}
+
+/** The object a `$ref` in `node` points at, or undefined when it points at nothing usable. */
+function targetOf(doc: OpenApiDocument, node: Record<string, unknown>, file: string, pointer: string): { node: object; file: string; pointer: string } | undefined {
+  const ref = node.$ref;
+  if (typeof ref !== 'string') return undefined;
+  try {
+    const target = doc.resolveRef(ref, file, `${pointer}/$ref`);
+    return target.value !== null && typeof target.value === 'object' ? { node: target.value, file: target.file, pointer: target.pointer } : undefined;
+  } catch (error) {
+    // An unresolvable $ref is for the readers that use it to report; a referenced file that
+    // cannot be parsed safely (too deep, an alias bomb, bad syntax) is refused here.
+    if (error instanceof ContractError) return undefined;
+    if (error instanceof SourceError && error.code === 'SOURCE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Walks the document with its `$ref`s followed, loading every file they reach (each parsed with
+ * the loader's limits), and throws ContractError CONTRACT_TOO_COMPLEX at the first node whose
+ * depth below it passes MAX_RESOLVED_DEPTH. Linear in the size of the files: each distinct
+ * mapping or sequence is visited once, its depth remembered; a `$ref` back into the path being
+ * walked (a recursive schema) adds nothing.
+ */
+export function checkReferenceBounds(doc: OpenApiDocument): void {
+  const heights = new Map<object, number>();
+  const onPath = new Set<object>();
+  const stack: Frame[] = [{ node: doc.data, file: doc.file, pointer: '', expanded: false }];
+  // Pointers are kept as parent links, not strings: a 5 MB contract has ~10^6 nodes.
+  const heightOf = (value: unknown): number => (value !== null && typeof value === 'object' && !onPath.has(value) ? heights.get(value) ?? 0 : 0);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const { node, file } = frame;
+    if (!frame.expanded) {
+      if (heights.has(node) || onPath.has(node)) {
+        stack.pop();
+        continue;
+      }
+      frame.expanded = true;
+      onPath.add(node);
+      if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i++) {
+          const child: unknown = node[i];
+          if (child !== null && typeof child === 'object' && !heights.has(child)) stack.push({ node: child, file, parent: frame, key: String(i), expanded: false });
+        }
+      } else {
+        const record = node as Record<string, unknown>;
+        for (const key in record) {
+          const child = record[key];
+          if (child !== null && typeof child === 'object' && !heights.has(child)) stack.push({ node: child, file, parent: frame, key, expanded: false });
+        }
+        const target = typeof record.$ref === 'string' ? targetOf(doc, record, file, pointerOf(frame)) : undefined;
+        if (target !== undefined) {
+          frame.target = target.node;
+          if (!heights.has(target.node)) stack.push({ ...target, expanded: false });
+        }
+      }
+      continue;
+    }
+    stack.pop();
+    onPath.delete(node);
+    let below = 0;
+    if (Array.isArray(node)) {
+      for (const child of node as unknown[]) below = Math.max(below, heightOf(child));
+    } else {
+      const record = node as Record<string, unknown>;
+      for (const key in record) below = Math.max(below, heightOf(record[key]));
+    }
+    if (frame.target !== undefined) below = Math.max(below, heightOf(frame.target));
+    const height = below + 1;
+    if (height > MAX_RESOLVED_DEPTH) {
+      const pointer = pointerOf(frame);
+      throw new ContractError(
+        'CONTRACT_TOO_COMPLEX',
+        file,
+        pointer,
+        `nesting with $refs followed is deeper than ${MAX_RESOLVED_DEPTH} levels here (a $ref chain or nesting no reader can walk)`,
+        doc.lineOf(file, pointer),
+      );
+    }
+    heights.set(node, height);
+  }
+}
