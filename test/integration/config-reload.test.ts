@@ -24,7 +24,7 @@ function configFor(upstream: string): Record<string, unknown> {
     version: 1,
     contractsDir: '../contracts',
     listen: { host: '127.0.0.1', port: 0, shutdownGraceMs: 5000 },
-    identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+    identityProviders: [issuer.provider()],
     apis: [{ id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0', upstream }], auth: { providers: ['test'] } }],
   };
 }

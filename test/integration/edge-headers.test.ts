@@ -94,7 +94,7 @@ describe('headers toward the upstream', () => {
       contracts: { 'shop/1.0.0': SHOP_V1 },
       config: {
         listen: { host: '127.0.0.1', port: 0, ...listen },
-        identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+        identityProviders: [issuer.provider()],
         apis: [{ id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0', upstream: up.url }], auth: { providers: ['test'] }, responseValidation: 'off' }],
       },
     });
@@ -195,7 +195,7 @@ describe('Connection options', () => {
       contracts: { 'shop/1.0.0': SHOP_V1 },
       config: {
         listen: { host: '127.0.0.1', port: 0 },
-        identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+        identityProviders: [issuer.provider()],
         apis: [{ id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0', upstream: up.url }], auth: { providers: ['test'] }, upstream: { forwardAuthorization: true }, responseValidation: 'off' }],
       },
     });

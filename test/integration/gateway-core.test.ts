@@ -13,7 +13,7 @@ const SHOP_V2 = join(fixtures, 'shop-2.0.0.yaml');
 function gatewayConfig(issuer: TestIssuer, v1: string, v2: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     listen: { host: '127.0.0.1', port: 0, maxBodyBytes: 2048, maxHeaderCount: 40, shutdownGraceMs: 2000 },
-    identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+    identityProviders: [issuer.provider()],
     apis: [
       {
         id: 'shop',

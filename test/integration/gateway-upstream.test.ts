@@ -12,7 +12,7 @@ const SHOP_V1 = join(import.meta.dirname, 'fixtures', 'gateway', 'shop-1.0.0.yam
 function config(issuer: TestIssuer, upstream: string, api: Record<string, unknown> = {}, listen: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     listen: { host: '127.0.0.1', port: 0, shutdownGraceMs: 3000, ...listen },
-    identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+    identityProviders: [issuer.provider()],
     apis: [{ id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0', upstream }], upstream: { timeoutMs: 300 }, auth: { providers: ['test'] }, ...api }],
   };
 }

@@ -27,7 +27,7 @@ describe('HEAD requests', () => {
       contracts: { 'shop/1.0.0': SHOP_V1 },
       config: {
         listen: { host: '127.0.0.1', port: 0 },
-        identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+        identityProviders: [issuer.provider()],
         apis: [{ id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0', upstream: upstream.url }], auth: { providers: ['test'] }, responseValidation: 'report' }],
       },
     });

@@ -18,7 +18,7 @@ const ITEM = '{"id":"1","name":"n"}';
 function config(issuer: TestIssuer, upstream: string, mode: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     listen: { host: '127.0.0.1', port: 0, shutdownGraceMs: 500 },
-    identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+    identityProviders: [issuer.provider()],
     apis: [{ id: 'items', basePath: '/items', versions: [{ version: '1.0.0', upstream }], upstream: { timeoutMs: 5000, ...extra }, auth: { providers: ['test'] }, responseValidation: mode }],
   };
 }

@@ -36,7 +36,7 @@ describe('mock and gateway agree on problems', () => {
       contracts: { 'orders/1.0.0': ORDERS_V1 },
       config: {
         listen: { host: '127.0.0.1', port: 0 },
-        identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+        identityProviders: [issuer.provider()],
         apis: [{ id: 'orders', basePath: '/orders', versions: [{ version: '1.0.0', upstream: mock.url }], auth: { providers: ['test'] } }],
       },
     });

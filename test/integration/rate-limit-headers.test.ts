@@ -49,7 +49,7 @@ describe('rate-limit fields', () => {
       contracts: { 'bursty/1.0.0': SHOP_V1, 'plain/1.0.0': SHOP_V1, 'legacy/1.0.0': SHOP_V1 },
       config: {
         listen: { host: '127.0.0.1', port: 0 },
-        identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+        identityProviders: [issuer.provider()],
         apis: [
           // Windows of a minute and more: nothing refills while a test runs.
           { ...api('bursty', { points: 3, windowSeconds: 60, burst: 2, burstWindowSeconds: 120 }), upstream: { url: up.url } },

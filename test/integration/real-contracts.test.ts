@@ -83,7 +83,7 @@ describe('real published contracts', () => {
       contracts: contractFiles,
       config: {
         listen: { host: '127.0.0.1', port: 0 },
-        identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+        identityProviders: [issuer.provider()],
         apis: contracts.map((contract) => ({
           id: contract.api,
           basePath: `/${contract.api}`,
@@ -159,7 +159,7 @@ describe('security schemes the gateway does not enforce', () => {
 
   const config = (api: string): Record<string, unknown> => ({
     listen: { host: '127.0.0.1', port: 0 },
-    identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+    identityProviders: [issuer.provider()],
     apis: [{ id: api, basePath: `/${api}`, versions: [{ version: '1.0.0' }], upstream: { url: upstream.url }, auth: { providers: ['test'] } }],
   });
 

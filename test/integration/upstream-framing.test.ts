@@ -15,7 +15,7 @@ const FRAMING = join(import.meta.dirname, 'fixtures', 'gateway', 'framing-1.0.0.
 function config(issuer: TestIssuer, upstream: string, timeoutMs = 1000): Record<string, unknown> {
   return {
     listen: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 },
-    identityProviders: [{ id: 'test', issuer: issuer.issuer, jwks: { keys: [issuer.publicJwk] }, audiences: [issuer.audience], algorithms: ['RS256'] }],
+    identityProviders: [issuer.provider()],
     apis: [{ id: 'items', basePath: '/items', versions: [{ version: '1.0.0', upstream }], upstream: { timeoutMs }, auth: { providers: ['test'] } }],
   };
 }

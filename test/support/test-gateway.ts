@@ -15,6 +15,8 @@ export interface TestIssuer {
   kid: string;
   privateKey: CryptoKey;
   publicJwk: JWK;
+  /** The gateway's `identityProviders[]` entry that trusts this issuer (provider id `test` unless given). */
+  provider(id?: string): Record<string, unknown>;
   /** Mints a token with `client_id`, `scope` and optional overrides of the claims. */
   token(claims?: Record<string, unknown>, options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
 }
@@ -30,6 +32,9 @@ export async function createTestIssuer(issuer = 'https://issuer.test', audience 
     kid,
     privateKey,
     publicJwk,
+    provider(id = 'test') {
+      return { id, issuer, jwks: { keys: [publicJwk] }, audiences: [audience], algorithms: ['RS256'] };
+    },
     async token(claims = {}, options = {}) {
       return new SignJWT({ client_id: 'acme', scope: 'items:read', ...claims })
         .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? kid, typ: 'at+jwt' })
