@@ -77,8 +77,11 @@ describe('gateway: ambiguous requests and responses', () => {
     });
   });
   after(async () => {
-    await gw.stop();
-    await upstream.close();
+    try {
+      await gw?.stop();
+    } finally {
+      await upstream.close();
+    }
   });
 
   for (const scenario of refusals) {

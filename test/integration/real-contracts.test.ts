@@ -97,8 +97,11 @@ describe('real published contracts', () => {
     });
   });
   after(async () => {
-    await gw.stop();
-    await upstream.close();
+    try {
+      await gw?.stop();
+    } finally {
+      await upstream.close();
+    }
   });
 
   it("loads Stripe's contract with one warning for its basicAuth scheme, enforcing the bearer alternative", async () => {

@@ -60,6 +60,11 @@ const formScenarios: Array<{ name: string; body: string; expect: RequestCheck }>
   },
   { name: 'deepObject: arrays by []', body: 'expand[]=customer&expand[]=invoice', expect: { ok: true, body: { expand: ['customer', 'invoice'] } } },
   { name: 'deepObject: an index that skips items is refused (no sparse arrays)', body: 'lines[5][sku]=A', expect: invalid(['/body/lines', 'index [5] skips items (next is [0])', 'style']) },
+  {
+    name: 'deepObject: a key nested deeper than 32 levels is refused, not built',
+    body: `address${'[a]'.repeat(33)}=1`,
+    expect: invalid(['/body/address', 'a key nests deeper than 32 levels', 'style']),
+  },
   { name: 'deepObject: a value and members of the same field', body: 'address=x&address[line1]=y', expect: invalid(['/body/address', 'is sent both as a value and as members', 'duplicate'], ['/body/address', 'must be object', 'type']) },
   { name: 'deepObject: a member sent twice', body: 'metadata[a]=1&metadata[a]=2', expect: invalid(['/body/metadata/a', 'must appear once', 'duplicate']) },
   { name: 'brackets of a field that is not deepObject stay a literal, unknown name', body: 'email[x]=1', expect: invalid(['/body/email[x]', 'property "email[x]" is not allowed', 'additionalProperties']) },

@@ -246,6 +246,11 @@ describe('duplicate JSON keys in responses', () => {
       body: '{"items":[{},{"a":1,"b":{"c":1,"c":2}}]}',
       expect: { ok: false, violations: [{ pointer: '/body/items/1/b/c', message: 'member name appears more than once in its object', keyword: 'duplicate' }], detail: 'response does not match the contract: /body/items/1/b/c member name appears more than once in its object' },
     },
+    {
+      name: 'a repeated member of a large object (names kept in a set past eight members)',
+      body: `{"items":[{${Array.from({ length: 12 }, (_, i) => `"k${i}":${i}`).join(',')},"k3":0}]}`,
+      expect: { ok: false, violations: [{ pointer: '/body/items/0/k3', message: 'member name appears more than once in its object', keyword: 'duplicate' }], detail: 'response does not match the contract: /body/items/0/k3 member name appears more than once in its object' },
+    },
     { name: 'distinct members pass', body: '{"amount":5,"items":[{"amount":1}]}', expect: { ok: true } },
   ];
   for (const scenario of cases) {

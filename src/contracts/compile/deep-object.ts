@@ -6,14 +6,18 @@ import type { Violation } from './types.js';
 
 const STRING_SHAPE: ScalarShape = { kind: 'scalar', types: TYPE_STRING };
 
+/** Bound on the segments of one key: deeper keys are refused rather than built into deep values. */
+const MAX_SEGMENTS = 32;
+
 /** Array indexes a key may name: the next free one or an existing one, so that no array is sparse. */
 const INDEX = /^(?:0|[1-9]\d{0,5})$/;
 
 /**
- * Adds `name[a][0][b]=text` to `out`: walks (and builds) the nested value along the key's segments, guided by the
- * field's shape: a segment of an array is `[]` (the next item) or an index up to the array's length;
- * a segment of an object is a member name. A key that breaks the bracket syntax, mixes a value with
- * members, or skips array indexes adds a violation and is left out.
+ * Adds `name[a][0][b]=text` to `out`: walks (and builds) the nested value along the key's segments,
+ * guided by the field's shape: a segment of an array is `[]` (the next item) or an index up to the
+ * array's length; a segment of an object is a member name. A key that breaks the bracket syntax,
+ * mixes a value with members, skips array indexes or nests deeper than {@link MAX_SEGMENTS} levels
+ * adds a violation and is left out.
  */
 export function addDeepKey(
   out: Record<string, unknown>,
@@ -30,6 +34,12 @@ export function addDeepKey(
   let slot: string | number = name;
   let shape: NestedShape = fieldShape;
   let pointer = `${prefix}/${escapeToken(name)}`;
+  let segments = 0;
+  for (let i = bracket; i < key.length; i++) if (key.charCodeAt(i) === 91 /* [ */) segments++;
+  if (segments > MAX_SEGMENTS) {
+    violations.push({ pointer: `${prefix}/${escapeToken(name)}`, message: `a key nests deeper than ${MAX_SEGMENTS} levels`, keyword: 'style' });
+    return;
+  }
   let at = bracket;
   while (at < key.length) {
     const close = key.indexOf(']', at);
