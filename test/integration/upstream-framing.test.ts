@@ -147,3 +147,45 @@ describe('request target the router and the upstream could read differently', ()
     });
   }
 });
+
+describe('framing rules without contract validation (requestValidation: false)', () => {
+  let issuer: TestIssuer;
+  let upstream: RecordingUpstream;
+  let gw: TestGateway;
+  let token: string;
+  before(async () => {
+    issuer = await createTestIssuer();
+    upstream = await startRecordingUpstream();
+    const base = config(issuer, upstream.url);
+    const apis = (base.apis as Array<Record<string, unknown>>).map((api) => ({ ...api, requestValidation: false }));
+    gw = await startTestGateway({ contracts: { 'items/1.0.0': FRAMING }, config: { ...base, apis } });
+    token = await issuer.token({ scope: 'items:read' });
+  });
+  after(async () => {
+    await gw.stop();
+    await upstream.close();
+  });
+
+  const cases: Array<{ name: string; method: string; path: string; headers: Record<string, string>; body: string; status: number; code: string; pointer: string }> = [
+    { name: 'a body on an operation that declares none', method: 'GET', path: '/items/v1/items/1', headers: { 'content-type': 'application/json', 'content-length': '14' }, body: '{"limit":1000}', status: 400, code: 'REQUEST_INVALID', pointer: '/body' },
+    { name: 'an encoded body the gateway does not decode', method: 'POST', path: '/items/v1/items', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{"name":"x"}', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', pointer: '/headers/content-encoding' },
+  ];
+  for (const c of cases) {
+    it(`refuses ${c.name} (${c.status} ${c.code}) and forwards nothing`, async () => {
+      upstream.requests.length = 0;
+      const res = await rawRequest(gw.url, c.method, c.path, { headers: { authorization: `Bearer ${token}`, ...c.headers }, body: c.body });
+      assert.equal(res.status, c.status);
+      assert.equal(res.json?.code, c.code);
+      assert.deepEqual((res.json?.errors as Array<{ pointer: string }>).map((e) => e.pointer), [c.pointer]);
+      assert.equal(upstream.requests.length, 0);
+    });
+  }
+
+  it('forwards an invalid but well-framed body unchecked, byte for byte', async () => {
+    upstream.requests.length = 0;
+    const body = '{"name":42}';
+    const res = await rawRequest(gw.url, 'POST', '/items/v1/items', { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    assert.equal(res.status, 201);
+    assert.equal(upstream.requests[0]?.body.toString(), body);
+  });
+});

@@ -125,6 +125,11 @@ function buildOperation(
     if (validate) {
       const verdict = op.checkRequest({ pathParams: ctx.pathParams!, rawQuery: ctx.rawQuery!, headers: req.headers, body: ctx.body });
       if (!verdict.ok) throw new GatewayError(verdict.code, verdict.detail, { errors: verdict.violations });
+    } else if (ctx.body !== undefined) {
+      // Framing rules hold without contract validation: no body where the operation takes none,
+      // and no encoded body that would reach the upstream as other bytes than were admitted.
+      const refusal = op.checkFraming({ pathParams: ctx.pathParams!, rawQuery: ctx.rawQuery!, headers: req.headers, body: ctx.body });
+      if (refusal && !refusal.ok) throw new GatewayError(refusal.code, refusal.detail, { errors: refusal.violations });
     }
     prepareUpstreamHeaders(req.headers, {
       forwardedFor: ctx.forwardedFor,
