@@ -20,8 +20,10 @@ import {
   checkType,
   checkUniqueItems,
 } from './keyword-checks.js';
-import { NodeEmitter, type NodeChange, type ParameterTraits, type SchemaContext, type WalkSettings } from './node-emitter.js';
+import { DiffBudget } from '../budget.js';
+import { NodeEmitter, type ParameterTraits, type SchemaContext, type WalkSettings } from './node-emitter.js';
 import { SchemaFingerprints } from './fingerprint.js';
+import { flattenResult, PairResult } from './pair-result.js';
 import { checkProperties } from './property-checks.js';
 import { changeLocation, resolveNode, type SchemaNode } from './schema-node.js';
 import { checkSubschemas } from './subschema-checks.js';
@@ -44,8 +46,10 @@ export interface SchemaChange {
   severity: Severity;
   /** Plain words, with the old and new values. */
   message: string;
-  /** Path of the changed property inside the body or parameter (`['items', 'price']`); empty at the top level. */
+  /** Path of the changed property inside the body or parameter (`['items', 'price']`); empty at the top level. The first of `paths` when several reach it. */
   propertyPath: string[];
+  /** How many property paths from the top reach the changed node (a shared component reached several ways). */
+  paths: number;
   /** The changed node in the base, when it exists there. */
   base?: { file: string; pointer: string };
   /** The changed node in the revision, when it exists there. */
@@ -108,51 +112,55 @@ function rootSubject(context: SchemaContext): string {
   }
 }
 
-const NO_CHANGES: readonly NodeChange[] = Object.freeze([]);
-
 /** The walk of one comparison setting (direction, context, typing), sharing the comparator's memo. */
 class PairWalker implements Walk {
   constructor(
     private readonly settings: WalkSettings,
     private readonly baseDoc: OpenApiDocument,
     private readonly revisionDoc: OpenApiDocument,
-    private readonly memo: Map<string, readonly NodeChange[]>,
+    private readonly memo: Map<string, PairResult>,
     private readonly active: Set<string>,
     private readonly fingerprints: SchemaFingerprints,
+    private readonly budget: DiffBudget,
   ) {}
 
-  /** The changes between two nodes, relative to them; memoised, and empty for a pair already being compared (a cycle). */
-  pair(base: SchemaNode, revision: SchemaNode, root: boolean): readonly NodeChange[] {
+  /**
+   * The changes between two nodes, relative to them; memoised per pair of locations, so a shared
+   * component is compared once and its result referenced (not copied) from every path reaching it.
+   * Empty for a pair already being compared further up (a cycle).
+   */
+  pair(base: SchemaNode, revision: SchemaNode, root: boolean): PairResult {
     const locations = `${base.key}\u0000${revision.key}`;
     const key = `${root ? 'R' : 'N'}\u0000${locations}`;
     const known = this.memo.get(key);
     if (known) return known;
     // A pair of locations already being compared, further up: a cycle, reported where it started.
-    if (this.active.has(locations)) return [];
+    if (this.active.has(locations)) return PairResult.EMPTY;
+    this.budget.visit();
     if (this.fingerprints.same(this.baseDoc, base, this.revisionDoc, revision)) {
-      this.memo.set(key, NO_CHANGES);
-      return NO_CHANGES;
+      this.memo.set(key, PairResult.EMPTY);
+      return PairResult.EMPTY;
     }
     this.active.add(locations);
-    let changes: readonly NodeChange[];
+    let result: PairResult;
     try {
-      changes = this.compareNodes(base, revision, root);
+      result = this.compareNodes(base, revision, root);
     } finally {
       this.active.delete(locations);
     }
-    this.memo.set(key, changes);
-    return changes;
+    this.memo.set(key, result);
+    return result;
   }
 
   descend(em: NodeEmitter, base: SchemaNode, revision: SchemaNode, segment: string): void {
-    for (const change of this.pair(base, revision, false)) em.changes.push({ ...change, path: [segment, ...change.path] });
+    em.include(this.pair(base, revision, false), segment);
   }
 
   equivalent(base: SchemaNode, revision: SchemaNode): boolean {
-    return this.pair(base, revision, false).length === 0;
+    return !this.pair(base, revision, false).hasChanges;
   }
 
-  private compareNodes(base: SchemaNode, revision: SchemaNode, root: boolean): readonly NodeChange[] {
+  private compareNodes(base: SchemaNode, revision: SchemaNode, root: boolean): PairResult {
     const em = new NodeEmitter(this.settings, this.baseDoc, this.revisionDoc, base, revision, root);
     const where = { base: { file: base.file, pointer: base.pointer }, revision: { file: revision.file, pointer: revision.pointer } };
     // Made nullable by `oneOf: [{type: 'null'}, X]` (or the reverse): the nullability change, and
@@ -160,14 +168,14 @@ class PairWalker implements Walk {
     const wrapped = nullableWrapPayload(base, this.revisionDoc, revision);
     if (wrapped) {
       em.node('became-nullable', { text: (s) => `${s} became nullable (wrapped in a oneOf with null)`, ...where });
-      em.changes.push(...this.pair(base, wrapped, root));
-      return em.changes;
+      em.include(this.pair(base, wrapped, root), null);
+      return new PairResult(em.entries);
     }
     const unwrapped = nullableWrapPayload(revision, this.baseDoc, base);
     if (unwrapped) {
       em.node('became-not-nullable', { text: (s) => `${s} became not nullable (no longer a oneOf with null)`, ...where });
-      em.changes.push(...this.pair(unwrapped, revision, root));
-      return em.changes;
+      em.include(this.pair(unwrapped, revision, root), null);
+      return new PairResult(em.entries);
     }
     const wrapping = oneOfWrapping(base, this.revisionDoc, revision);
     if (wrapping) {
@@ -176,7 +184,7 @@ class PairWalker implements Walk {
       if (root && body) em.rootOnly('wrapped-in-one-of', { text, ...where });
       else em.node('one-of-added', { text, base: where.base, revision: changeLocation(revision, 'oneOf') });
       checkProperties(em, this, wrapping.moved);
-      return em.changes;
+      return new PairResult(em.entries);
     }
     const types = listOfTypesChange(this.baseDoc, base, this.revisionDoc, revision);
     if (types) {
@@ -205,7 +213,7 @@ class PairWalker implements Walk {
     checkDeprecation(em);
     checkProperties(em, this);
     checkSubschemas(em, this, types !== undefined);
-    return em.changes;
+    return new PairResult(em.entries);
   }
 }
 
@@ -214,9 +222,9 @@ class PairWalker implements Walk {
  * locations it compares (per direction and context), so operations sharing components cost one
  * comparison; given another pair of documents it starts afresh.
  */
-export function createSchemaComparator(): SchemaComparator {
+export function createSchemaComparator(budget: DiffBudget = new DiffBudget()): SchemaComparator {
   let docs: { base: OpenApiDocument; revision: OpenApiDocument } | undefined;
-  const memos = new Map<string, Map<string, readonly NodeChange[]>>();
+  const memos = new Map<string, Map<string, PairResult>>();
   let fingerprints = new SchemaFingerprints();
   return {
     compare(input: SchemaComparisonInput): SchemaChange[] {
@@ -240,14 +248,15 @@ export function createSchemaComparator(): SchemaComparator {
       }
       const base = resolveNode(input.base, input.baseSchema.value, input.baseSchema.file, input.baseSchema.pointer);
       const revision = resolveNode(input.revision, input.revisionSchema.value, input.revisionSchema.file, input.revisionSchema.pointer);
-      const walker = new PairWalker(settings, input.base, input.revision, memo, new Set(), fingerprints);
+      const walker = new PairWalker(settings, input.base, input.revision, memo, new Set(), fingerprints, budget);
       const subject = rootSubject(input.context);
-      return walker.pair(base, revision, true).map((change) => {
+      return flattenResult(walker.pair(base, revision, true), () => budget.visit()).map(({ change, path, paths }) => {
         const out: SchemaChange = {
           id: change.id,
           severity: change.severity,
-          message: change.text(change.path.length > 0 ? `property '${change.path.join('/')}'` : subject),
-          propertyPath: [...change.path],
+          message: change.text(path.length > 0 ? `property '${path.join('/')}'` : subject),
+          propertyPath: path,
+          paths,
         };
         if (change.base) out.base = { ...change.base };
         if (change.revision) out.revision = { ...change.revision };
@@ -258,6 +267,6 @@ export function createSchemaComparator(): SchemaComparator {
 }
 
 /** Compares one pair of schemas (a one-shot comparator; use `createSchemaComparator` for many). */
-export function compareSchemas(input: SchemaComparisonInput): SchemaChange[] {
-  return createSchemaComparator().compare(input);
+export function compareSchemas(input: SchemaComparisonInput, budget?: DiffBudget): SchemaChange[] {
+  return createSchemaComparator(budget).compare(input);
 }
