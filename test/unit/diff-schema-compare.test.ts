@@ -188,7 +188,14 @@ const SCENARIOS: Scenario[] = [
     name: 'allOf member matched by title and compared',
     base: { schema: { allOf: [ref('Base'), { title: 'Extra', ...obj({ note: { ...str, maxLength: 9 } }) }] }, components: { Base: obj({ id: str }) } },
     revision: { schema: { allOf: [ref('Base'), { title: 'Extra', ...obj({ note: { ...str, maxLength: 5 } }) }] }, components: { Base: obj({ id: str }) } },
+    options: { flatten: false },
     expected: [{ id: 'request-property-max-length-decreased', severity: 'error', path: 'allOf[Extra]/note' }],
+  },
+  {
+    name: 'allOf members merged: a change inside one is a change of the merged schema',
+    base: { schema: { allOf: [ref('Base'), { title: 'Extra', ...obj({ note: { ...str, maxLength: 9 } }) }] }, components: { Base: obj({ id: str }) } },
+    revision: { schema: { allOf: [ref('Base'), { title: 'Extra', ...obj({ note: { ...str, maxLength: 5 } }) }] }, components: { Base: obj({ id: str }) } },
+    expected: [{ id: 'request-property-max-length-decreased', severity: 'error', path: 'note' }],
   },
   {
     name: 'oneOf branch added: harmless to a request',

@@ -17,6 +17,17 @@ export interface DiffOptions {
    * Default: unbounded. Past a limit the diff throws DiffBudgetExceeded.
    */
   budget?: DiffBudget;
+  /**
+   * Report a change of a shared schema once per operation and place (parameter, body, response)
+   * that reaches it, as oasdiff does, instead of once with the list of what it affects (`affects`).
+   */
+  expand?: boolean;
+  /**
+   * Compare what schemas accept rather than how they are spelled (default true): allOf merged
+   * where that is safe, one-member compositions unwrapped, an enum split into a oneOf of enums
+   * read as one enum. False compares the schemas as written.
+   */
+  flatten?: boolean;
 }
 
 /**
@@ -29,6 +40,6 @@ export interface DiffOptions {
 export function diffContracts(base: OpenApiDocument, revision: OpenApiDocument, options: DiffOptions = {}): Finding[] {
   const now = options.now ?? new Date();
   const budget = options.budget ?? new DiffBudget();
-  const schemas = createSchemaComparator(budget);
+  const schemas = createSchemaComparator(budget, { flatten: options.flatten ?? true });
   return runDiff(base, revision, (input) => schemas.compare({ ...input, now }), CHECKS, now);
 }

@@ -24,6 +24,7 @@ import { DiffBudget } from '../budget.js';
 import { NodeEmitter, type ParameterTraits, type SchemaContext, type WalkSettings } from './node-emitter.js';
 import { SchemaFingerprints } from './fingerprint.js';
 import { flattenResult, PairResult } from './pair-result.js';
+import { SchemaNormaliser } from './normalise.js';
 import { checkProperties } from './property-checks.js';
 import { changeLocation, resolveNode, type SchemaNode } from './schema-node.js';
 import { checkSubschemas } from './subschema-checks.js';
@@ -81,6 +82,12 @@ export interface SchemaComparisonInput {
   parameters?: { base: unknown; revision: unknown };
 }
 
+/** How a comparator reads schemas. */
+export interface ComparatorOptions {
+  /** Compare normalised schemas (allOf merged, one-member compositions unwrapped, enums joined): default true. */
+  flatten?: boolean;
+}
+
 /** Compares schema pairs, remembering every pair of locations it has compared. */
 export interface SchemaComparator {
   compare(input: SchemaComparisonInput): SchemaChange[];
@@ -112,6 +119,8 @@ function rootSubject(context: SchemaContext): string {
   }
 }
 
+const COMPOSITION_KEYWORDS = ['allOf', 'anyOf', 'oneOf'] as const;
+
 /** The walk of one comparison setting (direction, context, typing), sharing the comparator's memo. */
 class PairWalker implements Walk {
   constructor(
@@ -122,6 +131,7 @@ class PairWalker implements Walk {
     private readonly active: Set<string>,
     private readonly fingerprints: SchemaFingerprints,
     private readonly budget: DiffBudget,
+    private readonly normalisers: { base: SchemaNormaliser; revision: SchemaNormaliser } | undefined,
   ) {}
 
   /**
@@ -129,7 +139,17 @@ class PairWalker implements Walk {
    * component is compared once and its result referenced (not copied) from every path reaching it.
    * Empty for a pair already being compared further up (a cycle).
    */
-  pair(base: SchemaNode, revision: SchemaNode, root: boolean): PairResult {
+  pair(rawBase: SchemaNode, rawRevision: SchemaNode, root: boolean): PairResult {
+    let base = this.normalisers ? this.normalisers.base.normalise(rawBase) : rawBase;
+    let revision = this.normalisers ? this.normalisers.revision.normalise(rawRevision) : rawRevision;
+    // A composition one side still has after normalising is compared with the other side's, as
+    // written: a one-member oneOf that gained a member is a member added, not a schema replaced.
+    for (const keyword of COMPOSITION_KEYWORDS) {
+      const inBase = base.value[keyword] !== undefined;
+      const inRevision = revision.value[keyword] !== undefined;
+      if (inBase && !inRevision && rawRevision.value[keyword] !== undefined) revision = rawRevision;
+      else if (inRevision && !inBase && rawBase.value[keyword] !== undefined) base = rawBase;
+    }
     const locations = `${base.key}\u0000${revision.key}`;
     const key = `${root ? 'R' : 'N'}\u0000${locations}`;
     const known = this.memo.get(key);
@@ -222,8 +242,10 @@ class PairWalker implements Walk {
  * locations it compares (per direction and context), so operations sharing components cost one
  * comparison; given another pair of documents it starts afresh.
  */
-export function createSchemaComparator(budget: DiffBudget = new DiffBudget()): SchemaComparator {
+export function createSchemaComparator(budget: DiffBudget = new DiffBudget(), options: ComparatorOptions = {}): SchemaComparator {
+  const flatten = options.flatten ?? true;
   let docs: { base: OpenApiDocument; revision: OpenApiDocument } | undefined;
+  let normalisers: { base: SchemaNormaliser; revision: SchemaNormaliser } | undefined;
   const memos = new Map<string, Map<string, PairResult>>();
   let fingerprints = new SchemaFingerprints();
   return {
@@ -232,6 +254,7 @@ export function createSchemaComparator(budget: DiffBudget = new DiffBudget()): S
         docs = { base: input.base, revision: input.revision };
         memos.clear();
         fingerprints = new SchemaFingerprints();
+        normalisers = flatten ? { base: new SchemaNormaliser(input.base), revision: new SchemaNormaliser(input.revision) } : undefined;
       }
       const settings: WalkSettings = {
         direction: input.direction,
@@ -248,7 +271,7 @@ export function createSchemaComparator(budget: DiffBudget = new DiffBudget()): S
       }
       const base = resolveNode(input.base, input.baseSchema.value, input.baseSchema.file, input.baseSchema.pointer);
       const revision = resolveNode(input.revision, input.revisionSchema.value, input.revisionSchema.file, input.revisionSchema.pointer);
-      const walker = new PairWalker(settings, input.base, input.revision, memo, new Set(), fingerprints, budget);
+      const walker = new PairWalker(settings, input.base, input.revision, memo, new Set(), fingerprints, budget, normalisers);
       const subject = rootSubject(input.context);
       return flattenResult(walker.pair(base, revision, true), () => budget.visit()).map(({ change, path, paths }) => {
         const out: SchemaChange = {
