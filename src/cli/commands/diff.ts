@@ -6,6 +6,7 @@ import { loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-docum
 import { isAtLeast, type Finding, type Severity } from '../../governance/findings.js';
 import { DEFAULT_LIMITS, DiffBudget, DiffBudgetExceeded, diffContracts } from '../../governance/diff/index.js';
 import { applyRulesetToDiff } from '../../governance/lint/diff-rules.js';
+import { severityOf } from '../../governance/lint/spectral-findings.js';
 import { loadRuleset } from '../../governance/lint/load-ruleset.js';
 import { RulesetError } from '../../governance/lint/ruleset-error.js';
 import { CHECKS } from '../../governance/rules/index.js';
@@ -102,7 +103,12 @@ export function registerDiff(program: Command): void {
       if (ruleset) findings = applyRulesetToDiff(ruleset, findings);
       // Formats that describe their rules (SARIF, JUnit) get the checks that fired, not all ~1,000.
       const fired = new Set(findings.map((f) => f.id));
-      const rules = CHECKS.filter((c) => fired.has(c.id)).map((c) => ({ id: c.id, severity: c.severity, description: c.description }));
+      // A ruleset's level is the check's level (`breaking` follows it: oasdiff-levels makes security additions info).
+      const levelOf = (id: string, fallback: Severity): Severity => {
+        const rule = ruleset && Object.prototype.hasOwnProperty.call(ruleset.rules, id) ? ruleset.rules[id] : undefined;
+        return rule ? severityOf(rule.severity) : fallback;
+      };
+      const rules = CHECKS.filter((c) => fired.has(c.id)).map((c) => ({ id: c.id, severity: levelOf(c.id, c.severity), description: c.description }));
       process.stdout.write(renderFindings({ tool: 'diff', findings, files: [revision.file, base.file], failThreshold: failOn, rules }, opts.format));
       process.exitCode = findings.some((f) => isAtLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
     });

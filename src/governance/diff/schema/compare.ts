@@ -23,10 +23,11 @@ import {
 import { DiffBudget } from '../budget.js';
 import { NodeEmitter, type ParameterTraits, type SchemaContext, type WalkSettings } from './node-emitter.js';
 import { SchemaFingerprints } from './fingerprint.js';
-import { flattenResult, PairResult } from './pair-result.js';
+import { canonical } from './keyword-checks.js';
+import { flattenResult, PairResult, type ResultEntry } from './pair-result.js';
 import { SchemaNormaliser } from './normalise.js';
 import { checkProperties } from './property-checks.js';
-import { changeLocation, resolveNode, type SchemaNode } from './schema-node.js';
+import { changeLocation, childNode, isAnnotationOnly, resolveNode, type SchemaNode } from './schema-node.js';
 import { checkSubschemas } from './subschema-checks.js';
 import { listOfTypesChange, nullableWrapPayload, oneOfWrapping, withoutType } from './transitions.js';
 import type { Walk } from './walk.js';
@@ -139,7 +140,7 @@ class PairWalker implements Walk {
    * component is compared once and its result referenced (not copied) from every path reaching it.
    * Empty for a pair already being compared further up (a cycle).
    */
-  pair(rawBase: SchemaNode, rawRevision: SchemaNode, root: boolean): PairResult {
+  pair(rawBase: SchemaNode, rawRevision: SchemaNode, root: boolean, withNotes = true): PairResult {
     let base = this.normalisers ? this.normalisers.base.normalise(rawBase) : rawBase;
     let revision = this.normalisers ? this.normalisers.revision.normalise(rawRevision) : rawRevision;
     // A composition one side still has after normalising is compared with the other side's, as
@@ -150,6 +151,41 @@ class PairWalker implements Walk {
       if (inBase && !inRevision && rawRevision.value[keyword] !== undefined) revision = rawRevision;
       else if (inRevision && !inBase && rawBase.value[keyword] !== undefined) base = rawBase;
     }
+    const result = this.pairNormalised(base, revision, root);
+    if (!withNotes || (base === rawBase && revision === rawRevision)) return result;
+    const notes = this.annotationMembers(rawBase, rawRevision, root);
+    if (notes.length === 0) return result;
+    return new PairResult(result.hasChanges ? [...notes, { segment: null, child: result }] : notes);
+  }
+
+  /**
+   * allOf members that only document (title, description) added or removed: no change to what the
+   * schema accepts, which the normalised comparison sees, but worth a note (info).
+   */
+  private annotationMembers(rawBase: SchemaNode, rawRevision: SchemaNode, root: boolean): ResultEntry[] {
+    const notes = (node: SchemaNode, doc: OpenApiDocument): string[] => {
+      const list = node.value.allOf;
+      if (!Array.isArray(list)) return [];
+      const out: string[] = [];
+      for (let i = 0; i < list.length; i++) {
+        const member = childNode(doc, node, 'allOf', i);
+        if (member && isAnnotationOnly(member)) out.push(canonical(member.value));
+      }
+      return out;
+    };
+    const before = notes(rawBase, this.baseDoc);
+    const after = notes(rawRevision, this.revisionDoc);
+    if (before.length === 0 && after.length === 0) return [];
+    const added = after.filter((n) => !before.includes(n)).length;
+    const removed = before.filter((n) => !after.includes(n)).length;
+    const em = new NodeEmitter(this.settings, this.baseDoc, this.revisionDoc, rawBase, rawRevision, root);
+    const where = { base: changeLocation(rawBase, 'allOf'), revision: changeLocation(rawRevision, 'allOf') };
+    if (added > 0) em.node('all-of-added-annotation-only', { text: (s) => `${s} annotation-only allOf members added: ${added}`, ...where });
+    if (removed > 0) em.node('all-of-removed-annotation-only', { text: (s) => `${s} annotation-only allOf members removed: ${removed}`, ...where });
+    return em.entries;
+  }
+
+  private pairNormalised(base: SchemaNode, revision: SchemaNode, root: boolean): PairResult {
     const locations = `${base.key}\u0000${revision.key}`;
     const key = `${root ? 'R' : 'N'}\u0000${locations}`;
     const known = this.memo.get(key);
@@ -177,7 +213,7 @@ class PairWalker implements Walk {
   }
 
   equivalent(base: SchemaNode, revision: SchemaNode): boolean {
-    return !this.pair(base, revision, false).hasChanges;
+    return !this.pair(base, revision, false, false).hasChanges;
   }
 
   private compareNodes(base: SchemaNode, revision: SchemaNode, root: boolean): PairResult {
