@@ -1,6 +1,7 @@
 /**
  * The JSON format, for scripts. `diff` prints the shape fixed by the command-line contract,
- * `{"breaking", "changes": [{"id","severity","message","operation","path","location"}]}`;
+ * `{"breaking", "changes": [{"id","severity","message","operation","path","location"}]}`, plus
+ * `affects` (each operation and place a change of a shared schema reaches; `operation` is the first);
  * `check` prints a superset of it (every finding, each with its `source`) so one parser reads both,
  * and `lint` prints `{"passed", "findings"}` with the same entry shape.
  */
@@ -16,6 +17,8 @@ export interface JsonFindingEntry {
   operation: string | null;
   path: string | null;
   location: { file: string; line: number | null; pointer: string };
+  /** Every operation and place the change reaches (one entry for a change of one operation; empty for the document). */
+  affects: Array<{ operation: string; where: string | null; path: string | null }>;
 }
 
 function entry(finding: Finding, cwd: string, withSource: boolean): JsonFindingEntry {
@@ -30,6 +33,11 @@ function entry(finding: Finding, cwd: string, withSource: boolean): JsonFindingE
       line: finding.location.line ?? null,
       pointer: finding.location.pointer,
     },
+    affects: finding.affects
+      ? finding.affects.map((a) => ({ operation: a.operation, where: a.where ?? null, path: a.path ? a.path : null }))
+      : finding.operation
+        ? [{ operation: finding.operation, where: null, path: null }]
+        : [],
   };
   if (!withSource) return base;
   const { id, severity, message, ...rest } = base;

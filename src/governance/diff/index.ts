@@ -41,5 +41,5 @@ export function diffContracts(base: OpenApiDocument, revision: OpenApiDocument, 
   const now = options.now ?? new Date();
   const budget = options.budget ?? new DiffBudget();
   const schemas = createSchemaComparator(budget, { flatten: options.flatten ?? true });
-  return runDiff(base, revision, (input) => schemas.compare({ ...input, now }), CHECKS, now);
+  return runDiff(base, revision, (input) => schemas.compare({ ...input, now }), CHECKS, now, options.expand ?? false);
 }

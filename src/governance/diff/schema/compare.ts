@@ -27,7 +27,7 @@ import { canonical } from './keyword-checks.js';
 import { flattenResult, PairResult, type ResultEntry } from './pair-result.js';
 import { SchemaNormaliser } from './normalise.js';
 import { checkProperties } from './property-checks.js';
-import { changeLocation, childNode, isAnnotationOnly, resolveNode, type SchemaNode } from './schema-node.js';
+import { changeLocation, childNode, isAnnotationOnly, refName, resolveNode, type SchemaNode } from './schema-node.js';
 import { checkSubschemas } from './subschema-checks.js';
 import { listOfTypesChange, nullableWrapPayload, oneOfWrapping, withoutType } from './transitions.js';
 import type { Walk } from './walk.js';
@@ -52,6 +52,8 @@ export interface SchemaChange {
   propertyPath: string[];
   /** How many property paths from the top reach the changed node (a shared component reached several ways). */
   paths: number;
+  /** The message naming the change from its nearest component (`property 'refunds' of schema 'Charge'`), the same for every path. */
+  componentMessage: string;
   /** The changed node in the base, when it exists there. */
   base?: { file: string; pointer: string };
   /** The changed node in the revision, when it exists there. */
@@ -204,6 +206,8 @@ class PairWalker implements Walk {
     } finally {
       this.active.delete(locations);
     }
+    const component = refName(revision) ?? refName(base);
+    if (component !== undefined && result.hasChanges) result = new PairResult(result.entries, component);
     this.memo.set(key, result);
     return result;
   }
@@ -309,13 +313,17 @@ export function createSchemaComparator(budget: DiffBudget = new DiffBudget(), op
       const revision = resolveNode(input.revision, input.revisionSchema.value, input.revisionSchema.file, input.revisionSchema.pointer);
       const walker = new PairWalker(settings, input.base, input.revision, memo, new Set(), fingerprints, budget, normalisers);
       const subject = rootSubject(input.context);
-      return flattenResult(walker.pair(base, revision, true), () => budget.visit()).map(({ change, path, paths }) => {
+      return flattenResult(walker.pair(base, revision, true), () => budget.visit()).map(({ change, path, paths, component }) => {
+        const message = change.text(path.length > 0 ? `property '${path.join('/')}'` : subject);
         const out: SchemaChange = {
           id: change.id,
           severity: change.severity,
-          message: change.text(path.length > 0 ? `property '${path.join('/')}'` : subject),
+          message,
           propertyPath: path,
           paths,
+          componentMessage: component
+            ? change.text(component.path.length > 0 ? `property '${component.path.join('/')}' of schema '${component.name}'` : `schema '${component.name}'`)
+            : message,
         };
         if (change.base) out.base = { ...change.base };
         if (change.revision) out.revision = { ...change.revision };

@@ -12,7 +12,14 @@ export class PairResult {
   /** True when the pair, or any pair below it, changed. */
   readonly hasChanges: boolean;
 
-  constructor(readonly entries: readonly ResultEntry[]) {
+  /**
+   * `component`: the name of the component the revision's node is (when reached by `$ref`), so a
+   * change can be named from its component rather than from the root.
+   */
+  constructor(
+    readonly entries: readonly ResultEntry[],
+    readonly component?: string,
+  ) {
     this.hasChanges = entries.some((e) => ('change' in e ? true : e.child.hasChanges));
   }
 
@@ -23,6 +30,8 @@ export class PairResult {
 export interface RootedChange {
   change: NodeChange;
   path: string[];
+  /** The nearest component above the change on that path, and the path from it (absent: none). */
+  component?: { name: string; path: string[] };
   /** How many distinct paths from the root reach the node pair that found it (at least 1). */
   paths: number;
 }
@@ -39,15 +48,16 @@ export function flattenResult(root: PairResult, visit: () => void): RootedChange
   const entered = new Set<PairResult>();
   const firstPath = new Map<PairResult, string[]>();
   // Iterative pre-order walk (deep graphs must not overflow the stack): frames of (result, next entry).
-  const stack: Array<{ result: PairResult; next: number; path: string[] }> = [];
-  const enter = (result: PairResult, path: string[]): void => {
+  type Within = { name: string; path: string[] } | undefined;
+  const stack: Array<{ result: PairResult; next: number; path: string[]; within: Within }> = [];
+  const enter = (result: PairResult, path: string[], within: Within): void => {
     visit();
     entered.add(result);
     firstPath.set(result, path);
-    stack.push({ result, next: 0, path });
+    stack.push({ result, next: 0, path, within: result.component !== undefined ? { name: result.component, path: [] } : within });
   };
-  const out: Array<{ change: NodeChange; owner: PairResult; path: string[] }> = [];
-  enter(root, []);
+  const out: Array<{ change: NodeChange; owner: PairResult; path: string[]; within: Within }> = [];
+  enter(root, [], undefined);
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
     if (frame.next >= frame.result.entries.length) {
@@ -57,9 +67,11 @@ export function flattenResult(root: PairResult, visit: () => void): RootedChange
     }
     const entry = frame.result.entries[frame.next++]!;
     if ('change' in entry) {
-      out.push({ change: entry.change, owner: frame.result, path: [...frame.path, ...entry.change.path] });
+      const within = frame.within ? { name: frame.within.name, path: [...frame.within.path, ...entry.change.path] } : undefined;
+      out.push({ change: entry.change, owner: frame.result, path: [...frame.path, ...entry.change.path], within });
     } else if (entry.child.hasChanges && !entered.has(entry.child)) {
-      enter(entry.child, entry.segment === null ? frame.path : [...frame.path, entry.segment]);
+      const step = (path: string[]): string[] => (entry.segment === null ? path : [...path, entry.segment]);
+      enter(entry.child, step(frame.path), frame.within ? { name: frame.within.name, path: step(frame.within.path) } : undefined);
     }
   }
   const counts = new Map<PairResult, number>([[root, 1]]);
@@ -71,5 +83,9 @@ export function flattenResult(root: PairResult, visit: () => void): RootedChange
       counts.set(entry.child, (counts.get(entry.child) ?? 0) + n);
     }
   }
-  return out.map(({ change, owner, path }) => ({ change, path, paths: Math.max(1, counts.get(owner) ?? 1) }));
+  return out.map(({ change, owner, path, within }) => {
+    const rooted: RootedChange = { change, path, paths: Math.max(1, counts.get(owner) ?? 1) };
+    if (within) rooted.component = within;
+    return rooted;
+  });
 }
