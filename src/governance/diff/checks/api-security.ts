@@ -84,13 +84,13 @@ const BREAKING_WHEN_REFUSING = 'Breaking (error) when it refuses callers the bas
 /** Reports requirements and scopes added or removed, per operation and for the document. */
 export const apiSecurity: DiffCheck = {
   definitions: [
-    define('api-security-added', 'error', 'request', 'security', `A security requirement was added to an operation. ${BREAKING_WHEN_REFUSING}`),
-    define('api-security-removed', 'error', 'request', 'security', `A security requirement (or anonymous access) was removed from an operation. ${BREAKING_WHEN_REFUSING}`),
-    define('api-security-scope-added', 'error', 'request', 'security', `A scope was added to a security requirement of an operation. ${BREAKING_WHEN_REFUSING}`),
+    define('api-security-added', 'error', 'none', 'security', `A security requirement was added to an operation. ${BREAKING_WHEN_REFUSING}`),
+    define('api-security-removed', 'error', 'none', 'security', `A security requirement (or anonymous access) was removed from an operation. ${BREAKING_WHEN_REFUSING}`),
+    define('api-security-scope-added', 'error', 'none', 'security', `A scope was added to a security requirement of an operation. ${BREAKING_WHEN_REFUSING}`),
     define('api-security-scope-removed', 'info', 'none', 'security', 'A scope was removed from a security requirement of an operation.'),
-    define('api-global-security-added', 'error', 'request', 'security', `A security requirement was added to the document-level security. ${BREAKING_WHEN_REFUSING}`),
-    define('api-global-security-removed', 'error', 'request', 'security', `A security requirement was removed from the document-level security. ${BREAKING_WHEN_REFUSING}`),
-    define('api-global-security-scope-added', 'error', 'request', 'security', `A scope was added to a document-level security requirement. ${BREAKING_WHEN_REFUSING}`),
+    define('api-global-security-added', 'error', 'none', 'security', `A security requirement was added to the document-level security. ${BREAKING_WHEN_REFUSING}`),
+    define('api-global-security-removed', 'error', 'none', 'security', `A security requirement was removed from the document-level security. ${BREAKING_WHEN_REFUSING}`),
+    define('api-global-security-scope-added', 'error', 'none', 'security', `A scope was added to a document-level security requirement. ${BREAKING_WHEN_REFUSING}`),
     define('api-global-security-scope-removed', 'info', 'none', 'security', 'A scope was removed from a document-level security requirement.'),
   ],
   run(comparison, reporter) {

@@ -206,7 +206,8 @@ class PairWalker implements Walk {
     } finally {
       this.active.delete(locations);
     }
-    const component = refName(revision) ?? refName(base);
+    // Named after the revision's component: a schema inlined (or merged from an allOf) is not the component any more.
+    const component = refName(revision);
     if (component !== undefined && result.hasChanges) result = new PairResult(result.entries, component);
     this.memo.set(key, result);
     return result;
