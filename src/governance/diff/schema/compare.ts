@@ -291,6 +291,7 @@ export function createSchemaComparator(budget: DiffBudget = new DiffBudget(), op
   let fingerprints = new SchemaFingerprints();
   return {
     compare(input: SchemaComparisonInput): SchemaChange[] {
+      budget.checkTime();
       if (!docs || docs.base !== input.base || docs.revision !== input.revision) {
         docs = { base: input.base, revision: input.revision };
         memos.clear();
