@@ -28,16 +28,16 @@ const SCENARIOS: Array<{ name: string; expected: Row[] }> = [
   {
     name: 'ref-extended-by-optional-property',
     expected: [
-      ['new-optional-request-property', 'info', "request body (application/json): property 'total/note' was added (optional)"],
-      ['response-optional-property-added', 'info', "response 201 (application/json): property 'total/note' was added (optional)"],
+      ['new-optional-request-property', 'info', "property 'total/note' of schema 'Order' was added (optional)"],
+      ['response-optional-property-added', 'info', "property 'total/note' of schema 'Order' was added (optional)"],
     ],
   },
   // Real changes inside a composition: found, once per side.
   {
     name: 'ref-extended-by-required-property',
     expected: [
-      ['new-required-request-property', 'error', "request body (application/json): property 'total/note' was added as required"],
-      ['response-required-property-added', 'info', "response 201 (application/json): property 'total/note' was added (required)"],
+      ['new-required-request-property', 'error', "property 'total/note' of schema 'Order' was added as required"],
+      ['response-required-property-added', 'info', "property 'total/note' of schema 'Order' was added (required)"],
     ],
   },
   {
@@ -50,28 +50,28 @@ const SCENARIOS: Array<{ name: string; expected: Row[] }> = [
   {
     name: 'enum-value-removed-inside-one-of',
     expected: [
-      ['request-property-enum-value-removed', 'error', "request body (application/json): property 'status' enum value 'void' removed"],
-      ['response-property-enum-value-removed', 'info', "response 201 (application/json): property 'status' enum value 'void' removed"],
+      ['request-property-enum-value-removed', 'error', "property 'status' of schema 'Order' enum value 'void' removed"],
+      ['response-property-enum-value-removed', 'info', "property 'status' of schema 'Order' enum value 'void' removed"],
     ],
   },
   // oneOf members edited in place are matched (by their shared properties) and compared.
   {
     name: 'one-of-member-changed-in-place',
     expected: [
-      ['request-property-additional-properties-added', 'error', "request body (application/json): property 'payment/oneOf[#0]' additionalProperties changed from absent to false"],
-      ['request-property-became-required', 'error', "request body (application/json): property 'payment/oneOf[#1]/iban' became required"],
-      ['response-property-additional-properties-added', 'info', "response 201 (application/json): property 'payment/oneOf[#0]' additionalProperties changed from absent to false"],
-      ['response-property-became-required', 'info', "response 201 (application/json): property 'payment/oneOf[#1]/iban' became required"],
+      ['request-property-additional-properties-added', 'error', "property 'payment/oneOf[#0]' of schema 'Order' additionalProperties changed from absent to false"],
+      ['request-property-became-required', 'error', "property 'payment/oneOf[#1]/iban' of schema 'Order' became required"],
+      ['response-property-additional-properties-added', 'info', "property 'payment/oneOf[#0]' of schema 'Order' additionalProperties changed from absent to false"],
+      ['response-property-became-required', 'info', "property 'payment/oneOf[#1]/iban' of schema 'Order' became required"],
     ],
   },
   // Members reordered and edited: matched by their discriminator value.
   {
     name: 'one-of-members-by-discriminator',
     expected: [
-      ['request-property-became-required', 'error', "request body (application/json): property 'payment/oneOf[#1]/iban' became required"],
-      ['new-optional-request-property', 'info', "request body (application/json): property 'payment/oneOf[#1]/bic' was added (optional)"],
-      ['response-property-became-required', 'info', "response 201 (application/json): property 'payment/oneOf[#1]/iban' became required"],
-      ['response-optional-property-added', 'info', "response 201 (application/json): property 'payment/oneOf[#1]/bic' was added (optional)"],
+      ['request-property-became-required', 'error', "property 'payment/oneOf[#1]/iban' of schema 'Order' became required"],
+      ['new-optional-request-property', 'info', "property 'payment/oneOf[#1]/bic' of schema 'Order' was added (optional)"],
+      ['response-property-became-required', 'info', "property 'payment/oneOf[#1]/iban' of schema 'Order' became required"],
+      ['response-optional-property-added', 'info', "property 'payment/oneOf[#1]/bic' of schema 'Order' was added (optional)"],
     ],
   },
 ];

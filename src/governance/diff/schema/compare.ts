@@ -124,6 +124,16 @@ function rootSubject(context: SchemaContext): string {
 
 const COMPOSITION_KEYWORDS = ['allOf', 'anyOf', 'oneOf'] as const;
 
+const COMPONENT_POINTER = /^\/components\/schemas\/([^/]+)$/;
+
+/** The component a node is: the target of its `$ref`, or a schema found at `/components/schemas/NAME` itself. */
+function componentName(node: SchemaNode): string | undefined {
+  const named = refName(node);
+  if (named !== undefined) return named;
+  const match = COMPONENT_POINTER.exec(node.pointer);
+  return match ? match[1]!.replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+}
+
 /** The walk of one comparison setting (direction, context, typing), sharing the comparator's memo. */
 class PairWalker implements Walk {
   constructor(
@@ -207,7 +217,7 @@ class PairWalker implements Walk {
       this.active.delete(locations);
     }
     // Named after the revision's component: a schema inlined (or merged from an allOf) is not the component any more.
-    const component = refName(revision);
+    const component = componentName(revision);
     if (component !== undefined && result.hasChanges) result = new PairResult(result.entries, component);
     this.memo.set(key, result);
     return result;

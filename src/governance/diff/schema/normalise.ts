@@ -125,7 +125,7 @@ export class SchemaNormaliser {
     return merged;
   }
 
-  /** `oneOf`/`anyOf` whose members only list values (`enum` or `const`, one common type): one `enum`. */
+  /** `oneOf`/`anyOf` whose untitled members only list values (`enum` or `const`, one common type): one `enum`. */
   private joinEnums(node: SchemaNode): SchemaNode | undefined {
     for (const keyword of ['oneOf', 'anyOf'] as const) {
       const members = this.members(node, keyword);
@@ -137,7 +137,8 @@ export class SchemaNormaliser {
       let ok = true;
       for (const member of members) {
         const v = member.value;
-        if (Object.keys(v).some((k) => k !== 'enum' && k !== 'const' && k !== 'type' && !isAnnotation(k))) {
+        // A titled member is a named variant: it stays a member, compared as one.
+        if (v.title !== undefined || Object.keys(v).some((k) => k !== 'enum' && k !== 'const' && k !== 'type' && !isAnnotation(k))) {
           ok = false;
           break;
         }
