@@ -38,4 +38,20 @@ export interface Finding {
   location: FindingLocation;
   /** For diff findings: the location in the base document, when it exists. */
   baseLocation?: FindingLocation;
+  /**
+   * For a diff finding about a schema shared by several places: each operation and place that
+   * reaches the change (one change, reported once at its component, with what it affects).
+   */
+  affects?: AffectedPlace[];
+}
+
+/** One place a change reaches: an operation, where in it, and the property path to the change. */
+export interface AffectedPlace {
+  operation: string;
+  /** E.g. `response 200 (application/json)`, `query parameter 'limit'`. */
+  where?: string;
+  /** Property path from there to the changed schema (`items/price`); empty at the top. */
+  path?: string;
+  /** Where the operation is declared. */
+  location?: FindingLocation;
 }

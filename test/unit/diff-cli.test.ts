@@ -54,7 +54,7 @@ test('accord diff --format json prints the contract shape', () => {
   assert.equal(body.breaking, true);
   assert.equal(body.changes.length, 1);
   const change = body.changes[0]!;
-  assert.deepEqual(Object.keys(change), ['id', 'severity', 'message', 'operation', 'path', 'location']);
+  assert.deepEqual(Object.keys(change), ['id', 'severity', 'message', 'operation', 'path', 'location', 'affects']);
   assert.equal(change.id, 'api-removed-without-deprecation');
   assert.equal(change.severity, 'error');
   assert.equal(change.operation, 'POST /orders');

@@ -1,5 +1,6 @@
-// Resolution and direction: $ref spelling is not a change, shared components report once per operation,
-// cycles terminate, relative files resolve, and the same narrowing breaks a request but not a response.
+// Resolution and direction: $ref spelling is not a change, shared components report once per operation
+// when expanded (grouping by cause is diff-grouping.test.ts), cycles terminate, relative files resolve,
+// and the same narrowing breaks a request but not a response.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ const FIXTURES = join(import.meta.dirname, 'fixtures', 'diff-resolution');
 const NOW = new Date('2025-06-01T12:00:00Z');
 
 function diff(base: string, revision: string): Array<[string, string, string | null]> {
-  const findings = diffContracts(loadOpenApi(join(FIXTURES, base)), loadOpenApi(join(FIXTURES, revision)), { now: NOW });
+  const findings = diffContracts(loadOpenApi(join(FIXTURES, base)), loadOpenApi(join(FIXTURES, revision)), { now: NOW, expand: true });
   return findings.map((f) => [f.id, f.severity, f.operation ?? null]);
 }
 
@@ -25,12 +26,13 @@ const SCENARIOS: Array<{ name: string; base: string; revision: string; expected:
   },
   { name: 'routing a $ref through another $ref is not a change', base: 'base.yaml', revision: 'ref-chain.yaml', expected: [] },
   {
-    name: 'a change in a shared component is reported once per affected operation',
+    name: 'a change in a shared component is reported once per affected operation and status (200 and 201 share it)',
     base: 'base.yaml',
     revision: 'narrowed.yaml',
     expected: [
       ['response-property-max-length-decreased', 'info', 'GET /orders'],
       ['request-property-max-length-decreased', 'error', 'POST /orders'],
+      ['response-property-max-length-decreased', 'info', 'POST /orders'],
       ['response-property-max-length-decreased', 'info', 'POST /orders'],
       ['response-property-max-length-decreased', 'info', 'GET /orders/{id}'],
     ],
@@ -55,6 +57,7 @@ const SCENARIOS: Array<{ name: string; base: string; revision: string; expected:
       ['response-property-enum-value-removed', 'info', 'GET /orders'],
       ['request-property-enum-value-removed', 'error', 'POST /orders'],
       ['response-property-enum-value-removed', 'info', 'POST /orders'],
+      ['response-property-enum-value-removed', 'info', 'POST /orders'],
       ['response-property-enum-value-removed', 'info', 'GET /orders/{id}'],
     ],
   },
@@ -65,6 +68,7 @@ const SCENARIOS: Array<{ name: string; base: string; revision: string; expected:
     expected: [
       ['response-property-enum-value-added', 'warn', 'GET /orders'],
       ['request-property-enum-value-added', 'info', 'POST /orders'],
+      ['response-property-enum-value-added', 'warn', 'POST /orders'],
       ['response-property-enum-value-added', 'warn', 'POST /orders'],
       ['response-property-enum-value-added', 'warn', 'GET /orders/{id}'],
     ],

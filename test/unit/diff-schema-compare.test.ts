@@ -188,7 +188,14 @@ const SCENARIOS: Scenario[] = [
     name: 'allOf member matched by title and compared',
     base: { schema: { allOf: [ref('Base'), { title: 'Extra', ...obj({ note: { ...str, maxLength: 9 } }) }] }, components: { Base: obj({ id: str }) } },
     revision: { schema: { allOf: [ref('Base'), { title: 'Extra', ...obj({ note: { ...str, maxLength: 5 } }) }] }, components: { Base: obj({ id: str }) } },
+    options: { flatten: false },
     expected: [{ id: 'request-property-max-length-decreased', severity: 'error', path: 'allOf[Extra]/note' }],
+  },
+  {
+    name: 'allOf members merged: a change inside one is a change of the merged schema',
+    base: { schema: { allOf: [ref('Base'), { title: 'Extra', ...obj({ note: { ...str, maxLength: 9 } }) }] }, components: { Base: obj({ id: str }) } },
+    revision: { schema: { allOf: [ref('Base'), { title: 'Extra', ...obj({ note: { ...str, maxLength: 5 } }) }] }, components: { Base: obj({ id: str }) } },
+    expected: [{ id: 'request-property-max-length-decreased', severity: 'error', path: 'note' }],
   },
   {
     name: 'oneOf branch added: harmless to a request',
@@ -325,7 +332,7 @@ test('relative-file $ref: the change is located in the referenced file', () => {
   assert.deepEqual(changes[0].revision, { file: '/virtual/revision/pet.json', pointer: '/Pet/properties/name/maxLength' });
 });
 
-test('memoised comparator: a shared component keeps its own paths under each root', () => {
+test('memoised comparator: a shared component is reported once under each root, with its first path and how many paths reach it', () => {
   const components = (max: number): Record<string, unknown> => ({ Shared: obj({ x: { ...int, maximum: max } }) });
   const comparator = createSchemaComparator();
   const base = documentOf('base', { schema: obj({ a: ref('Shared'), b: { type: 'array', items: ref('Shared') } }), components: components(10) }, '3.1.0');
@@ -334,11 +341,11 @@ test('memoised comparator: a shared component keeps its own paths under each roo
   const run = (pointer: string): string[] =>
     comparator
       .compare({ base, revision, baseSchema: side(base, pointer), revisionSchema: side(revision, pointer), direction: 'request', context: 'request-body' })
-      .map((c) => `${c.id} ${c.propertyPath.join('/')}`);
-  assert.deepEqual(run(`${SUBJECT}/properties/a`), ['request-property-max-decreased x']);
-  assert.deepEqual(run(`${SUBJECT}/properties/b`), ['request-property-max-decreased items/x']);
-  assert.deepEqual(run(SUBJECT), ['request-property-max-decreased a/x', 'request-property-max-decreased b/items/x']);
-  assert.deepEqual(run(`${SUBJECT}/properties/a`), ['request-property-max-decreased x']);
+      .map((c) => `${c.id} ${c.propertyPath.join('/')} x${c.paths}`);
+  assert.deepEqual(run(`${SUBJECT}/properties/a`), ['request-property-max-decreased x x1']);
+  assert.deepEqual(run(`${SUBJECT}/properties/b`), ['request-property-max-decreased items/x x1']);
+  assert.deepEqual(run(SUBJECT), ['request-property-max-decreased a/x x2']);
+  assert.deepEqual(run(`${SUBJECT}/properties/a`), ['request-property-max-decreased x x1']);
 });
 
 test('an unresolvable $ref is a contract error, not a change', () => {

@@ -28,6 +28,7 @@ test('json for diff: exactly {breaking, changes[{id, severity, message, operatio
         operation: 'GET /orders',
         path: '/orders',
         location: { file: 'contracts/orders/2.0.0.yaml', line: 8, pointer: '/paths/~1orders/get/deprecated' },
+        affects: [{ operation: 'GET /orders', where: null, path: null }],
       },
       {
         id: 'request-parameter-became-required',
@@ -36,6 +37,7 @@ test('json for diff: exactly {breaking, changes[{id, severity, message, operatio
         operation: 'GET /orders/{id}',
         path: '/orders/{id}',
         location: { file: 'contracts/orders/2.0.0.yaml', line: 14, pointer: '/paths/~1orders~1{id}/get/parameters/0' },
+        affects: [{ operation: 'GET /orders/{id}', where: null, path: null }],
       },
       {
         id: 'response-property-enum-value-added',
@@ -44,6 +46,7 @@ test('json for diff: exactly {breaking, changes[{id, severity, message, operatio
         operation: 'GET /orders/{id}',
         path: '/orders/{id}',
         location: { file: 'contracts/orders/2.0.0.yaml', line: 30, pointer: '/components/schemas/Order/properties/status/enum/3' },
+        affects: [{ operation: 'GET /orders/{id}', where: null, path: null }],
       },
       {
         id: 'endpoint-added',
@@ -52,6 +55,7 @@ test('json for diff: exactly {breaking, changes[{id, severity, message, operatio
         operation: 'POST /refunds',
         path: '/refunds',
         location: { file: 'contracts/orders/2.0.0.yaml', line: 60, pointer: '/paths/~1refunds/post' },
+        affects: [{ operation: 'POST /refunds', where: null, path: null }],
       },
     ],
   });
@@ -73,7 +77,7 @@ const breakingScenarios: Array<{ name: string; report: Report; expected: unknown
     },
     expected: {
       breaking: false,
-      changes: [{ id: 'api-path-parameter-renamed', severity: 'warn', message: 'm', operation: null, path: '/a/{b}', location: { file: 'contracts/orders/2.0.0.yaml', line: null, pointer: '/paths/~1a~1{b}' } }],
+      changes: [{ id: 'api-path-parameter-renamed', severity: 'warn', message: 'm', operation: null, path: '/a/{b}', location: { file: 'contracts/orders/2.0.0.yaml', line: null, pointer: '/paths/~1a~1{b}' }, affects: [] }],
     },
   },
   {
@@ -95,7 +99,7 @@ const breakingScenarios: Array<{ name: string; report: Report; expected: unknown
     },
     expected: {
       breaking: true,
-      changes: [{ id: 'api-path-removed-without-deprecation', severity: 'error', message: 'm', operation: null, path: '/gone', location: { file: 'contracts/orders/2.0.0.yaml', line: 5, pointer: '/paths' } }],
+      changes: [{ id: 'api-path-removed-without-deprecation', severity: 'error', message: 'm', operation: null, path: '/gone', location: { file: 'contracts/orders/2.0.0.yaml', line: 5, pointer: '/paths' }, affects: [] }],
     },
   },
   {
@@ -108,7 +112,7 @@ const breakingScenarios: Array<{ name: string; report: Report; expected: unknown
     },
     expected: {
       breaking: true,
-      changes: [{ id: 'api-security-removed', severity: 'error', message: 'm', operation: null, path: null, location: { file: 'contracts/orders/2.0.0.yaml', line: 1, pointer: '/security' } }],
+      changes: [{ id: 'api-security-removed', severity: 'error', message: 'm', operation: null, path: null, location: { file: 'contracts/orders/2.0.0.yaml', line: 1, pointer: '/security' }, affects: [] }],
     },
   },
   {
@@ -123,7 +127,7 @@ const breakingScenarios: Array<{ name: string; report: Report; expected: unknown
     expected: {
       breaking: true,
       passed: true,
-      changes: [{ id: 'request-parameter-removed', severity: 'warn', message: 'm', source: 'diff', operation: 'GET /a', path: '/a', location: { file: 'contracts/orders/2.0.0.yaml', line: 3, pointer: '/paths/~1a/get' } }],
+      changes: [{ id: 'request-parameter-removed', severity: 'warn', message: 'm', source: 'diff', operation: 'GET /a', path: '/a', location: { file: 'contracts/orders/2.0.0.yaml', line: 3, pointer: '/paths/~1a/get' }, affects: [{ operation: 'GET /a', where: null, path: null }] }],
     },
   },
 ];
@@ -148,8 +152,8 @@ test('json for check: the diff shape plus passed and the source of each entry; l
     breaking: false,
     passed: false,
     changes: [
-      { id: 'oas3-schema', severity: 'error', message: 'bad schema', source: 'lint', operation: null, path: null, location: { file: 'contracts/orders/2.0.0.yaml', line: 3, pointer: '/info' } },
-      { id: 'contract-info-version-mismatch', severity: 'error', message: 'info.version is 1.0.0', source: 'policy', operation: null, path: null, location: { file: 'contracts/orders/2.0.0.yaml', line: 4, pointer: '/info/version' } },
+      { id: 'oas3-schema', severity: 'error', message: 'bad schema', source: 'lint', operation: null, path: null, location: { file: 'contracts/orders/2.0.0.yaml', line: 3, pointer: '/info' }, affects: [] },
+      { id: 'contract-info-version-mismatch', severity: 'error', message: 'info.version is 1.0.0', source: 'policy', operation: null, path: null, location: { file: 'contracts/orders/2.0.0.yaml', line: 4, pointer: '/info/version' }, affects: [] },
     ],
   });
 });

@@ -3,9 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { posix } from 'node:path';
 import type { Command } from 'commander';
 import { loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
-import { isAtLeast, type Severity } from '../../governance/findings.js';
-import { diffContracts } from '../../governance/diff/index.js';
+import { isAtLeast, type Finding, type Severity } from '../../governance/findings.js';
+import { DEFAULT_LIMITS, DiffBudget, DiffBudgetExceeded, diffContracts } from '../../governance/diff/index.js';
 import { gitBlobReader } from '../../governance/check/git-repository.js';
+import { applyRulesetToDiff } from '../../governance/lint/diff-rules.js';
+import { severityOf } from '../../governance/lint/spectral-findings.js';
+import { loadRuleset } from '../../governance/lint/load-ruleset.js';
+import { RulesetError } from '../../governance/lint/ruleset-error.js';
 import { CHECKS } from '../../governance/rules/index.js';
 import { FORMATS, isFormat, renderFindings } from '../formatters/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
@@ -46,6 +50,22 @@ function load(spec: string): OpenApiDocument {
   return spec.startsWith(GIT_PREFIX) ? loadFromGit(spec) : loadOpenApi(spec);
 }
 
+interface DiffFlags {
+  format: string;
+  failOn: string;
+  ruleset?: string;
+  expand: boolean;
+  flatten: boolean;
+  maxNodes: string;
+  timeout: string;
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got '${value}'`);
+  return n;
+}
+
 /** Registers `diff`. */
 export function registerDiff(program: Command): void {
   program
@@ -55,16 +75,41 @@ export function registerDiff(program: Command): void {
     .argument('<revision>', 'the later version: a file, or git:REF:PATH')
     .option('--format <format>', `output format (${FORMATS.join(', ')})`, 'text')
     .option('--fail-on <severity>', 'lowest severity that fails: error (breaking) or warn (possibly breaking)', 'error')
-    .action((baseSpec: string, revisionSpec: string, opts: { format: string; failOn: string }) => {
+    .option('--ruleset <file>', 'Spectral ruleset whose rules switch diff checks off or re-level them (e.g. rulesets/oasdiff-levels.yaml)')
+    .option('--expand', 'report a change of a shared schema once per operation and place that reaches it, instead of once with the list it affects', false)
+    .option('--no-flatten', 'compare schemas as written: no merging of allOf, unwrapping of one-member compositions or enum/oneOf equivalence')
+    .option('--max-nodes <n>', 'stop with exit 2 after visiting this many schema nodes', String(DEFAULT_LIMITS.maxNodes))
+    .option('--timeout <seconds>', 'stop with exit 2 after this many seconds of comparing', String(DEFAULT_LIMITS.timeoutMs / 1000))
+    .action(async (baseSpec: string, revisionSpec: string, opts: DiffFlags) => {
       if (!isFormat(opts.format)) throw new UsageError(`unknown --format '${opts.format}' (one of ${FORMATS.join(', ')})`);
       if (!(FAIL_ON as readonly string[]).includes(opts.failOn)) throw new UsageError(`unknown --fail-on '${opts.failOn}' (one of ${FAIL_ON.join(', ')})`);
       const failOn = opts.failOn as Severity;
+      const budget = new DiffBudget({ maxNodes: positive('--max-nodes', opts.maxNodes), timeoutMs: positive('--timeout', opts.timeout) * 1000 });
+      let ruleset;
+      try {
+        ruleset = opts.ruleset === undefined ? undefined : await loadRuleset(opts.ruleset);
+      } catch (error) {
+        if (error instanceof RulesetError) throw new UsageError(error.describe());
+        throw error;
+      }
       const base = load(baseSpec);
       const revision = load(revisionSpec);
-      const findings = diffContracts(base, revision);
+      let findings: Finding[];
+      try {
+        findings = diffContracts(base, revision, { budget, expand: opts.expand, flatten: opts.flatten });
+      } catch (error) {
+        if (error instanceof DiffBudgetExceeded) throw new UsageError(error.message);
+        throw error;
+      }
+      if (ruleset) findings = applyRulesetToDiff(ruleset, findings);
       // Formats that describe their rules (SARIF, JUnit) get the checks that fired, not all ~1,000.
       const fired = new Set(findings.map((f) => f.id));
-      const rules = CHECKS.filter((c) => fired.has(c.id)).map((c) => ({ id: c.id, severity: c.severity, description: c.description }));
+      // A ruleset's level is the check's level (`breaking` follows it: oasdiff-levels makes security additions info).
+      const levelOf = (id: string, fallback: Severity): Severity => {
+        const rule = ruleset && Object.prototype.hasOwnProperty.call(ruleset.rules, id) ? ruleset.rules[id] : undefined;
+        return rule ? severityOf(rule.severity) : fallback;
+      };
+      const rules = CHECKS.filter((c) => fired.has(c.id)).map((c) => ({ id: c.id, severity: levelOf(c.id, c.severity), description: c.description }));
       process.stdout.write(renderFindings({ tool: 'diff', findings, files: [revision.file, base.file], failThreshold: failOn, rules }, opts.format));
       process.exitCode = findings.some((f) => isAtLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
     });

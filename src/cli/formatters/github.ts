@@ -1,6 +1,6 @@
 /** GitHub Actions workflow commands: one annotation per finding, shown on the pull request's diff. */
 import { isAtLeast, type Finding, type Severity } from '../../governance/findings.js';
-import { displayPath, findingsByFile, type RenderOptions, type Report } from './report.js';
+import { describeAffects, displayPath, findingsByFile, isShared, type RenderOptions, type Report } from './report.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warn: 'warning', info: 'notice', hint: 'notice' };
 
@@ -21,7 +21,11 @@ function annotation(finding: Finding, cwd: string): string {
     if (finding.location.column !== undefined) props.push(`col=${finding.location.column}`);
   }
   props.push(`title=${escapeProperty(finding.id)}`);
-  const message = finding.operation ? `${finding.operation}: ${finding.message}` : finding.message;
+  const message = isShared(finding)
+    ? `${finding.message}\naffects ${describeAffects(finding).join('\n        ')}`
+    : finding.operation
+      ? `${finding.operation}: ${finding.message}`
+      : finding.message;
   return `::${COMMAND[finding.severity]} ${props.join(',')}::${escapeData(message)}`;
 }
 

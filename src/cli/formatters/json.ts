@@ -1,6 +1,7 @@
 /**
  * The JSON format, for scripts. `diff` prints the shape fixed by the command-line contract,
- * `{"breaking", "changes": [{"id","severity","message","operation","path","location"}]}`;
+ * `{"breaking", "changes": [{"id","severity","message","operation","path","location"}]}`, plus
+ * `affects` (each operation and place a change of a shared schema reaches; `operation` is the first);
  * `check` prints a superset of it (every finding, each with its `source`) so one parser reads both,
  * and `lint` prints `{"passed", "findings"}` with the same entry shape.
  */
@@ -16,9 +17,11 @@ export interface JsonFindingEntry {
   operation: string | null;
   path: string | null;
   location: { file: string; line: number | null; pointer: string };
+  /** diff and check: every operation and place the change reaches (one entry for a change of one operation; empty for the document). */
+  affects?: Array<{ operation: string; where: string | null; path: string | null }>;
 }
 
-function entry(finding: Finding, cwd: string, withSource: boolean): JsonFindingEntry {
+function entry(finding: Finding, cwd: string, withSource: boolean, withAffects: boolean): JsonFindingEntry {
   const base: JsonFindingEntry = {
     id: finding.id,
     severity: finding.severity,
@@ -31,6 +34,13 @@ function entry(finding: Finding, cwd: string, withSource: boolean): JsonFindingE
       pointer: finding.location.pointer,
     },
   };
+  if (withAffects) {
+    base.affects = finding.affects
+      ? finding.affects.map((a) => ({ operation: a.operation, where: a.where ?? null, path: a.path ? a.path : null }))
+      : finding.operation
+        ? [{ operation: finding.operation, where: null, path: null }]
+        : [];
+  }
   if (!withSource) return base;
   const { id, severity, message, ...rest } = base;
   return { id, severity, message, source: finding.source, ...rest };
@@ -53,11 +63,11 @@ export function renderJson(report: Report, options: RenderOptions): string {
   const passed = !findings.some((f) => isAtLeast(f.severity, report.failThreshold));
   let body: unknown;
   if (report.tool === 'diff') {
-    body = { breaking, changes: findings.map((f) => entry(f, options.cwd, false)) };
+    body = { breaking, changes: findings.map((f) => entry(f, options.cwd, false, true)) };
   } else if (report.tool === 'check') {
-    body = { breaking, passed, changes: findings.map((f) => entry(f, options.cwd, true)) };
+    body = { breaking, passed, changes: findings.map((f) => entry(f, options.cwd, true, true)) };
   } else {
-    body = { passed, findings: findings.map((f) => entry(f, options.cwd, true)) };
+    body = { passed, findings: findings.map((f) => entry(f, options.cwd, true, false)) };
   }
   return JSON.stringify(body, null, 2) + '\n';
 }

@@ -3,7 +3,7 @@
  * rule and operation, a failure where a finding is at or above the threshold.
  */
 import { isAtLeast, type Finding } from '../../governance/findings.js';
-import { displayPath, findingsByFile, type RenderOptions, type Report } from './report.js';
+import { describeAffects, displayPath, findingsByFile, isShared, SHARED_SCHEMAS, type RenderOptions, type Report } from './report.js';
 
 /** Characters XML 1.0 cannot carry at all, removed rather than escaped. */
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -32,7 +32,7 @@ interface TestCase {
 function testCases(findings: Finding[]): TestCase[] {
   const cases = new Map<string, TestCase>();
   for (const finding of findings) {
-    const name = `${finding.id}: ${finding.operation ?? '(document)'}`;
+    const name = `${finding.id}: ${isShared(finding) ? SHARED_SCHEMAS : (finding.operation ?? '(document)')}`;
     const existing = cases.get(name);
     if (existing) existing.findings.push(finding);
     else cases.set(name, { name, findings: [finding] });
@@ -43,7 +43,8 @@ function testCases(findings: Finding[]): TestCase[] {
 function detail(finding: Finding): string {
   const line = finding.location.line === undefined ? '' : `line ${finding.location.line}: `;
   const pointer = finding.location.pointer === '' ? '' : ` (#${finding.location.pointer})`;
-  return `${line}${finding.severity}: ${finding.message}${pointer}`;
+  const affects = isShared(finding) ? describeAffects(finding).map((place) => `\n  affects ${place}`).join('') : '';
+  return `${line}${finding.severity}: ${finding.message}${pointer}${affects}`;
 }
 
 /** Renders JUnit XML. Files without findings get one passing testcase, so a clean run still counts. */

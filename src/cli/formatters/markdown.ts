@@ -3,7 +3,7 @@
  * changes, the deprecations and the other changes, each grouped by operation.
  */
 import type { Finding } from '../../governance/findings.js';
-import { displayPath, findingsByFile, groupByOperation, isBreakingChange, type RenderOptions, type Report, type RuleMeta } from './report.js';
+import { describeAffects, displayPath, findingsByFile, groupByOperation, isBreakingChange, isShared, type RenderOptions, type Report, type RuleMeta } from './report.js';
 
 type Section = 'breaking' | 'deprecations' | 'other' | 'problems';
 
@@ -49,7 +49,10 @@ function renderSection(findings: Finding[], section: Section): string[] {
       continue;
     }
     lines.push(`- \`${group.operation.replace(/`/g, "'")}\``);
-    for (const finding of group.findings) lines.push(`  - ${item(finding, section)}`);
+    for (const finding of group.findings) {
+      lines.push(`  - ${item(finding, section)}`);
+      if (isShared(finding)) for (const place of describeAffects(finding)) lines.push(`    - affects ${escapeMarkdown(place)}`);
+    }
   }
   return lines;
 }

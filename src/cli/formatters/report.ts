@@ -96,17 +96,48 @@ export function findingsByFile(report: Report): Array<{ file: string; findings: 
   }));
 }
 
+/** The heading under which changes of shared schemas (reaching several operations) are listed. */
+export const SHARED_SCHEMAS = '(shared schemas)';
+
+/** The distinct operations a finding affects (its `affects`, else its own operation). */
+export function affectedOperations(finding: Finding): string[] {
+  if (finding.affects && finding.affects.length > 0) return [...new Set(finding.affects.map((a) => a.operation))];
+  return finding.operation ? [finding.operation] : [];
+}
+
+/** True when one finding stands for a change that reaches more than one operation or place. */
+export function isShared(finding: Finding): boolean {
+  return (finding.affects?.length ?? 0) > 1;
+}
+
+/** One affected place in words: `GET /x: response 200 (application/json), property 'a/b'`. */
+export function describePlace(place: NonNullable<Finding['affects']>[number]): string {
+  const where = place.where ? `: ${place.where}` : '';
+  const path = place.path ? `, property '${place.path}'` : '';
+  return `${place.operation}${where}${path}`;
+}
+
+/** Up to `limit` affected places in words, then how many more there are. */
+export function describeAffects(finding: Finding, limit = 10): string[] {
+  const places = finding.affects ?? [];
+  const shown = places.slice(0, limit).map(describePlace);
+  if (places.length > limit) shown.push(`… and ${places.length - limit} more (--expand lists each)`);
+  return shown;
+}
+
 /**
  * Groups findings by operation, in order of each operation's first finding; findings without an
- * operation come under `undefined`, first, because they concern the whole document.
+ * operation come under `undefined`, first, because they concern the whole document. A change of a
+ * shared schema that reaches several operations is listed once, under `SHARED_SCHEMAS`.
  */
 export function groupByOperation(findings: Finding[]): Array<{ operation: string | undefined; findings: Finding[] }> {
   const groups = new Map<string | undefined, Finding[]>();
   if (findings.some((f) => f.operation === undefined)) groups.set(undefined, []);
   for (const finding of findings) {
-    const list = groups.get(finding.operation);
+    const key = isShared(finding) ? SHARED_SCHEMAS : finding.operation;
+    const list = groups.get(key);
     if (list) list.push(finding);
-    else groups.set(finding.operation, [finding]);
+    else groups.set(key, [finding]);
   }
   return [...groups].map(([operation, list]) => ({ operation, findings: list }));
 }

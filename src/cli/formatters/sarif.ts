@@ -2,7 +2,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Severity } from '../../governance/findings.js';
-import { displayPath, findingsByFile, type RenderOptions, type Report, type RuleMeta } from './report.js';
+import { describePlace, displayPath, findingsByFile, type RenderOptions, type Report, type RuleMeta } from './report.js';
 import { readToolIdentity } from './tool-identity.js';
 
 /** The schema URI of the approved SARIF 2.1.0 (errata 01) specification. */
@@ -69,11 +69,21 @@ function result(finding: Finding, ruleIndex: number, cwd: string): Record<string
     message: { text: finding.message },
     locations: [location],
   };
+  const related: Array<Record<string, unknown>> = [];
   if (finding.baseLocation) {
     const ref = GIT_FILE.exec(finding.baseLocation.file)?.[1];
     const text = ref ? `In the base version (at ${ref})` : 'In the base version';
-    out.relatedLocations = [{ id: 1, physicalLocation: physicalLocation(finding.baseLocation, cwd), message: { text } }];
+    related.push({ id: 1, physicalLocation: physicalLocation(finding.baseLocation, cwd), message: { text } });
   }
+  // One result per cause: each operation and place a shared schema's change reaches is a related location.
+  if (finding.affects && finding.affects.length > 1) {
+    for (const place of finding.affects) {
+      const entry: Record<string, unknown> = { id: related.length + 1, message: { text: `Affects ${describePlace(place)}` }, logicalLocations: [{ fullyQualifiedName: place.operation, kind: 'function' }] };
+      if (place.location) entry.physicalLocation = physicalLocation(place.location, cwd);
+      related.push(entry);
+    }
+  }
+  if (related.length > 0) out.relatedLocations = related;
   out.properties = { source: finding.source };
   return out;
 }

@@ -1,6 +1,6 @@
 /** The default format, for people at a terminal: findings grouped by file, then by operation. */
 import { isAtLeast, type Finding, type Severity } from '../../governance/findings.js';
-import { countBySeverity, displayPath, findingsByFile, groupByOperation, type RenderOptions, type Report } from './report.js';
+import { countBySeverity, displayPath, findingsByFile, groupByOperation, describeAffects, isShared, type RenderOptions, type Report } from './report.js';
 
 /** ANSI SGR codes; applied only when the caller says the stream shows colour. */
 const SGR = { bold: 1, dim: 2, red: 31, yellow: 33, blue: 34, cyan: 36, green: 32 } as const;
@@ -60,6 +60,10 @@ export function renderText(report: Report, options: RenderOptions): string {
         const id = paint(color, 'dim', finding.id.padEnd(idWidth));
         // A line break inside a message would break the columns; one finding stays on one line.
         lines.push(`    ${pos}  ${sev}  ${id}  ${finding.message.replace(/\s*\r?\n\s*/g, ' ')}`);
+        if (isShared(finding)) {
+          const indent = ' '.repeat(4 + posWidth + 2 + sevWidth + 2 + idWidth + 2);
+          for (const place of describeAffects(finding)) lines.push(`${indent}${paint(color, 'dim', `affects ${place}`)}`);
+        }
       }
     }
     lines.push('');

@@ -9,7 +9,8 @@ import type { SchemaComparator } from './model.js';
 
 /**
  * Compares `base` with `revision` once and lets each check read its kind of change from that
- * comparison. `registry` gives the default severity of every ID a check may report.
+ * comparison. `registry` gives the default severity of every ID a check may report; `expand`
+ * reports a shared schema's change once per operation and place instead of once per cause.
  */
 export function runDiff(
   base: OpenApiDocument,
@@ -17,10 +18,11 @@ export function runDiff(
   compareSchemas: SchemaComparator,
   registry: readonly CheckDefinition[],
   now: Date,
+  expand = false,
 ): Finding[] {
   const comparison = compareContracts(base, revision, compareSchemas, now);
   const severities = new Map<string, Severity>(registry.map((c) => [c.id, c.severity]));
-  const collector = new FindingCollector(comparison, severities);
+  const collector = new FindingCollector(comparison, severities, expand);
   for (const check of DIFF_CHECKS) check.run(comparison, collector);
   return collector.findings;
 }

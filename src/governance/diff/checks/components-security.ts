@@ -14,7 +14,7 @@ export const componentsSecurity: DiffCheck = {
   definitions: [
     define('api-security-component-added', 'info', 'none', 'security', 'A security scheme was added to the components.'),
     define('api-security-component-removed', 'info', 'none', 'security', 'A security scheme was removed from the components.'),
-    define('api-security-component-type-changed', 'info', 'none', 'security', 'The type of a security scheme changed.'),
+    define('api-security-component-type-changed', 'error', 'none', 'security', 'The type of a security scheme changed: callers authenticating the old way are refused by the gateway.'),
     define('api-security-component-oauth-url-changed', 'info', 'none', 'security', 'The authorization URL of an OAuth flow changed.'),
     define('api-security-component-oauth-token-url-changed', 'info', 'none', 'security', 'The token URL of an OAuth flow changed.'),
     define('api-security-component-oauth-scope-added', 'info', 'none', 'security', 'A scope was added to an OAuth flow.'),

@@ -1,6 +1,7 @@
 /**
  * Hands on what the schema comparator found inside each operation (parameters, bodies, headers).
- * A change in a shared component is reported once per affected operation, wherever it is used there.
+ * A change in a shared component is one cause: reported once, with every operation and place it
+ * reaches (or, expanded, once per operation and place).
  */
 import type { DiffCheck } from '../check.js';
 
@@ -18,6 +19,7 @@ export const schemaChanges: DiffCheck = {
         const path = change.propertyPath.join('/');
         const what = path === '' ? change.message : change.message.split(`'${path}'`).join("'…'");
         const at = (ref: { file: string; pointer: string } | undefined): string => (ref ? `${ref.file}#${ref.pointer}` : '');
+        const identity = `${at(change.base)}\u0000${at(change.revision)}\u0000${change.componentMessage}`;
         reporter.report({
           id: change.id,
           severity: change.severity,
@@ -26,6 +28,15 @@ export const schemaChanges: DiffCheck = {
           base: change.base,
           revision: change.revision,
           dedupeKey: `${distinct}\u0000${at(change.base)}\u0000${at(change.revision)}\u0000${what}`,
+          // A change inside a shared component is one cause, whichever operation or place reaches
+          // it; a change at a parameter's or body's own schema is its own cause.
+          cause: {
+            key: change.componentMessage === change.message ? `${pair.label}\u0000${change.where}\u0000${identity}` : identity,
+            message: change.componentMessage === change.message ? `${change.where}: ${change.message}` : change.componentMessage,
+            where: change.where,
+            path: path,
+            operationAt: { file: pair.revision.file, pointer: pair.revision.pointer },
+          },
         });
       }
     }

@@ -422,8 +422,10 @@ const FAMILIES: readonly Family[] = [
         key: `${kind}-property-became-${flag}`,
         what: `${kind} property became ${flag.replace(/-/g, ' ')}`,
         scope: 'member',
-        req: 'info',
-        resp: kind === 'required' && flag === 'not-write-only' ? 'warn' : 'info',
+        // A required property that stops being readOnly must now be sent; one that becomes
+        // writeOnly is no longer returned, though clients rely on it.
+        req: kind === 'required' && flag === 'not-read-only' ? 'error' : 'info',
+        resp: kind === 'required' && flag === 'write-only' ? 'error' : kind === 'required' && flag === 'not-write-only' ? 'warn' : 'info',
         only: [],
         ids: {
           'request-property': `request-${kind}-property-became-${flag}`,

@@ -20,10 +20,14 @@ import {
   checkType,
   checkUniqueItems,
 } from './keyword-checks.js';
-import { NodeEmitter, type NodeChange, type ParameterTraits, type SchemaContext, type WalkSettings } from './node-emitter.js';
+import { DiffBudget } from '../budget.js';
+import { NodeEmitter, type ParameterTraits, type SchemaContext, type WalkSettings } from './node-emitter.js';
 import { SchemaFingerprints } from './fingerprint.js';
+import { canonical } from './keyword-checks.js';
+import { flattenResult, PairResult, type ResultEntry } from './pair-result.js';
+import { SchemaNormaliser } from './normalise.js';
 import { checkProperties } from './property-checks.js';
-import { changeLocation, resolveNode, type SchemaNode } from './schema-node.js';
+import { changeLocation, childNode, isAnnotationOnly, refName, resolveNode, type SchemaNode } from './schema-node.js';
 import { checkSubschemas } from './subschema-checks.js';
 import { listOfTypesChange, nullableWrapPayload, oneOfWrapping, withoutType } from './transitions.js';
 import type { Walk } from './walk.js';
@@ -44,8 +48,12 @@ export interface SchemaChange {
   severity: Severity;
   /** Plain words, with the old and new values. */
   message: string;
-  /** Path of the changed property inside the body or parameter (`['items', 'price']`); empty at the top level. */
+  /** Path of the changed property inside the body or parameter (`['items', 'price']`); empty at the top level. The first of `paths` when several reach it. */
   propertyPath: string[];
+  /** How many property paths from the top reach the changed node (a shared component reached several ways). */
+  paths: number;
+  /** The message naming the change from its nearest component (`property 'refunds' of schema 'Charge'`), the same for every path. */
+  componentMessage: string;
   /** The changed node in the base, when it exists there. */
   base?: { file: string; pointer: string };
   /** The changed node in the revision, when it exists there. */
@@ -75,6 +83,12 @@ export interface SchemaComparisonInput {
    * serialisation lets a scalar become an array compatibly.
    */
   parameters?: { base: unknown; revision: unknown };
+}
+
+/** How a comparator reads schemas. */
+export interface ComparatorOptions {
+  /** Compare normalised schemas (allOf merged, one-member compositions unwrapped, enums joined): default true. */
+  flatten?: boolean;
 }
 
 /** Compares schema pairs, remembering every pair of locations it has compared. */
@@ -108,7 +122,17 @@ function rootSubject(context: SchemaContext): string {
   }
 }
 
-const NO_CHANGES: readonly NodeChange[] = Object.freeze([]);
+const COMPOSITION_KEYWORDS = ['allOf', 'anyOf', 'oneOf'] as const;
+
+const COMPONENT_POINTER = /^\/components\/schemas\/([^/]+)$/;
+
+/** The component a node is: the target of its `$ref`, or a schema found at `/components/schemas/NAME` itself. */
+function componentName(node: SchemaNode): string | undefined {
+  const named = refName(node);
+  if (named !== undefined) return named;
+  const match = COMPONENT_POINTER.exec(node.pointer);
+  return match ? match[1]!.replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+}
 
 /** The walk of one comparison setting (direction, context, typing), sharing the comparator's memo. */
 class PairWalker implements Walk {
@@ -116,43 +140,98 @@ class PairWalker implements Walk {
     private readonly settings: WalkSettings,
     private readonly baseDoc: OpenApiDocument,
     private readonly revisionDoc: OpenApiDocument,
-    private readonly memo: Map<string, readonly NodeChange[]>,
+    private readonly memo: Map<string, PairResult>,
     private readonly active: Set<string>,
     private readonly fingerprints: SchemaFingerprints,
+    private readonly budget: DiffBudget,
+    private readonly normalisers: { base: SchemaNormaliser; revision: SchemaNormaliser } | undefined,
   ) {}
 
-  /** The changes between two nodes, relative to them; memoised, and empty for a pair already being compared (a cycle). */
-  pair(base: SchemaNode, revision: SchemaNode, root: boolean): readonly NodeChange[] {
+  /**
+   * The changes between two nodes, relative to them; memoised per pair of locations, so a shared
+   * component is compared once and its result referenced (not copied) from every path reaching it.
+   * Empty for a pair already being compared further up (a cycle).
+   */
+  pair(rawBase: SchemaNode, rawRevision: SchemaNode, root: boolean, withNotes = true): PairResult {
+    let base = this.normalisers ? this.normalisers.base.normalise(rawBase) : rawBase;
+    let revision = this.normalisers ? this.normalisers.revision.normalise(rawRevision) : rawRevision;
+    // A composition one side still has after normalising is compared with the other side's, as
+    // written: a one-member oneOf that gained a member is a member added, not a schema replaced.
+    for (const keyword of COMPOSITION_KEYWORDS) {
+      const inBase = base.value[keyword] !== undefined;
+      const inRevision = revision.value[keyword] !== undefined;
+      if (inBase && !inRevision && rawRevision.value[keyword] !== undefined) revision = rawRevision;
+      else if (inRevision && !inBase && rawBase.value[keyword] !== undefined) base = rawBase;
+    }
+    const result = this.pairNormalised(base, revision, root);
+    if (!withNotes || (base === rawBase && revision === rawRevision)) return result;
+    const notes = this.annotationMembers(rawBase, rawRevision, root);
+    if (notes.length === 0) return result;
+    return new PairResult(result.hasChanges ? [...notes, { segment: null, child: result }] : notes);
+  }
+
+  /**
+   * allOf members that only document (title, description) added or removed: no change to what the
+   * schema accepts, which the normalised comparison sees, but worth a note (info).
+   */
+  private annotationMembers(rawBase: SchemaNode, rawRevision: SchemaNode, root: boolean): ResultEntry[] {
+    const notes = (node: SchemaNode, doc: OpenApiDocument): string[] => {
+      const list = node.value.allOf;
+      if (!Array.isArray(list)) return [];
+      const out: string[] = [];
+      for (let i = 0; i < list.length; i++) {
+        const member = childNode(doc, node, 'allOf', i);
+        if (member && isAnnotationOnly(member)) out.push(canonical(member.value));
+      }
+      return out;
+    };
+    const before = notes(rawBase, this.baseDoc);
+    const after = notes(rawRevision, this.revisionDoc);
+    if (before.length === 0 && after.length === 0) return [];
+    const added = after.filter((n) => !before.includes(n)).length;
+    const removed = before.filter((n) => !after.includes(n)).length;
+    const em = new NodeEmitter(this.settings, this.baseDoc, this.revisionDoc, rawBase, rawRevision, root);
+    const where = { base: changeLocation(rawBase, 'allOf'), revision: changeLocation(rawRevision, 'allOf') };
+    if (added > 0) em.node('all-of-added-annotation-only', { text: (s) => `${s} annotation-only allOf members added: ${added}`, ...where });
+    if (removed > 0) em.node('all-of-removed-annotation-only', { text: (s) => `${s} annotation-only allOf members removed: ${removed}`, ...where });
+    return em.entries;
+  }
+
+  private pairNormalised(base: SchemaNode, revision: SchemaNode, root: boolean): PairResult {
     const locations = `${base.key}\u0000${revision.key}`;
     const key = `${root ? 'R' : 'N'}\u0000${locations}`;
     const known = this.memo.get(key);
     if (known) return known;
     // A pair of locations already being compared, further up: a cycle, reported where it started.
-    if (this.active.has(locations)) return [];
+    if (this.active.has(locations)) return PairResult.EMPTY;
+    this.budget.visit();
     if (this.fingerprints.same(this.baseDoc, base, this.revisionDoc, revision)) {
-      this.memo.set(key, NO_CHANGES);
-      return NO_CHANGES;
+      this.memo.set(key, PairResult.EMPTY);
+      return PairResult.EMPTY;
     }
     this.active.add(locations);
-    let changes: readonly NodeChange[];
+    let result: PairResult;
     try {
-      changes = this.compareNodes(base, revision, root);
+      result = this.compareNodes(base, revision, root);
     } finally {
       this.active.delete(locations);
     }
-    this.memo.set(key, changes);
-    return changes;
+    // Named after the revision's component: a schema inlined (or merged from an allOf) is not the component any more.
+    const component = componentName(revision);
+    if (component !== undefined && result.hasChanges) result = new PairResult(result.entries, component);
+    this.memo.set(key, result);
+    return result;
   }
 
   descend(em: NodeEmitter, base: SchemaNode, revision: SchemaNode, segment: string): void {
-    for (const change of this.pair(base, revision, false)) em.changes.push({ ...change, path: [segment, ...change.path] });
+    em.include(this.pair(base, revision, false), segment);
   }
 
   equivalent(base: SchemaNode, revision: SchemaNode): boolean {
-    return this.pair(base, revision, false).length === 0;
+    return !this.pair(base, revision, false, false).hasChanges;
   }
 
-  private compareNodes(base: SchemaNode, revision: SchemaNode, root: boolean): readonly NodeChange[] {
+  private compareNodes(base: SchemaNode, revision: SchemaNode, root: boolean): PairResult {
     const em = new NodeEmitter(this.settings, this.baseDoc, this.revisionDoc, base, revision, root);
     const where = { base: { file: base.file, pointer: base.pointer }, revision: { file: revision.file, pointer: revision.pointer } };
     // Made nullable by `oneOf: [{type: 'null'}, X]` (or the reverse): the nullability change, and
@@ -160,14 +239,14 @@ class PairWalker implements Walk {
     const wrapped = nullableWrapPayload(base, this.revisionDoc, revision);
     if (wrapped) {
       em.node('became-nullable', { text: (s) => `${s} became nullable (wrapped in a oneOf with null)`, ...where });
-      em.changes.push(...this.pair(base, wrapped, root));
-      return em.changes;
+      em.include(this.pair(base, wrapped, root), null);
+      return new PairResult(em.entries);
     }
     const unwrapped = nullableWrapPayload(revision, this.baseDoc, base);
     if (unwrapped) {
       em.node('became-not-nullable', { text: (s) => `${s} became not nullable (no longer a oneOf with null)`, ...where });
-      em.changes.push(...this.pair(unwrapped, revision, root));
-      return em.changes;
+      em.include(this.pair(unwrapped, revision, root), null);
+      return new PairResult(em.entries);
     }
     const wrapping = oneOfWrapping(base, this.revisionDoc, revision);
     if (wrapping) {
@@ -176,7 +255,7 @@ class PairWalker implements Walk {
       if (root && body) em.rootOnly('wrapped-in-one-of', { text, ...where });
       else em.node('one-of-added', { text, base: where.base, revision: changeLocation(revision, 'oneOf') });
       checkProperties(em, this, wrapping.moved);
-      return em.changes;
+      return new PairResult(em.entries);
     }
     const types = listOfTypesChange(this.baseDoc, base, this.revisionDoc, revision);
     if (types) {
@@ -205,7 +284,7 @@ class PairWalker implements Walk {
     checkDeprecation(em);
     checkProperties(em, this);
     checkSubschemas(em, this, types !== undefined);
-    return em.changes;
+    return new PairResult(em.entries);
   }
 }
 
@@ -214,16 +293,20 @@ class PairWalker implements Walk {
  * locations it compares (per direction and context), so operations sharing components cost one
  * comparison; given another pair of documents it starts afresh.
  */
-export function createSchemaComparator(): SchemaComparator {
+export function createSchemaComparator(budget: DiffBudget = new DiffBudget(), options: ComparatorOptions = {}): SchemaComparator {
+  const flatten = options.flatten ?? true;
   let docs: { base: OpenApiDocument; revision: OpenApiDocument } | undefined;
-  const memos = new Map<string, Map<string, readonly NodeChange[]>>();
+  let normalisers: { base: SchemaNormaliser; revision: SchemaNormaliser } | undefined;
+  const memos = new Map<string, Map<string, PairResult>>();
   let fingerprints = new SchemaFingerprints();
   return {
     compare(input: SchemaComparisonInput): SchemaChange[] {
+      budget.checkTime();
       if (!docs || docs.base !== input.base || docs.revision !== input.revision) {
         docs = { base: input.base, revision: input.revision };
         memos.clear();
         fingerprints = new SchemaFingerprints();
+        normalisers = flatten ? { base: new SchemaNormaliser(input.base), revision: new SchemaNormaliser(input.revision) } : undefined;
       }
       const settings: WalkSettings = {
         direction: input.direction,
@@ -240,14 +323,19 @@ export function createSchemaComparator(): SchemaComparator {
       }
       const base = resolveNode(input.base, input.baseSchema.value, input.baseSchema.file, input.baseSchema.pointer);
       const revision = resolveNode(input.revision, input.revisionSchema.value, input.revisionSchema.file, input.revisionSchema.pointer);
-      const walker = new PairWalker(settings, input.base, input.revision, memo, new Set(), fingerprints);
+      const walker = new PairWalker(settings, input.base, input.revision, memo, new Set(), fingerprints, budget, normalisers);
       const subject = rootSubject(input.context);
-      return walker.pair(base, revision, true).map((change) => {
+      return flattenResult(walker.pair(base, revision, true), () => budget.visit()).map(({ change, path, paths, component }) => {
+        const message = change.text(path.length > 0 ? `property '${path.join('/')}'` : subject);
         const out: SchemaChange = {
           id: change.id,
           severity: change.severity,
-          message: change.text(change.path.length > 0 ? `property '${change.path.join('/')}'` : subject),
-          propertyPath: [...change.path],
+          message,
+          propertyPath: path,
+          paths,
+          componentMessage: component
+            ? change.text(component.path.length > 0 ? `property '${component.path.join('/')}' of schema '${component.name}'` : `schema '${component.name}'`)
+            : message,
         };
         if (change.base) out.base = { ...change.base };
         if (change.revision) out.revision = { ...change.revision };
@@ -258,6 +346,6 @@ export function createSchemaComparator(): SchemaComparator {
 }
 
 /** Compares one pair of schemas (a one-shot comparator; use `createSchemaComparator` for many). */
-export function compareSchemas(input: SchemaComparisonInput): SchemaChange[] {
-  return createSchemaComparator().compare(input);
+export function compareSchemas(input: SchemaComparisonInput, budget?: DiffBudget): SchemaChange[] {
+  return createSchemaComparator(budget).compare(input);
 }

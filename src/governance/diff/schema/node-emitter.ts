@@ -2,6 +2,7 @@
 import type { OpenApiDocument } from '../../../contracts/openapi-document.js';
 import type { Severity } from '../../findings.js';
 import { schemaCheck, type SchemaLevel } from './catalogue.js';
+import type { PairResult, ResultEntry } from './pair-result.js';
 import type { NodeLocation, SchemaNode } from './schema-node.js';
 
 /** Where the compared schemas sit; it picks the ID prefix. */
@@ -81,7 +82,8 @@ const READ_ONLY_SKIPPED = /^(type-|list-of-types-|max-set$|exclusive-max-set$|mi
 
 /** One node pair being compared: both nodes, their documents, and the changes found so far. */
 export class NodeEmitter {
-  readonly changes: NodeChange[] = [];
+  /** What was found so far: the node pair's own changes and its children's results, in walk order. */
+  readonly entries: ResultEntry[] = [];
 
   constructor(
     readonly settings: WalkSettings,
@@ -120,6 +122,11 @@ export class NodeEmitter {
     this.emit(family, memberLevels(this.settings.context), spec);
   }
 
+  /** Adds a child pair's result under a path segment (`null`: the same node, seen another way). */
+  include(child: PairResult, segment: string | null): void {
+    if (child.hasChanges) this.entries.push({ segment, child });
+  }
+
   /** Reports a change only a body's top level has. */
   rootOnly(family: string, spec: ChangeSpec): void {
     const level: SchemaLevel | undefined = this.settings.context === 'request-body' ? 'request-body' : this.settings.context === 'response-body' ? 'response-body' : undefined;
@@ -137,7 +144,7 @@ export class NodeEmitter {
   private emit(family: string, levels: readonly SchemaLevel[], spec: ChangeSpec): boolean {
     const check = this.find(family, levels);
     if (!check) return false;
-    this.changes.push({ id: check.id, severity: check.severity, path: spec.path ?? [], text: spec.text, base: spec.base, revision: spec.revision });
+    this.entries.push({ change: { id: check.id, severity: check.severity, path: spec.path ?? [], text: spec.text, base: spec.base, revision: spec.revision } });
     return true;
   }
 }

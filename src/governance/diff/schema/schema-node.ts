@@ -19,6 +19,11 @@ export interface SchemaNode extends NodeLocation {
   ref?: string;
   /** Keywords written beside a 3.1 `$ref`, and where they were written (they win over the target's). */
   siblings?: { keys: ReadonlySet<string>; at: NodeLocation };
+  /**
+   * For a node built by normalisation (allOf merged, enums joined): where each keyword came from,
+   * by keyword (`type`) or by property (`properties/name`), so changes point at what was written.
+   */
+  origins?: ReadonlyMap<string, NodeLocation>;
   version: '3.0' | '3.1';
 }
 
@@ -65,6 +70,10 @@ export function resolveNode(doc: OpenApiDocument, value: unknown, file: string, 
 /** Where a keyword of a node is written (beside the `$ref` or in its target). */
 export function keywordLocation(node: SchemaNode, ...tokens: Array<string | number>): NodeLocation {
   const first = tokens[0];
+  if (node.origins && first !== undefined) {
+    const origin = (first === 'properties' && tokens.length > 1 ? node.origins.get(`properties/${String(tokens[1])}`) : undefined) ?? node.origins.get(String(first));
+    if (origin) return { file: origin.file, pointer: origin.pointer + tokens.map((t) => `/${escapeToken(t)}`).join('') };
+  }
   const at = node.siblings && first !== undefined && node.siblings.keys.has(String(first)) ? node.siblings.at : node;
   return { file: at.file, pointer: at.pointer + tokens.map((t) => `/${escapeToken(t)}`).join('') };
 }

@@ -147,7 +147,9 @@ function checkComposition(em: NodeEmitter, walk: Walk, typesClaimed: boolean): v
     const before = list(em, 'base', keyword);
     const after = list(em, 'revision', keyword);
     if (before.length === 0 && after.length === 0) continue;
-    const match = matchMembers(before, after, (b, r) => walk.equivalent(b, r));
+    const discriminator = em.revision.value.discriminator;
+    const tag = isObject(discriminator) && typeof discriminator.propertyName === 'string' ? discriminator.propertyName : undefined;
+    const match = matchMembers(before, after, (b, r) => walk.equivalent(b, r), tag);
     for (const pair of match.pairs) walk.descend(em, pair.base.node, pair.revision.node, `${keyword}[${memberName(pair.revision)}]`);
     if (typesClaimed && keyword !== 'allOf') continue;
     const located = (m: readonly Member[], side: 'base' | 'revision'): { base?: NodeLocation; revision?: NodeLocation } => {
