@@ -12,6 +12,7 @@ const FIXTURES = join(import.meta.dirname, 'fixtures', 'diff-cli');
 // Resolved here so that runs from another working directory (a scratch git repository) still find it.
 const TSX = import.meta.resolve('tsx');
 const f = (name: string): string => join(FIXTURES, name);
+const EQ = (name: string): string => join(import.meta.dirname, 'fixtures', 'diff-equivalence', 'described-ref', name);
 
 // The test runner marks its children with NODE_TEST_CONTEXT; a CLI run must not inherit it.
 const { NODE_TEST_CONTEXT: _testContext, ...ENV } = process.env;
@@ -33,6 +34,9 @@ const EXIT_SCENARIOS: Array<{ name: string; args: string[]; code: number; stderr
   { name: 'unresolvable $ref', args: [f('base.yaml'), f('dangling-ref.yaml')], code: 2, stderr: /^accord: .*dangling-ref\.yaml.*missing\.yaml not found\n$/ },
   { name: 'unknown --fail-on', args: [f('base.yaml'), f('base.yaml'), '--fail-on', 'hint'], code: 2, stderr: /^accord: unknown --fail-on 'hint'/ },
   { name: 'unknown --format', args: [f('base.yaml'), f('base.yaml'), '--format', 'yaml'], code: 2, stderr: /^accord: unknown --format 'yaml'/ },
+  { name: 'missing --ruleset file', args: [f('base.yaml'), f('base.yaml'), '--ruleset', f('no-ruleset.yaml')], code: 2, stderr: /^accord: .*no-ruleset\.yaml/ },
+  { name: 'a described $ref is no change', args: [EQ('base.json'), EQ('revision.json')], code: 0 },
+  { name: '--no-flatten compares a described $ref as written', args: [EQ('base.json'), EQ('revision.json'), '--no-flatten'], code: 1 },
 ];
 
 for (const scenario of EXIT_SCENARIOS) {
