@@ -35,7 +35,7 @@ function firstOutside(text: string, allowed: RegExp): string {
   return '';
 }
 
-/** A character as a client can read it in an error: printable ones quoted, others as U+XXXX. */
+/** A character as a client can read it in an error: printable ones quoted, others as a U+ code point. */
 function describe(char: string): string {
   const code = char.codePointAt(0) ?? 0;
   return code > 0x20 && code < 0x7f ? `"${char}"` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
