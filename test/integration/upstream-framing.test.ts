@@ -189,3 +189,35 @@ describe('framing rules without contract validation (requestValidation: false)',
     assert.equal(upstream.requests[0]?.body.toString(), body);
   });
 });
+
+describe('deeply nested JSON bodies', () => {
+  let issuer: TestIssuer;
+  let upstream: RecordingUpstream;
+  let gw: TestGateway;
+  before(async () => {
+    issuer = await createTestIssuer();
+    upstream = await startRecordingUpstream();
+    gw = await startTestGateway({ contracts: { 'items/1.0.0': FRAMING }, config: config(issuer, upstream.url) });
+  });
+  after(async () => {
+    await gw.stop();
+    await upstream.close();
+  });
+
+  const bodies: Array<[string, string, string]> = [
+    ['400,000 nested arrays', '['.repeat(400_000) + ']'.repeat(400_000), '/body'],
+    ['100,000 nested objects under a declared property', '{"name":' + '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000) + '}', '/body/name'],
+  ];
+  for (const [name, body, pointer] of bodies) {
+    it(`${name}: 400 REQUEST_INVALID at ${pointer}, nothing forwarded, the process serves on`, async () => {
+      upstream.requests.length = 0;
+      const token = await issuer.token({ scope: 'items:read' });
+      const res = await rawRequest(gw.url, 'POST', '/items/v1/items', { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+      assert.equal(res.status, 400);
+      assert.equal(res.json?.code, 'REQUEST_INVALID');
+      assert.deepEqual((res.json?.errors as Array<{ pointer: string }>).map((e) => e.pointer), [pointer]);
+      assert.equal(upstream.requests.length, 0);
+      assert.equal((await rawRequest(gw.url, 'GET', '/healthz')).status, 200);
+    });
+  }
+});
