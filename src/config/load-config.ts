@@ -5,6 +5,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { readSource, type SourceDocument } from '../contracts/source.js';
 import { toPointer } from '../contracts/json-pointer.js';
+import { checkConsumers } from '../gateway/policies/consumers/check-config.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
 import { checkIdentityProvider } from '../gateway/policies/jwt-auth/schema.js';
@@ -115,6 +116,7 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
       }
     });
   });
+  for (const issue of checkConsumers(config)) at(issue.at, issue.message);
   return issues;
 }
 

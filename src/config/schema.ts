@@ -5,6 +5,9 @@
  */
 import { identityProviderSchema, type IdentityProviderConfig } from '../gateway/policies/jwt-auth/schema.js';
 import { rateLimitSchema, type RateLimitConfig } from '../gateway/policies/rate-limit/schema.js';
+import { authSchema, type AuthConfig } from '../gateway/policies/auth/schema.js';
+import { admitSchema, consumerSchema, type AdmitMode, type ConsumerConfig } from '../gateway/policies/consumers/schema.js';
+import { requestValidationSchema } from '../gateway/policies/request-validation/schema.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -29,7 +32,8 @@ export interface ApiConfig {
   basePath: string;
   versions: ApiVersionConfig[];
   upstream: UpstreamConfig;
-  auth?: { providers: string[] };
+  auth?: AuthConfig;
+  admit?: AdmitMode;
   rateLimit?: RateLimitConfig;
   requestValidation: boolean;
   undeclaredParameters: 'allow' | 'refuse';
@@ -68,6 +72,7 @@ export interface GatewayConfig {
   listen: ListenConfig;
   devIssuer: DevIssuerConfig;
   identityProviders: IdentityProviderConfig[];
+  consumers: ConsumerConfig[];
   apis: ApiConfig[];
 }
 
@@ -150,6 +155,12 @@ export const gatewayConfigSchema = {
       items: identityProviderSchema,
       description: 'OAuth2/OIDC issuers whose JWT access tokens are accepted.',
     },
+    consumers: {
+      type: 'array',
+      default: [],
+      items: consumerSchema,
+      description: 'The partners known to the gateway: how each is recognised and which APIs it may call.',
+    },
     apis: {
       type: 'array',
       minItems: 1,
@@ -191,17 +202,10 @@ export const gatewayConfigSchema = {
               maxResponseBytes: { type: 'integer', minimum: 1, default: 10485760, description: 'Largest upstream body buffered for response validation.' },
             },
           },
-          auth: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['providers'],
-            description: 'JWT authentication; scopes come from each operation\'s `security` in the contract.',
-            properties: {
-              providers: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Ids of identityProviders accepted for this API.' },
-            },
-          },
+          auth: authSchema,
+          admit: admitSchema,
           rateLimit: rateLimitSchema,
-          requestValidation: { type: 'boolean', default: true, description: 'Validate requests against the contract (400/415 on violations).' },
+          requestValidation: requestValidationSchema,
           undeclaredParameters: {
             enum: ['allow', 'refuse'],
             default: 'allow',

@@ -88,6 +88,8 @@ export class Gateway {
       forwardedFor: this.trusted.forwardedFor(peer, forwardedHeader),
       api: undefined,
       operation: undefined,
+      principal: undefined,
+      consumer: undefined,
       consumerId: undefined,
       pathParams: undefined,
       rawQuery: undefined,

@@ -96,6 +96,32 @@ describe('loadConfig', () => {
       expect: [{ pointer: '/apis/0/auth/providers/0', line: 9, message: /unknown identity provider "corp"/ }],
     },
     {
+      name: 'consumer identity at an unknown provider',
+      yaml: VALID + 'consumers:\n  - id: acme\n    identities:\n      - provider: corp\n        claim: acme-app\n',
+      expect: [{ pointer: '/consumers/0/identities/0/provider', line: 11, message: /unknown identity provider "corp"/ }],
+    },
+    {
+      name: 'one identity claimed by two consumers, duplicate consumer id, entitlement to an unknown API',
+      yaml:
+        VALID.replace('apis:', 'devIssuer:\n  enabled: true\napis:') +
+        'consumers:\n  - id: acme\n    identities: [{ provider: dev, claim: app }]\n  - id: globex\n    identities: [{ provider: dev, claim: app }]\n  - id: acme\n    entitlements: [{ api: billing }]\n',
+      expect: [
+        { pointer: '/consumers/1/identities/0', line: 14, message: /identity dev\/app already belongs to consumer "acme"/ },
+        { pointer: '/consumers/2/id', line: 15, message: /duplicate consumer id "acme"/ },
+        { pointer: '/consumers/2/entitlements/0/api', line: 16, message: /unknown API "billing"/ },
+      ],
+    },
+    {
+      name: 'consumer id with a slash (would collide with <provider>/<claim> ids)',
+      yaml: VALID + 'consumers:\n  - id: dev/acme\n',
+      expect: [{ pointer: '/consumers/0/id', line: 9, message: /must match pattern/ }],
+    },
+    {
+      name: 'unknown admit mode',
+      yaml: VALID + '    admit: everyone\n',
+      expect: [{ pointer: '/apis/0/admit', line: 8, message: /must be one of "declared", "any-authenticated"/ }],
+    },
+    {
       name: 'identity provider with two key sources',
       yaml: VALID.replace('apis:', 'identityProviders:\n  - id: corp\n    issuer: https://idp.example\n    audiences: [orders]\n    discovery: true\n    jwksUri: https://idp.example/jwks\napis:'),
       expect: [{ pointer: '/identityProviders/0/discovery', line: 6, message: /exactly one|key source/ }],

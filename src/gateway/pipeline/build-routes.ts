@@ -1,24 +1,23 @@
 /**
  * Builds the routing table from a validated configuration: loads and compiles every served
  * contract once, and composes one handler per operation with the policies that apply to it.
- * The steps follow the data-plane order of DESIGN.md; `buildOperation` defines them last step
- * first (each step calls the next), numbered 1 (authentication) to 4 (validation and proxy).
+ * Which policies apply, and in what order, is POLICY_ORDER's (pipeline/order.ts) alone.
  */
 import { loadOpenApi, ContractError } from '../../contracts/openapi-document.js';
-import { compileContract, isJwtScheme, type CompiledOperation } from '../../contracts/compile/index.js';
+import { compileContract, type CompiledOperation } from '../../contracts/compile/index.js';
 import { findContractFile, type LoadedConfig } from '../../config/load-config.js';
 import type { ApiConfig } from '../../config/schema.js';
-import { GatewayError } from '../../errors/problem.js';
-import type { Logger } from '../../observability/logger.js';
-import { compileScopeCheck, type JwtAuthenticator, type Principal, type ScopeRequirement } from '../policies/jwt-auth/index.js';
-import { createRateLimit, rateLimitKey, type RateLimit } from '../policies/rate-limit/index.js';
-import { createUpstreamProxy, type UpstreamProxy, type ResponseChecker, type UpstreamFailure } from '../proxy/upstream-proxy.js';
-import { prepareUpstreamHeaders, UpstreamHeaderPolicy } from '../edge/upstream-headers.js';
-import { hasBody, readBody } from './read-body.js';
+import { createUpstreamProxy, type UpstreamProxy, type UpstreamFailure } from '../proxy/upstream-proxy.js';
+import { UpstreamHeaderPolicy } from '../edge/upstream-headers.js';
 import type { ApiLabels, OperationLabels, RequestContext } from './request-context.js';
 import { apiLogFields, operationLogFields } from '../../observability/access-log.js';
 import { OperationTrie, PrefixTable } from '../routing/route-table.js';
 import { compareSemVer, parseSemVer, type SemVer } from '../../governance/check/contract-version.js';
+import { ConsumerIndex } from '../policies/consumers/consumer-index.js';
+import { POLICY_ORDER } from './order.js';
+import { composeRequest, composeResponse } from './compose.js';
+import { forwardStep } from './forward.js';
+import type { ApiPolicy, PolicyDependencies, RequestStep, ResponseStep } from './policy.js';
 
 /**
  * A compiled operation ready to serve. `run` is terminal: it proxies, or throws (or rejects
@@ -26,6 +25,8 @@ import { compareSemVer, parseSemVer, type SemVer } from '../../governance/check/
  * limiter, a request body), so a request costs no more promise hops than its steps need.
  */
 export interface OperationRoute extends OperationLabels {
+  /** Names of the policies that added a step, in order (for `accord config validate` and tests). */
+  readonly policies: readonly string[];
   run(ctx: RequestContext): Promise<void> | void;
 }
 
@@ -44,15 +45,11 @@ export interface RouteTable {
 }
 
 /** Dependencies the routes are built with (created once by the composition root). */
-export interface RouteDependencies {
-  logger: Logger;
-  authenticator: JwtAuthenticator | undefined;
+export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
   onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
   /** Build only to check the configuration (`accord config validate`): no authenticator needed, never served. */
   dryRun?: boolean;
-  /** Rate limit factory; the default keeps counters in memory. */
-  createRateLimit?: (apiId: string, config: NonNullable<ApiConfig['rateLimit']>) => RateLimit;
 }
 
 /** The highest configured version of each major of an API. */
@@ -68,112 +65,30 @@ export function servedVersions(api: ApiConfig): Array<ApiConfig['versions'][numb
 }
 
 /**
- * The JWT scope requirements of an operation; undefined when it allows anonymous access. Of the
- * alternatives of its `security`, those whose every scheme takes a JWT are enforced (the compiled
- * contract's warnings name the schemes left aside); an operation none of whose alternatives the
- * gateway can enforce is refused at load, naming the scheme, rather than asking callers for a
- * credential the contract never asked for.
+ * Composes one operation's handler: each policy of POLICY_ORDER adds its steps (or none), the
+ * proxy ends the chain, and the response steps unwind in reverse.
  */
-function scopeRequirements(op: CompiledOperation, file: string): ScopeRequirement[] | undefined {
-  const security = op.security;
-  if (!security || security.length === 0) return undefined;
-  if (security.some((requirement) => requirement.length === 0)) return undefined;
-  const enforceable = security.filter((requirement) => requirement.every(isJwtScheme));
-  if (enforceable.length === 0) {
-    const scheme = security.flat().find((s) => !isJwtScheme(s))!;
-    const kind = scheme.type === 'http' ? `http ${scheme.httpScheme || '(no scheme)'}` : scheme.type;
-    throw new ContractError(
-      'CONTRACT_INVALID',
-      scheme.location.file || file,
-      scheme.location.pointer,
-      `operation ${op.method} ${op.pathTemplate}: security scheme "${scheme.scheme}" (${kind}) is not enforced by the gateway, and no alternative is (supported: oauth2, openIdConnect, http bearer)`,
-      scheme.location.line,
-    );
-  }
-  return enforceable.map((requirement) => requirement.map((s) => ({ scheme: s.scheme, scopes: s.scopes })));
-}
-
 function buildOperation(
+  policies: ReadonlyArray<{ name: string; policy: ApiPolicy }>,
   api: ApiConfig,
   op: CompiledOperation,
-  file: string,
   proxy: UpstreamProxy,
-  rateLimit: RateLimit | undefined,
   config: LoadedConfig['config'],
-  deps: RouteDependencies,
   upstreamHeaders: UpstreamHeaderPolicy,
 ): OperationRoute {
-  const requirements = scopeRequirements(op, file);
-  if (requirements && !api.auth) {
-    throw new ContractError('CONTRACT_INVALID', file, `/paths/${op.pathTemplate.replace(/~/g, '~0').replace(/\//g, '~1')}/${op.method.toLowerCase()}/security`, `operation ${op.method} ${op.pathTemplate} requires a token but API "${api.id}" has no auth.providers configured`);
+  const requestSteps: RequestStep[] = [];
+  const responseSteps: ResponseStep[] = [];
+  const names: string[] = [];
+  for (const { name, policy } of policies) {
+    const steps = policy.operation(op);
+    if (!steps) continue;
+    names.push(name);
+    if (steps.request) requestSteps.push(steps.request);
+    if (steps.response) responseSteps.push(steps.response);
   }
-  const authenticator = requirements ? deps.authenticator : undefined;
-  if (requirements && !authenticator && !deps.dryRun) throw new TypeError('an authenticator is required for APIs with auth');
-  const checkScopes = requirements ? compileScopeCheck(requirements) : undefined;
-  const providers = api.auth?.providers ?? [];
-  const validate = api.requestValidation;
-  const maxBody = config.listen.maxBodyBytes;
-  const forwardAuthorization = api.upstream.forwardAuthorization;
-  const checkResponse: ResponseChecker | undefined =
-    api.responseValidation === 'off' ? undefined : (status, contentType, body) => op.checkResponse(status, contentType, body);
-
-  // The steps in data-plane order. Each calls the next directly when it needs no I/O.
-
-  // 4. Request validation against the compiled contract, then the proxy (terminal).
-  const validateAndForward = (ctx: RequestContext): void => {
-    const { req } = ctx;
-    if (validate) {
-      const verdict = op.checkRequest({ pathParams: ctx.pathParams!, rawQuery: ctx.rawQuery!, headers: req.headers, body: ctx.body });
-      if (!verdict.ok) throw new GatewayError(verdict.code, verdict.detail, { errors: verdict.violations });
-    } else if (ctx.body !== undefined) {
-      // Framing rules hold without contract validation: no body where the operation takes none,
-      // and no encoded body that would reach the upstream as other bytes than were admitted.
-      const refusal = op.checkFraming({ pathParams: ctx.pathParams!, rawQuery: ctx.rawQuery!, headers: req.headers, body: ctx.body });
-      if (refusal && !refusal.ok) throw new GatewayError(refusal.code, refusal.detail, { errors: refusal.violations });
-    }
-    prepareUpstreamHeaders(req.headers, {
-      forwardedFor: ctx.forwardedFor,
-      proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
-      host: req.headers.host,
-      requestId: ctx.requestId,
-      traceparent: ctx.traceparent,
-      consumerId: ctx.consumerId,
-      forwardAuthorization,
-      contentLength: ctx.body ? ctx.body.length : undefined,
-    }, upstreamHeaders);
-    proxy.forward(ctx, checkResponse);
-  };
-
-  // 3. The request body, buffered up to the limit so that it can be validated and sent on intact.
-  const readBodyThen = (ctx: RequestContext): Promise<void> | void => {
-    if (!hasBody(ctx.req)) return validateAndForward(ctx);
-    return readBody(ctx.req, maxBody, ctx.res).then((body) => {
-      ctx.body = body;
-      validateAndForward(ctx);
-    });
-  };
-
-  // 2. Rate limit per consumer (or per client address for anonymous operations).
-  const limitThen = rateLimit
-    ? (ctx: RequestContext): Promise<void> => rateLimit.consume(rateLimitKey(ctx.consumerId, ctx.clientIp), ctx.res).then(() => readBodyThen(ctx))
-    : readBodyThen;
-
-  // 1. JWT authentication, consumer resolution, then the scopes the contract requires.
-  const authorised = (ctx: RequestContext, principal: Principal): Promise<void> | void => {
-    ctx.consumerId = principal.consumerId;
-    checkScopes!(principal);
-    return limitThen(ctx);
-  };
-  const run =
-    authenticator && checkScopes
-      ? (ctx: RequestContext): Promise<void> | void => {
-          const verified = authenticator.authenticate(ctx.req.headers.authorization, providers);
-          if (verified instanceof Promise) return verified.then((principal) => authorised(ctx, principal));
-          return authorised(ctx, verified);
-        }
-      : limitThen;
-
-  return { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), run };
+  const terminal = forwardStep(api, op, config, proxy, upstreamHeaders, composeResponse(responseSteps));
+  const run = composeRequest(requestSteps, terminal);
+  return { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), policies: names, run };
 }
 
 /**
@@ -184,10 +99,21 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
   const prefixes = new PrefixTable<ServedVersion>();
   const served: ServedVersion[] = [];
   const proxies: UpstreamProxy[] = [];
+  const compiledPolicies: ApiPolicy[] = [];
   const upstreamHeaders = new UpstreamHeaderPolicy(loaded.config.listen);
+  const consumers = new ConsumerIndex(loaded.config.consumers);
+  const policyDeps: PolicyDependencies = { ...deps, dryRun: deps.dryRun ?? false };
+  const close = (): void => {
+    for (const proxy of proxies) proxy.close();
+    for (const policy of compiledPolicies) policy.close?.();
+  };
   try {
     for (const api of loaded.config.apis) {
-      const rateLimit = api.rateLimit ? (deps.createRateLimit ?? createRateLimit)(api.id, api.rateLimit) : undefined;
+      const shared = new Map<string, unknown>();
+      const perApi = <T>(key: string, make: () => T): T => {
+        if (!shared.has(key)) shared.set(key, make());
+        return shared.get(key) as T;
+      };
       for (const v of servedVersions(api)) {
         const file = findContractFile(loaded.contractsDir, api.id, v.version);
         if (!file) throw new ContractError('CONTRACT_NOT_OPENAPI', `${loaded.contractsDir}/${api.id}/${v.version}.yaml`, '', 'contract file not found');
@@ -206,10 +132,18 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         });
         proxies.push(proxy);
         const major = v.semver.major;
+        const scope = { api, version: v.version, major, file, config: loaded.config, consumers, perApi };
+        const policies: Array<{ name: string; policy: ApiPolicy }> = [];
+        for (const definition of POLICY_ORDER) {
+          const policy = definition.create(scope, policyDeps);
+          if (!policy) continue;
+          policies.push({ name: definition.name, policy });
+          compiledPolicies.push(policy);
+        }
         const prefix = `${api.basePath}/v${major}`;
         const operations = new OperationTrie<OperationRoute>();
         for (const op of compiled.operations) {
-          operations.add(op.method, op.pathTemplate, buildOperation(api, op, file, proxy, rateLimit, loaded.config, deps, upstreamHeaders));
+          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders));
         }
         const entry: ServedVersion = { apiId: api.id, version: v.version, logFields: apiLogFields(api.id, v.version), major, prefix, operations };
         prefixes.add(prefix, entry);
@@ -217,14 +151,8 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
       }
     }
   } catch (error) {
-    for (const proxy of proxies) proxy.close();
+    close();
     throw error;
   }
-  return {
-    prefixes,
-    served,
-    close() {
-      for (const proxy of proxies) proxy.close();
-    },
-  };
+  return { prefixes, served, close };
 }

@@ -1,6 +1,8 @@
 /** Per-request state shared by the steps of the pipeline; it lives on the request, never in globals. */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { InFlightEntry } from '../in-flight.js';
+import type { Principal } from '../policies/jwt-auth/index.js';
+import type { Consumer } from '../policies/consumers/consumer-index.js';
 
 /** The served API version a request was routed to; one object per routing table entry. */
 export interface ApiLabels {
@@ -33,6 +35,11 @@ export interface RequestContext {
   api?: ApiLabels;
   /** Set once method and path matched an operation. */
   operation?: OperationLabels;
+  /** The verified token, once the auth policy accepted one. */
+  principal?: Principal;
+  /** The declared consumer the caller is, once a policy resolved it. */
+  consumer?: Consumer;
+  /** The consumer id sent upstream: the declared consumer's id, else `<provider>/<claim>`. */
   consumerId?: string;
   pathParams?: Record<string, string>;
   /** The raw query without '?', '' when none. */

@@ -16,6 +16,7 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { GatewayError, writeProblem } from '../../errors/problem.js';
 import type { Logger } from '../../observability/logger.js';
+import type { ResponseStep } from '../pipeline/policy.js';
 import type { RequestContext } from '../pipeline/request-context.js';
 import { hopByHopOf } from '../edge/upstream-headers.js';
 
@@ -43,7 +44,11 @@ export type UpstreamFailure = 'connect' | 'timeout' | 'invalid-response' | 'rese
 
 /** A proxy to one upstream. `forward` is terminal: the response always ends. */
 export interface UpstreamProxy {
-  forward(ctx: RequestContext, check: ResponseChecker | undefined): void;
+  /**
+   * Sends the request upstream and relays the answer. `respond` (the operation's composed
+   * response steps) runs once the upstream's status and headers are copied, before the head goes out.
+   */
+  forward(ctx: RequestContext, check: ResponseChecker | undefined, respond?: ResponseStep): void;
   close(): void;
 }
 
@@ -55,6 +60,7 @@ interface Exchange {
   readonly ctx: RequestContext;
   readonly proxy: Upstream;
   readonly check: ResponseChecker | undefined;
+  readonly respond: ResponseStep | undefined;
   readonly request: ClientRequest;
   timer: NodeJS.Timeout | undefined;
   response: IncomingMessage | undefined;
@@ -183,7 +189,7 @@ class Upstream implements UpstreamProxy {
     this.agent = this.target.client === https ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 
-  forward(ctx: RequestContext, check: ResponseChecker | undefined): void {
+  forward(ctx: RequestContext, check: ResponseChecker | undefined, respond?: ResponseStep): void {
     const { req } = ctx;
     const method = req.method ?? 'GET';
     const headers = req.headers as OutgoingHttpHeaders;
@@ -205,7 +211,7 @@ class Upstream implements UpstreamProxy {
       agent: this.agent,
       setHost: false,
     });
-    const ex: Exchange = { ctx, proxy: this, check, request, timer: undefined, response: undefined, settled: false, chunks: undefined, size: 0 };
+    const ex: Exchange = { ctx, proxy: this, check, respond, request, timer: undefined, response: undefined, settled: false, chunks: undefined, size: 0 };
     (request as WithExchange)[EXCHANGE] = ex;
     ctx.upstreamRequest = request;
     ctx.upstreamStartedAt = performance.now();
@@ -312,6 +318,7 @@ class Upstream implements UpstreamProxy {
       this.fail(ex, 'invalid-response', new GatewayError('UPSTREAM_INVALID_RESPONSE', 'the upstream sent a header the gateway cannot relay'), {});
       return false;
     }
+    if (ex.respond) ex.respond(ex.ctx, res.statusCode);
     return true;
   }
 

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { GatewayError } from '../../../errors/problem.js';
 import type { RateLimitConfig } from './schema.js';
+import type { Policy, RequestStep } from '../../pipeline/policy.js';
 
 export { rateLimitSchema, type RateLimitConfig } from './schema.js';
 
@@ -119,3 +120,15 @@ export function createRateLimit(apiId: string, config: RateLimitConfig, limiter?
     },
   };
 }
+
+/** The rate-limit policy: one limiter per API, counted per consumer (or client address when anonymous). */
+export const rateLimit: Policy = {
+  name: 'rate-limit',
+  create(scope, deps) {
+    const config = scope.api.rateLimit;
+    if (!config) return undefined;
+    const limit = scope.perApi('rate-limit', () => (deps.createRateLimit ?? createRateLimit)(scope.api.id, config));
+    const request: RequestStep = (ctx) => limit.consume(rateLimitKey(ctx.consumerId, ctx.clientIp), ctx.res);
+    return { operation: () => ({ request }) };
+  },
+};

@@ -1,0 +1,25 @@
+/**
+ * The one ordered list of data-plane policies (DESIGN.md: cheapest rejection first). Request
+ * steps run top to bottom; response steps unwind bottom to top; the proxy is terminal and not a
+ * policy. Route match, client address and request identity happen before any of these, in
+ * gateway.ts; response validation is part of the proxy, which buffers the upstream's answer.
+ */
+import type { Policy } from './policy.js';
+import { auth } from '../policies/auth/index.js';
+import { consumers } from '../policies/consumers/index.js';
+import { scopes } from '../policies/scopes/index.js';
+import { rateLimit } from '../policies/rate-limit/index.js';
+import { requestValidation } from '../policies/request-validation/index.js';
+
+export const POLICY_ORDER: readonly Policy[] = [
+  // authentication by the schemes the operation's `security` names
+  auth,
+  // consumer resolution and entitlement to this API major
+  consumers,
+  // scopes the operation's `security` requires
+  scopes,
+  // rate limit and quota
+  rateLimit,
+  // the request against the contract (body buffered here)
+  requestValidation,
+];

@@ -1,0 +1,31 @@
+/** Cross-field checks of consumers[]: references to providers and APIs, and identities claimed twice. */
+import type { ConfigCheck } from '../../pipeline/config-check.js';
+
+/** Issues of consumers[] (pointer segments and message), checked after the schema. */
+export const checkConsumers: ConfigCheck = (config) => {
+  const issues: ReturnType<ConfigCheck> = [];
+  const providers = new Set(config.identityProviders.map((p) => p.id));
+  if (config.devIssuer.enabled) providers.add(config.devIssuer.id);
+  const apis = new Set(config.apis.map((a) => a.id));
+  const ids = new Map<string, number>();
+  const identities = new Map<string, string>();
+  config.consumers.forEach((consumer, i) => {
+    if (ids.has(consumer.id)) issues.push({ at: ['consumers', i, 'id'], message: `duplicate consumer id "${consumer.id}" (also consumers/${ids.get(consumer.id)})` });
+    ids.set(consumer.id, i);
+    consumer.identities.forEach((identity, j) => {
+      if (!providers.has(identity.provider)) {
+        issues.push({ at: ['consumers', i, 'identities', j, 'provider'], message: `unknown identity provider "${identity.provider}" (declared: ${[...providers].join(', ') || 'none'})` });
+      }
+      const key = `${identity.provider}\n${identity.claim}`;
+      const owner = identities.get(key);
+      if (owner !== undefined && owner !== consumer.id) {
+        issues.push({ at: ['consumers', i, 'identities', j], message: `identity ${identity.provider}/${identity.claim} already belongs to consumer "${owner}"` });
+      }
+      identities.set(key, consumer.id);
+    });
+    consumer.entitlements.forEach((e, j) => {
+      if (!apis.has(e.api)) issues.push({ at: ['consumers', i, 'entitlements', j, 'api'], message: `unknown API "${e.api}" (declared: ${[...apis].join(', ')})` });
+    });
+  });
+  return issues;
+};

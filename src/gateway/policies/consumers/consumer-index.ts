@@ -1,0 +1,57 @@
+/** Looks up the declared consumer a credential belongs to; built once per routing table. */
+import type { ConsumerConfig } from './schema.js';
+
+/** A declared consumer as the pipeline sees it: frozen, shared by every request it makes. */
+export interface Consumer {
+  readonly id: string;
+  readonly contact: string | undefined;
+  /** `<api>` -> the majors it may call, or null for every major. */
+  readonly entitlements: ReadonlyMap<string, ReadonlySet<number> | null>;
+}
+
+/** Index of the declared consumers by identity. */
+export class ConsumerIndex {
+  private readonly byIdentity = new Map<string, Consumer>();
+  private readonly byId = new Map<string, Consumer>();
+
+  constructor(consumers: readonly ConsumerConfig[]) {
+    for (const config of consumers) {
+      const entitlements = new Map<string, ReadonlySet<number> | null>();
+      for (const e of config.entitlements) {
+        const previous = entitlements.get(e.api);
+        if (previous === null || (previous !== undefined && !e.majors)) entitlements.set(e.api, null);
+        else entitlements.set(e.api, e.majors ? new Set([...(previous ?? []), ...e.majors]) : null);
+      }
+      const consumer: Consumer = Object.freeze({ id: config.id, contact: config.contact, entitlements });
+      this.byId.set(config.id, consumer);
+      for (const identity of config.identities) this.byIdentity.set(identityKey(identity.provider, identity.claim), consumer);
+    }
+  }
+
+  /** Number of declared consumers. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** The consumer a token of `providerId` with this consumer-claim value belongs to. */
+  byToken(providerId: string, claim: string): Consumer | undefined {
+    return this.byIdentity.get(identityKey(providerId, claim));
+  }
+
+  /** The consumer with this id. */
+  get(id: string): Consumer | undefined {
+    return this.byId.get(id);
+  }
+}
+
+/** True when the consumer may call this major of this API. */
+export function isEntitled(consumer: Consumer, apiId: string, major: number): boolean {
+  const majors = consumer.entitlements.get(apiId);
+  if (majors === undefined) return false;
+  return majors === null || majors.has(major);
+}
+
+function identityKey(providerId: string, claim: string): string {
+  // A newline cannot occur in a provider id (its schema pattern), so the pair cannot collide.
+  return `${providerId}\n${claim}`;
+}

@@ -1,0 +1,50 @@
+/**
+ * The consumers policy: maps the authenticated caller to a declared consumer and checks that it
+ * is entitled to this API major (403 CONSUMER_NOT_ENTITLED otherwise).
+ */
+import { GatewayError } from '../../../errors/problem.js';
+import type { Policy, RequestStep } from '../../pipeline/policy.js';
+import { isEntitled, type ConsumerIndex } from './consumer-index.js';
+import type { AdmitMode } from './schema.js';
+
+export { consumerSchema, admitSchema, CONSUMER_ID_PATTERN, type ConsumerConfig, type AdmitMode } from './schema.js';
+export { ConsumerIndex, isEntitled, type Consumer } from './consumer-index.js';
+export { checkConsumers } from './check-config.js';
+
+/** Who an API admits when `admit` is not set: declared consumers as soon as any is declared. */
+export function admitModeOf(admit: AdmitMode | undefined, declaredConsumers: number): AdmitMode {
+  return admit ?? (declaredConsumers > 0 ? 'declared' : 'any-authenticated');
+}
+
+export const consumers: Policy = {
+  name: 'consumers',
+  create(scope) {
+    const index: ConsumerIndex = scope.consumers;
+    const mode = admitModeOf(scope.api.admit, index.size);
+    // Nobody declared and every authenticated caller admitted: nothing to resolve or check.
+    if (mode === 'any-authenticated' && index.size === 0) return undefined;
+    const apiId = scope.api.id;
+    const major = scope.major;
+    const admitAny = mode === 'any-authenticated';
+    const request: RequestStep = (ctx) => {
+      let consumer = ctx.consumer;
+      if (consumer === undefined) {
+        const principal = ctx.principal;
+        // Anonymous alternatives of the operation's security: no consumer to resolve.
+        if (principal === undefined) return;
+        consumer = index.byToken(principal.providerId, principal.consumerClaim);
+        if (consumer === undefined) {
+          if (admitAny) return;
+          throw new GatewayError('CONSUMER_NOT_ENTITLED', `the caller ${principal.consumerId} is not a declared consumer of API "${apiId}"`);
+        }
+        ctx.consumer = consumer;
+      }
+      ctx.consumerId = consumer.id;
+      // An API open to any authenticated caller does not ask declared consumers for an entitlement.
+      if (!admitAny && !isEntitled(consumer, apiId, major)) {
+        throw new GatewayError('CONSUMER_NOT_ENTITLED', `consumer "${consumer.id}" is not entitled to API "${apiId}" v${major}`);
+      }
+    };
+    return { operation: (op) => (op.security && op.security.length > 0 ? { request } : undefined) };
+  },
+};

@@ -1,0 +1,82 @@
+/** Config schema of consumers: the partners known to the gateway, how each is recognised, and what it may call. */
+
+/** A credential that identifies a consumer: a token from an identity provider whose consumer claim has this value. */
+export interface ConsumerIdentityConfig {
+  provider: string;
+  claim: string;
+}
+
+/** An API (and optionally only some of its majors) a consumer may call. */
+export interface EntitlementConfig {
+  api: string;
+  majors?: number[];
+}
+
+/** One consumer (`consumers[]`). */
+export interface ConsumerConfig {
+  id: string;
+  contact?: string;
+  description?: string;
+  identities: ConsumerIdentityConfig[];
+  entitlements: EntitlementConfig[];
+}
+
+/** Who an API admits once authenticated (`apis[].admit`). */
+export type AdmitMode = 'declared' | 'any-authenticated';
+
+export const CONSUMER_ID_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
+
+export const consumerSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  description: 'A partner known to the gateway: how it is recognised and which APIs it may call.',
+  properties: {
+    id: {
+      type: 'string',
+      pattern: CONSUMER_ID_PATTERN,
+      description: 'Consumer id: sent upstream as X-Consumer-Id, logged, and the key of its limits and usage records. It never contains "/", so it cannot be mistaken for the <provider>/<claim> id of an undeclared caller.',
+    },
+    contact: { type: 'string', maxLength: 320, description: 'Who to tell about changes that affect this consumer (an email address or URL).' },
+    description: { type: 'string', maxLength: 1000, description: 'Free text for operators.' },
+    identities: {
+      type: 'array',
+      default: [],
+      description: 'Tokens that identify this consumer: the identity provider id and the value of its consumer claim (client_id, azp or sub, as the provider\'s consumerClaims say).',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['provider', 'claim'],
+        properties: {
+          provider: { type: 'string', description: 'Id of an identityProviders entry, or the devIssuer id.' },
+          claim: { type: 'string', minLength: 1, maxLength: 1024, description: 'Value of the provider\'s consumer claim in this consumer\'s tokens.' },
+        },
+      },
+    },
+    entitlements: {
+      type: 'array',
+      default: [],
+      description: 'The APIs this consumer may call. A consumer calling any other gets 403 CONSUMER_NOT_ENTITLED.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['api'],
+        properties: {
+          api: { type: 'string', description: 'Id of an API in apis[].' },
+          majors: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'integer', minimum: 0 },
+            description: 'Major versions allowed. Default: every major the API serves.',
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const admitSchema = {
+  enum: ['declared', 'any-authenticated'],
+  description:
+    'Who may call this API once authenticated. declared: only consumers declared in consumers[] and entitled to this API (any other caller gets 403 CONSUMER_NOT_ENTITLED); any-authenticated: every caller with a valid credential (identified upstream as <provider>/<claim>). Default: declared when consumers[] declares any consumer, else any-authenticated.',
+} as const;

@@ -1,0 +1,34 @@
+/**
+ * The request-validation policy: buffers the body (up to the listener's limit) and checks the
+ * request against the operation's compiled contract, before anything reaches the upstream.
+ */
+import { GatewayError } from '../../../errors/problem.js';
+import type { Policy, RequestStep } from '../../pipeline/policy.js';
+import type { RequestContext } from '../../pipeline/request-context.js';
+import { hasBody, readBody } from '../../pipeline/read-body.js';
+
+export { requestValidationSchema } from './schema.js';
+
+export const requestValidation: Policy = {
+  name: 'request-validation',
+  create(scope) {
+    if (!scope.api.requestValidation) return undefined;
+    const maxBody = scope.config.listen.maxBodyBytes;
+    return {
+      operation(op) {
+        const check = (ctx: RequestContext): void => {
+          const verdict = op.checkRequest({ pathParams: ctx.pathParams!, rawQuery: ctx.rawQuery!, headers: ctx.req.headers, body: ctx.body });
+          if (!verdict.ok) throw new GatewayError(verdict.code, verdict.detail, { errors: verdict.violations });
+        };
+        const request: RequestStep = (ctx) => {
+          if (!hasBody(ctx.req)) return check(ctx);
+          return readBody(ctx.req, maxBody, ctx.res).then((body) => {
+            ctx.body = body;
+            check(ctx);
+          });
+        };
+        return { request };
+      },
+    };
+  },
+};
