@@ -18,6 +18,7 @@ import { startServer, type RunningServer } from './server.js';
 import { createMetrics, type GatewayMetrics } from '../observability/metrics.js';
 import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
+import { memoryLimiterStore, type LimiterStore } from './policies/rate-limit/index.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -60,7 +61,7 @@ async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise
 }
 
 /** Builds everything a routing table needs from a loaded configuration. */
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
@@ -71,7 +72,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
     metrics.upstreamFailures.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', reason });
   };
   try {
-    const table = buildRouteTable(loaded, { logger, authenticator, onResponseInvalid, onUpstreamFailure });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, onResponseInvalid, onUpstreamFailure });
     return { table, authenticator };
   } catch (error) {
     authenticator?.close();
@@ -84,7 +85,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const { logger } = options;
   let loaded = loadConfig(options.configPath);
   const metrics = createMetrics();
-  let built = await build(loaded, options.dataDir, logger, metrics);
+  // One store for the life of the process: limits that survive a reload keep their counters.
+  const limiterStore = memoryLimiterStore();
+  let built = await build(loaded, options.dataDir, logger, metrics, limiterStore);
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
@@ -105,7 +108,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const attempt = async (trigger: ReloadTrigger, changed: readonly string[]): Promise<boolean> => {
     try {
       const next = loadConfig(options.configPath);
-      const nextBuilt = await build(next, options.dataDir, logger, metrics);
+      const nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore);
       const old = built;
       gateway.swap(nextBuilt.table);
       built = nextBuilt;

@@ -6,7 +6,7 @@ import type { CompiledOperation } from '../../contracts/compile/index.js';
 import type { ApiConfig, GatewayConfig } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import type { JwtAuthenticator } from '../policies/jwt-auth/index.js';
-import type { RateLimit } from '../policies/rate-limit/index.js';
+import type { LimiterStore } from '../policies/rate-limit/stores/limiter-store.js';
 import type { ConsumerIndex } from '../policies/consumers/consumer-index.js';
 import type { RequestContext } from './request-context.js';
 
@@ -53,8 +53,8 @@ export interface PolicyDependencies {
   readonly authenticator: JwtAuthenticator | undefined;
   /** Build only to check the configuration (`accord config validate`): never served. */
   readonly dryRun: boolean;
-  /** Rate limit factory; the default keeps counters in memory. */
-  readonly createRateLimit?: (apiId: string, config: NonNullable<ApiConfig['rateLimit']>) => RateLimit;
+  /** Where limit counters live; this process's memory when not given. */
+  readonly limiterStore?: LimiterStore;
 }
 
 /** A policy compiled for one served API version. */

@@ -3,12 +3,16 @@
  * `RateLimit-Policy` and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers-11).
  */
 import type { ServerResponse } from 'node:http';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimiterStore } from './stores/limiter-store.js';
+import { memoryLimiterStore } from './stores/memory-store.js';
 import { GatewayError } from '../../../errors/problem.js';
 import type { RateLimitConfig } from './schema.js';
 import type { Policy, RequestStep } from '../../pipeline/policy.js';
 
 export { rateLimitSchema, type RateLimitConfig } from './schema.js';
+export type { LimiterStore, LimiterSpec } from './stores/limiter-store.js';
+export { memoryLimiterStore } from './stores/memory-store.js';
 
 /**
  * A compiled rate limit. `consume(key, res)` counts one request of `key`: it resolves once the
@@ -43,12 +47,11 @@ function seconds(ms: number): number {
  * `windowSeconds`); once that is spent, from the "burst" pool (`burst` per `burstWindowSeconds`);
  * it is refused when both are spent. Both pools are announced, so the sum of their `r` is
  * exactly the number of requests that pass before a 429, and the smaller `t` is when one does
- * again. `limiter` replaces the default pool's store (memory now; Redis later).
+ * again. `store` keeps the counters (this process's memory unless given).
  */
-export function createRateLimit(apiId: string, config: RateLimitConfig, limiter?: RateLimiterAbstract): RateLimit {
-  const main: RateLimiterAbstract =
-    limiter ?? new RateLimiterMemory({ keyPrefix: `rl:${apiId}`, points: config.points, duration: config.windowSeconds });
-  const burst = config.burst > 0 ? new RateLimiterMemory({ keyPrefix: `rlb:${apiId}`, points: config.burst, duration: config.burstWindowSeconds }) : undefined;
+export function createRateLimit(apiId: string, config: RateLimitConfig, store: LimiterStore = memoryLimiterStore()): RateLimit {
+  const main: RateLimiterAbstract = store.create({ keyPrefix: `rl:${apiId}`, points: config.points, durationSeconds: config.windowSeconds });
+  const burst = config.burst > 0 ? store.create({ keyPrefix: `rlb:${apiId}`, points: config.burst, durationSeconds: config.burstWindowSeconds }) : undefined;
   // The policy never changes: built once.
   const policy =
     `"default";q=${config.points};w=${config.windowSeconds}` + (burst ? `, "burst";q=${config.burst};w=${config.burstWindowSeconds}` : '');
@@ -127,7 +130,7 @@ export const rateLimit: Policy = {
   create(scope, deps) {
     const config = scope.api.rateLimit;
     if (!config) return undefined;
-    const limit = scope.perApi('rate-limit', () => (deps.createRateLimit ?? createRateLimit)(scope.api.id, config));
+    const limit = scope.perApi('rate-limit', () => createRateLimit(scope.api.id, config, deps.limiterStore));
     const request: RequestStep = (ctx) => limit.consume(rateLimitKey(ctx.consumerId, ctx.clientIp), ctx.res);
     return { operation: () => ({ request }) };
   },
