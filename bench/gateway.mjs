@@ -21,7 +21,9 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup S        warm-up seconds before a variant's first method (default 5; env BENCH_WARMUP)
   --connections N   keep-alive connections (default 50; env BENCH_CONNECTIONS)
   --load NAME       wrk or autocannon (default: wrk when on PATH; env BENCH_LOAD)
-  --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-report,accord-distinct
+  --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-core,accord-report,accord-distinct
+  --baseline-cli F  also run another Accord build (its dist/cli.js) with the core policies, beside this
+                    build with the same config (accord-core): the cost of a change, measured in one run
   --no-distinct     skip the Accord run with 12,000 distinct tokens (same as leaving accord-distinct out)
   --node-flags STR  V8/Node flags for every proxy process, baseline and Accord alike
                     (e.g. "--max-semi-space-size=4"; env BENCH_NODE_FLAGS)
@@ -36,7 +38,7 @@ const DISTINCT_TOKENS = 12_000;
 const GET_PATH = '/shop/v1/items?limit=10';
 const POST_PATH = '/shop/v1/items';
 const TARGETS = { maxCpuOverhead: 0.1, maxRssMb: 130 };
-const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-report', 'accord-distinct'];
+const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-report', 'accord-distinct'];
 
 function parseOptions(argv, env) {
   const options = {
@@ -50,6 +52,7 @@ function parseOptions(argv, env) {
     variants: undefined,
     json: undefined,
     keepTemp: false,
+    baselineCli: undefined,
   };
   const value = (i, name) => {
     if (i >= argv.length) throw new Error(`${name} needs a value\n${USAGE}`);
@@ -66,6 +69,7 @@ function parseOptions(argv, env) {
     else if (arg === '--node-flags') options.nodeFlags = value(++i, arg).split(/\s+/).filter(Boolean);
     else if (arg === '--variants') options.variants = value(++i, arg).split(',').map((v) => v.trim()).filter(Boolean);
     else if (arg === '--no-distinct') options.noDistinct = true;
+    else if (arg === '--baseline-cli') options.baselineCli = value(++i, arg);
     else if (arg === '--keep-temp') options.keepTemp = true;
     else if (arg === '--quick') Object.assign(options, { rounds: 1, duration: 2, warmup: 1, switchWarmup: 1 });
     else if (arg === '--help' || arg === '-h') {
@@ -80,7 +84,8 @@ function parseOptions(argv, env) {
   if (notFlag !== undefined) throw new Error(`--node-flags takes Node/V8 flags starting with --, got ${notFlag}`);
   if (!['auto', 'wrk', 'autocannon'].includes(options.load)) throw new Error(`--load must be wrk or autocannon, got ${options.load}`);
   options.switchWarmup = Math.min(options.switchWarmup, options.warmup);
-  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct'));
+  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct') && (id !== 'accord-baseline' || options.baselineCli !== undefined));
+  if (options.variants.includes('accord-baseline') && options.baselineCli === undefined) throw new Error('the accord-baseline variant needs --baseline-cli PATH');
   const unknown = options.variants.filter((id) => !VARIANT_IDS.includes(id));
   if (unknown.length > 0) throw new Error(`unknown variant ${unknown.join(', ')}; known: ${VARIANT_IDS.join(', ')}`);
   return options;
@@ -242,6 +247,8 @@ async function main() {
     { id: 'express', label: 'Express 5 + hpm 3 (baseline)', methods: ['GET', 'POST'], script: 'express-proxy.mjs' },
     { id: 'express-proto', label: "Express 5 + hpm 3, messages born with Express's prototypes (Accord's transport)", methods: ['GET', 'POST'], script: 'express-proto-proxy.mjs' },
     { id: 'accord', label: 'Accord, all policies, responses not validated', methods: ['GET', 'POST'], accord: 'off' },
+    { id: 'accord-core', label: 'Accord, core policies (JWT + scopes, rate limit, request validation)', methods: ['GET', 'POST'], accord: 'off', profile: 'core' },
+    { id: 'accord-baseline', label: `Accord at --baseline-cli, core policies`, methods: ['GET', 'POST'], accord: 'off', profile: 'core', cli: options.baselineCli },
     { id: 'accord-report', label: 'Accord, all policies, responses validated (report)', methods: ['GET', 'POST'], accord: 'report' },
     { id: 'accord-distinct', label: `Accord, responses not validated, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens`, methods: ['GET'], accord: 'off' },
   ].filter((v) => options.variants.includes(v.id));
@@ -262,9 +269,10 @@ async function main() {
     try {
       let args;
       if (variant.accord) {
-        if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build`);
-        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord });
-        args = [cli, 'serve', '--config', configDir, '--port', '0', '--data-dir', join(dir, `data-${variant.id}`), '--no-watch'];
+        const variantCli = variant.cli ?? cli;
+        if (!existsSync(variantCli)) throw new Error(`${variantCli} is missing: run npm run build`);
+        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined });
+        args = [variantCli, 'serve', '--config', configDir, '--port', '0', '--data-dir', join(dir, `data-${variant.id}`), '--no-watch'];
       } else {
         args = [join(import.meta.dirname, 'gateway', variant.script), upstream.url];
       }
@@ -366,6 +374,15 @@ async function main() {
   const targets = targetLines(rowsByMethod, { baselineId: 'express', accordIds: ['accord', 'accord-report'], ...TARGETS });
   out.push(...(targets.length > 0 ? targets : ['- Accord was not measured.']));
   const policyCost = policyCostLines(rowsByMethod, { transportId: 'express-proto', accordIds: ['accord', 'accord-report'] });
+  const coreRows = (id) => [...rowsByMethod].map(([method, rows]) => [method, rows.find((r) => r.id === id)]);
+  const changeCost = [];
+  for (const [method, current] of coreRows('accord-core')) {
+    const baseline = rowsByMethod.get(method).find((r) => r.id === 'accord-baseline');
+    const all = rowsByMethod.get(method).find((r) => r.id === 'accord');
+    if (current && baseline) changeCost.push(`- ${method}: this build ${current.summary.cpuUsPerRequest.toFixed(1)} µs/req, --baseline-cli build ${baseline.summary.cpuUsPerRequest.toFixed(1)} µs/req with the same config: ${(current.summary.cpuUsPerRequest - baseline.summary.cpuUsPerRequest).toFixed(1)} µs/req`);
+    if (current && all) changeCost.push(`- ${method}: all policies ${all.summary.cpuUsPerRequest.toFixed(1)} µs/req against the core policies ${current.summary.cpuUsPerRequest.toFixed(1)} µs/req: the policies beyond the core cost ${(all.summary.cpuUsPerRequest - current.summary.cpuUsPerRequest).toFixed(1)} µs/req`);
+  }
+  if (changeCost.length > 0) out.push('', '## Cost of a change and of the policies beyond the core (medians, same run)', '', ...changeCost);
   if (policyCost.length > 0) {
     out.push('', "## What the policies cost: Accord against Express + hpm with the same message construction (its transport alone)", '', ...policyCost);
   }

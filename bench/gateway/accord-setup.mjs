@@ -63,7 +63,13 @@ export function writeContracts(dir) {
 }
 
 /** Writes `<dir>/<name>/gateway.yaml` for one Accord variant and returns that folder. */
-export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseValidation }) {
+/**
+ * `profile` "core" keeps to the policies every build since the first benchmark knows (JWT + scopes,
+ * rate limit, request validation), so another build can run the same file; "all" turns on every
+ * policy this build has. `distinct` (thousands of clients): consumers are resolved, and callers that
+ * are none of them admitted, so that every token is still a success.
+ */
+export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseValidation, profile = 'all', distinct = false }) {
   const configDir = join(dir, name);
   mkdirSync(configDir, { recursive: true });
   const config = {
@@ -84,6 +90,11 @@ export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseVali
       },
     ],
   };
+  if (profile === 'all') {
+    // The bench client is a declared consumer entitled to the API: resolution and entitlement run.
+    config.consumers = [{ id: 'bench-partner', contact: 'bench@example.test', identities: [{ provider: 'bench', claim: 'bench-client' }, { provider: 'bench', claim: 'bench-reader' }], entitlements: [{ api: 'shop' }] }];
+    if (distinct) config.apis[0].admit = 'any-authenticated';
+  }
   writeFileSync(join(configDir, 'gateway.yaml'), stringify(config));
   return configDir;
 }
