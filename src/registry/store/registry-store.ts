@@ -40,8 +40,8 @@ export interface RegistryStore {
   /** A page of the audit log, oldest first, after the cursor. */
   audit(query: AuditQuery): Promise<AuditPage>;
   /**
-   * Calls `listener` (debounced) after any change made by this or another process, and once after
-   * a reconnection, when a change may have been missed. Returns the unsubscribe function.
+   * Calls `listener` after any change made by this or another process, and whenever a change may
+   * have been missed (once listening starts, after a reconnection). Returns the unsubscribe function.
    */
   watch(listener: () => void): () => void;
   close(): Promise<void>;
