@@ -26,6 +26,12 @@ export const ERROR_CATALOGUE = {
   SERVICE_UNAVAILABLE: { status: 503, title: 'Gateway not ready' },
   INTERNAL_ERROR: { status: 500, title: 'Internal gateway error' },
   REQUEST_TIMEOUT: { status: 408, title: 'Request not received in time' },
+  VERSION_CONFLICT: { status: 409, title: 'Contract version already registered with other content' },
+  VERSION_NOT_FOUND: { status: 404, title: 'Contract version not registered' },
+  GOVERNANCE_REJECTED: { status: 422, title: 'Contract version rejected by governance' },
+  CONTRACT_UNUSABLE: { status: 400, title: 'Contract document cannot be used' },
+  LIFECYCLE_CONFLICT: { status: 409, title: 'Contract version is not in a state that allows this change' },
+  API_NOT_OWNED: { status: 403, title: 'Caller does not own this API' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code of the gateway's HTTP contract. */

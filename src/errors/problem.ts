@@ -15,11 +15,13 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly errors: ProblemViolation[] | undefined;
+  /** RFC 9457 extension members (e.g. `findings` of a governance rejection, `successor` of a 410). */
+  readonly extensions: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
     code: ErrorCode,
     detail: string,
-    options: { headers?: Record<string, string>; errors?: ProblemViolation[]; status?: number } = {},
+    options: { headers?: Record<string, string>; errors?: ProblemViolation[]; status?: number; extensions?: Record<string, unknown> } = {},
   ) {
     super(detail);
     this.name = 'GatewayError';
@@ -27,11 +29,13 @@ export class GatewayError extends Error {
     this.status = options.status ?? ERROR_CATALOGUE[code].status;
     this.headers = options.headers ?? {};
     this.errors = options.errors;
+    this.extensions = options.extensions;
   }
 }
 
 /** The body of a problem document as sent on the wire. */
 export interface ProblemDocument {
+  [extension: string]: unknown;
   type: string;
   title: string;
   status: number;
@@ -44,6 +48,8 @@ export interface ProblemDocument {
 /** Builds the problem document for an error; `instance` is the request id. */
 export function toProblem(error: GatewayError, requestId: string): ProblemDocument {
   const problem: ProblemDocument = {
+    // Extensions first: the standard members always win over an extension of the same name.
+    ...error.extensions,
     type: problemType(error.code),
     title: ERROR_CATALOGUE[error.code].title,
     status: error.status,

@@ -1,0 +1,80 @@
+/**
+ * The registry's operations in one place, for the admin API and the CLI's `--local` mode alike:
+ * register, list, show, diff, deprecate, retire, audit, and automatic retirement at sunset.
+ */
+import type { Ruleset } from '@stoplight/spectral-core';
+import { loadOpenApi } from '../contracts/openapi-document.js';
+import type { Finding } from '../governance/findings.js';
+import { diffContracts } from '../governance/diff/index.js';
+import { applyRulesetToDiff } from '../governance/lint/index.js';
+import { deprecateVersion, retireSunsetVersions, retireVersion, type Deprecation, type LifecycleResult } from './lifecycle.js';
+import type { Actor, AuditPage, AuditQuery, VersionRecord } from './model.js';
+import { registeredName, registerVersion, type Registration, type RegistrationResult } from './register-version.js';
+import type { ChangeOutcome, RegistryStore } from './store/registry-store.js';
+
+/** An API and its versions, newest last. */
+export interface ApiSummary {
+  readonly api: string;
+  readonly versions: readonly VersionRecord[];
+}
+
+/** The changes between two registered versions, or which one is missing. */
+export type DiffResult = { readonly kind: 'diff'; readonly findings: readonly Finding[]; readonly breaking: boolean } | { readonly kind: 'not-found'; readonly version: string };
+
+export class RegistryService {
+  constructor(
+    readonly store: RegistryStore,
+    private readonly ruleset: Ruleset,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  register(request: Registration): Promise<RegistrationResult> {
+    return registerVersion(this.store, this.ruleset, request, this.clock());
+  }
+
+  /** Every API with its versions (optionally one API). */
+  async list(api?: string): Promise<ApiSummary[]> {
+    const byApi = new Map<string, VersionRecord[]>();
+    for (const v of await this.store.list()) {
+      if (api !== undefined && v.api !== api) continue;
+      const list = byApi.get(v.api) ?? [];
+      list.push(v);
+      byApi.set(v.api, list);
+    }
+    return [...byApi].map(([name, versions]) => ({ api: name, versions }));
+  }
+
+  async show(api: string, version: string): Promise<{ record: VersionRecord; document: string } | undefined> {
+    const record = await this.store.get(api, version);
+    if (!record) return undefined;
+    const document = await this.store.document(api, version);
+    return document === undefined ? undefined : { record, document };
+  }
+
+  /** The diff between two registered versions, with the registry's ruleset applied (severities, ignores). */
+  async diff(api: string, base: string, revision: string): Promise<DiffResult> {
+    const [from, to] = await Promise.all([this.show(api, base), this.show(api, revision)]);
+    if (!from) return { kind: 'not-found', version: base };
+    if (!to) return { kind: 'not-found', version: revision };
+    const load = (v: { record: VersionRecord; document: string }) => loadOpenApi(registeredName(api, v.record.version, v.record.format), { text: v.document, reader: () => { throw new Error('a registered document is self-contained'); } });
+    const findings = applyRulesetToDiff(this.ruleset, diffContracts(load(from), load(to), { now: this.clock() }));
+    return { kind: 'diff', findings, breaking: findings.some((f) => f.severity === 'error') };
+  }
+
+  deprecate(api: string, version: string, deprecation: Deprecation, actor: Actor): Promise<LifecycleResult> {
+    return deprecateVersion(this.store, api, version, deprecation, actor, this.clock());
+  }
+
+  retire(api: string, version: string, actor: Actor): Promise<ChangeOutcome> {
+    return retireVersion(this.store, api, version, actor, this.clock());
+  }
+
+  audit(query: AuditQuery): Promise<AuditPage> {
+    return this.store.audit(query);
+  }
+
+  /** Retires deprecated versions whose sunset has passed (run on a timer when configured). */
+  retireAtSunset(): Promise<VersionRecord[]> {
+    return retireSunsetVersions(this.store, this.clock());
+  }
+}
