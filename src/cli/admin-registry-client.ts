@@ -30,7 +30,7 @@ export function adminRegistryClient(baseUrl: string, token: string | undefined, 
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       // undici wraps the socket error; its errno code is what a user recognises.
       const reason = cause?.code ?? /\b(E[A-Z]{3,})\b/.exec(cause?.message ?? '')?.[1] ?? cause?.message ?? (error as Error).message;
-      throw new UsageError(`cannot reach the admin API at ${root} (${cause}); is \`accord serve\` running, or use --local`);
+      throw new UsageError(`cannot reach the admin API at ${root} (${reason}); is \`accord serve\` running, or use --local`);
     }
     const text = await response.text();
     return { status: response.status, text, json: () => JSON.parse(text) as unknown };
