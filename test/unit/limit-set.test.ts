@@ -117,6 +117,14 @@ describe('limit sets', () => {
     assert.match(after.headers.ratelimit!, /^"rate";r=43;t=\d+, "quota";r=0;t=\d+$/, 'the rate holds the 7 admitted requests, no refused one');
   });
 
+  it('a month quota counter outlives Node\'s longest timer in the memory store', async () => {
+    const limiter = memoryLimiterStore().create({ keyPrefix: 'm', points: 1, durationSeconds: 32 * 86_400 });
+    await limiter.consume('k');
+    // A timer beyond 2^31-1 ms fires at once: give it the chance to.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await assert.rejects(limiter.consume('k'), (res: unknown) => res instanceof Object && (res as { consumedPoints: number }).consumedPoints === 2);
+  });
+
   it('legacy fields describe the nearer limit', async () => {
     const clock = { now: evening };
     const set = build({ rate: { limit: 5, windowSeconds: 60, burst: 0, burstWindowSeconds: 60, scope: 'l' }, quota: { limit: 2, unit: 'day', calendar: paris, scope: 'l' }, legacyHeaders: true }, clock);
