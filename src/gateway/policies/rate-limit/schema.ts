@@ -95,7 +95,7 @@ const planOverridesSchema = {
   type: 'object',
   propertyNames: { pattern: PLAN_ID_PATTERN },
   additionalProperties: limitsSchema,
-  description: 'Per plan id: limits that replace the plan\'s own here (a rate and/or a quota).',
+  description: 'Per plan id: `{rate, quota}` (each shaped as in plans[]) that replace the plan\'s own here.',
 } as const;
 
 /** Limits of one operation (config `operations.<operationId>` and the contract's `x-accord-rate-limit`). */
@@ -151,7 +151,7 @@ export const rateLimitSchema = {
     operations: {
       type: 'object',
       additionalProperties: operationLimitsSchema,
-      description: 'Per operationId: limits of that operation, counted apart; they win over the contract\'s x-accord-rate-limit.',
+      description: 'Per operationId: `{rate, quota, plans}` of that operation (rate and quota shaped as in plans[], plans as in rateLimit.plans), counted apart; they win over the contract\'s x-accord-rate-limit, which has the same shape.',
     },
   },
   dependentRequired: { points: ['windowSeconds'], windowSeconds: ['points'] },
