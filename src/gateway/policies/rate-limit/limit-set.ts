@@ -45,7 +45,7 @@ export interface LimitSetDependencies {
 
 /** A compiled set of limits. */
 export interface LimitSet {
-  /** The RateLimit-Policy field when no quota applies (it never changes); for tests and docs. */
+  /** The policies this set applies, in the order they are announced (for tests and tools). */
   readonly policies: readonly LimitPolicyName[];
   /**
    * Counts one request of `key` against every limit: resolves once the RateLimit fields are on
