@@ -7,6 +7,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
 import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
 import { rawRequest, type RawResponse } from '../support/raw-request.js';
@@ -62,7 +64,7 @@ describe('plans and quotas', () => {
           { id: 'bulk', rate: { limit: 1000, per: 'minute' }, quota: { limit: 20, per: 'month', timeZone: 'Europe/Paris' } },
           { id: 'tight', rate: { limit: 10, per: 'minute' } },
         ],
-        consumers: [consumer('acme', 'gold'), consumer('globex', 'pooled'), consumer('initech'), consumer('bulkco', 'bulk'), consumer('tightco', 'tight'), consumer('goldtwo', 'gold')],
+        consumers: [consumer('acme', 'gold'), consumer('globex', 'pooled'), consumer('initech'), consumer('bulkco', 'bulk'), consumer('tightco', 'tight'), consumer('goldtwo', 'gold'), consumer('keeper', 'pooled')],
         apis: [
           { id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0' }], upstream: { url: up.url }, auth: { providers: ['test'] }, responseValidation: 'off', rateLimit: { points: 2, windowSeconds: 60 } },
           {
@@ -78,7 +80,7 @@ describe('plans and quotas', () => {
       },
       start: { now: () => clock.now },
     });
-    for (const id of ['acme', 'globex', 'initech', 'bulkco', 'tightco']) tokens[id] = await issuer.token({ client_id: id });
+    for (const id of ['acme', 'globex', 'initech', 'bulkco', 'tightco', 'keeper']) tokens[id] = await issuer.token({ client_id: id });
     tokens.goldtwo = await issuer.token({ client_id: 'goldtwo', scope: 'items:read items:write items:admin' });
   });
   after(async () => {
@@ -209,5 +211,16 @@ describe('plans and quotas', () => {
       { admitted: results.filter((r) => r.status === 200).length, refused: results.filter((r) => r.json?.code === 'RATE_LIMITED').length },
       { admitted: 10, refused: 20 },
     );
+  });
+
+  it('a reload that keeps a plan keeps its counters', async () => {
+    clock.now = PARIS_EVENING;
+    assert.equal(limits(await call('keeper', '/shop/v1/items')).quota, '2/7230');
+    const file = join(gw.dir, 'policies', 'gateway.yaml');
+    const config = parse(readFileSync(file, 'utf8')) as { plans: Array<Record<string, unknown>> };
+    config.plans.push({ id: 'added-later', rate: { limit: 1, per: 'second' } });
+    writeFileSync(file, stringify(config));
+    assert.equal(await gw.running.reload('manual'), true);
+    assert.equal(limits(await call('keeper', '/partner/v1/items')).quota, '1/7230', 'the quota did not start over');
   });
 });

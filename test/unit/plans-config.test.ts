@@ -147,6 +147,14 @@ describe('x-accord-rate-limit in the contract', () => {
     });
   }
 
+  it('without limits anywhere (plans declared but no consumer names one), the policy adds no step', () => {
+    const loaded = loadConfig(configDir(`version: 1\nplans:\n  - id: gold\n    rate: {limit: 1, per: second}\n${API}`));
+    const table = buildRouteTable(loaded, { logger: createLogger({ level: 'silent' }), authenticator: undefined, dryRun: true });
+    const found = table.served[0]!.operations.match('GET', ['items'], ['items'], 0);
+    table.close();
+    assert.deepEqual(found.route.policies, ['request-validation']);
+  });
+
   it('a valid extension builds, and the operation gets the rate-limit step', () => {
     const loaded = loadConfig(configDir(`version: 1\n${API}`, withExtension('        rate: {limit: 5, per: minute}\n')));
     const table = buildRouteTable(loaded, { logger: createLogger({ level: 'silent' }), authenticator: undefined, dryRun: true });
