@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { readSource, type SourceDocument } from '../contracts/source.js';
 import { toPointer } from '../contracts/json-pointer.js';
 import { checkConsumers } from '../gateway/policies/consumers/check-config.js';
+import { checkRateLimits } from '../gateway/policies/rate-limit/check-config.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
 import { checkIdentityProvider } from '../gateway/policies/jwt-auth/schema.js';
@@ -117,6 +118,7 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
     });
   });
   for (const issue of checkConsumers(config)) at(issue.at, issue.message);
+  for (const issue of checkRateLimits(config)) at(issue.at, issue.message);
   return issues;
 }
 

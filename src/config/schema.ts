@@ -4,7 +4,7 @@
  * field has a type, a description and, where one makes sense, a default.
  */
 import { identityProviderSchema, type IdentityProviderConfig } from '../gateway/policies/jwt-auth/schema.js';
-import { rateLimitSchema, type RateLimitConfig } from '../gateway/policies/rate-limit/schema.js';
+import { planSchema, rateLimitSchema, type PlanConfig, type RateLimitConfig } from '../gateway/policies/rate-limit/schema.js';
 import { authSchema, type AuthConfig } from '../gateway/policies/auth/schema.js';
 import { admitSchema, consumerSchema, type AdmitMode, type ConsumerConfig } from '../gateway/policies/consumers/schema.js';
 import { requestValidationSchema } from '../gateway/policies/request-validation/schema.js';
@@ -73,6 +73,7 @@ export interface GatewayConfig {
   devIssuer: DevIssuerConfig;
   identityProviders: IdentityProviderConfig[];
   consumers: ConsumerConfig[];
+  plans: PlanConfig[];
   apis: ApiConfig[];
 }
 
@@ -160,6 +161,12 @@ export const gatewayConfigSchema = {
       default: [],
       items: consumerSchema,
       description: 'The partners known to the gateway: how each is recognised and which APIs it may call.',
+    },
+    plans: {
+      type: 'array',
+      default: [],
+      items: planSchema,
+      description: 'Plans: the rate and calendar quota of the consumers that name one (consumers[].plan).',
     },
     apis: {
       type: 'array',

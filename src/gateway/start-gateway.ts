@@ -30,6 +30,8 @@ export interface StartOptions {
   watch?: boolean;
   /** Quiet time that ends a burst of file changes before a reload (default 200 ms). */
   watchDebounceMs?: number;
+  /** The wall clock of calendar quotas (default Date.now); tests inject one to cross a period boundary. */
+  now?: () => number;
 }
 
 /** What started a reload, for its log line. */
@@ -61,7 +63,7 @@ async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise
 }
 
 /** Builds everything a routing table needs from a loaded configuration. */
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, now: (() => number) | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
@@ -71,8 +73,11 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   const onUpstreamFailure = (ctx: RequestContext, reason: UpstreamFailure): void => {
     metrics.upstreamFailures.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', reason });
   };
+  const onLimitRejected = (apiId: string, policy: 'rate' | 'burst' | 'quota'): void => {
+    metrics.limitRejections.inc({ api: apiId, policy });
+  };
   try {
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, onResponseInvalid, onUpstreamFailure });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, onResponseInvalid, onUpstreamFailure });
     return { table, authenticator };
   } catch (error) {
     authenticator?.close();
@@ -87,7 +92,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const metrics = createMetrics();
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = memoryLimiterStore();
-  let built = await build(loaded, options.dataDir, logger, metrics, limiterStore);
+  let built = await build(loaded, options.dataDir, logger, metrics, limiterStore, options.now);
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
@@ -108,7 +113,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const attempt = async (trigger: ReloadTrigger, changed: readonly string[]): Promise<boolean> => {
     try {
       const next = loadConfig(options.configPath);
-      const nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore);
+      const nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, options.now);
       const old = built;
       gateway.swap(nextBuilt.table);
       built = nextBuilt;

@@ -13,6 +13,8 @@ export interface GatewayMetrics {
   upstreamDuration: Histogram<'api' | 'version'>;
   responseViolations: Counter<'api' | 'version' | 'operation' | 'mode'>;
   upstreamFailures: Counter<'api' | 'version' | 'reason'>;
+  /** Requests refused by a limit, by API and policy (`rate`, `burst`, `quota`). */
+  limitRejections: Counter<'api' | 'policy'>;
   /** Configuration reload attempts by outcome (`success`, `rejected`). */
   configReloads: Counter<'outcome'>;
   /** Unix time in seconds of the last configuration that was loaded and put in service. */
@@ -60,6 +62,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['api', 'version', 'reason'],
     registers: [registry],
   });
+  const limitRejections = new Counter({
+    name: 'accord_limit_rejections_total',
+    help: 'Requests refused by a rate limit or quota, by API and policy: rate (429 RATE_LIMITED, no burst pool), burst (429 RATE_LIMITED, rate and burst pools spent), quota (429 QUOTA_EXCEEDED).',
+    labelNames: ['api', 'policy'],
+    registers: [registry],
+  });
   const configReloads = new Counter({
     name: 'accord_config_reloads_total',
     help: 'Configuration reload attempts (file change, SIGHUP), by outcome: success or rejected.',
@@ -98,6 +106,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     upstreamDuration,
     responseViolations,
     upstreamFailures,
+    limitRejections,
     configReloads,
     configLastReloadSuccess,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {

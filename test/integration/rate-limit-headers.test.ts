@@ -66,15 +66,15 @@ describe('rate-limit fields', () => {
 
   it('with a burst pool: both pools announced, remaining counts exact, the 429 exactly when they reach 0, Retry-After the earliest t', async () => {
     const token = await issuer.token({ client_id: 'acme' });
-    const seen: Array<{ status: number; default?: ServiceLimit; burst?: ServiceLimit }> = [];
+    const seen: Array<{ status: number; rate?: ServiceLimit; burst?: ServiceLimit }> = [];
     let left: number | undefined;
     let refused: RawResponse | undefined;
     for (let i = 0; i < 10 && refused === undefined; i++) {
       const res = await rawRequest(gw.url, 'GET', '/bursty/v1/items', { headers: { authorization: `Bearer ${token}` } });
-      assert.equal(res.headers['ratelimit-policy'], '"default";q=3;w=60, "burst";q=2;w=120');
+      assert.equal(res.headers['ratelimit-policy'], '"rate";q=3;w=60, "burst";q=2;w=120');
       assert.equal(res.headers['ratelimit-limit'], undefined, 'no draft-06 fields unless asked for');
       const limits = serviceLimits(res.headers.ratelimit);
-      seen.push({ status: res.status, default: limits.default, burst: limits.burst });
+      seen.push({ status: res.status, rate: limits.rate, burst: limits.burst });
       if (left === 0) {
         refused = res;
         break;
@@ -85,20 +85,20 @@ describe('rate-limit fields', () => {
       left = now;
     }
     assert.deepEqual(seen.map((s) => s.status), [200, 200, 200, 200, 200, 429]);
-    assert.deepEqual(seen.map((s) => s.default?.r), [2, 1, 0, 0, 0, 0]);
+    assert.deepEqual(seen.map((s) => s.rate?.r), [2, 1, 0, 0, 0, 0]);
     assert.deepEqual(seen.map((s) => s.burst?.r), [2, 2, 2, 1, 0, 0]);
     assert.deepEqual(seen.map((s) => s.burst?.t === undefined), [true, true, true, false, false, false], 'the burst window runs from its first use');
     assert.ok(refused);
     assert.equal(refused.json?.code, 'RATE_LIMITED');
     const limits = serviceLimits(refused.headers.ratelimit);
-    const earliest = Math.min(limits.default!.t!, limits.burst!.t!);
+    const earliest = Math.min(limits.rate!.t!, limits.burst!.t!);
     assert.equal(refused.headers['retry-after'], String(earliest));
-    assert.ok(limits.default!.t! >= 1 && limits.default!.t! <= 60);
+    assert.ok(limits.rate!.t! >= 1 && limits.rate!.t! <= 60);
     assert.ok(limits.burst!.t! >= 1 && limits.burst!.t! <= 120);
 
     const other = await rawRequest(gw.url, 'GET', '/bursty/v1/items', { headers: { authorization: `Bearer ${await issuer.token({ client_id: 'globex' })}` } });
     assert.equal(other.status, 200, 'another consumer has its own budget');
-    assert.deepEqual(serviceLimits(other.headers.ratelimit).default?.r, 2);
+    assert.deepEqual(serviceLimits(other.headers.ratelimit).rate?.r, 2);
   });
 
   it('without a burst pool: one policy, and the 429 right after r reaches 0', async () => {
@@ -108,15 +108,15 @@ describe('rate-limit fields', () => {
     let refused: RawResponse | undefined;
     for (let i = 0; i < 4; i++) {
       const res = await rawRequest(gw.url, 'GET', '/plain/v1/items', { headers: { authorization: `Bearer ${token}` } });
-      assert.equal(res.headers['ratelimit-policy'], '"default";q=2;w=60');
+      assert.equal(res.headers['ratelimit-policy'], '"rate";q=2;w=60');
       statuses.push(res.status);
-      remaining.push(serviceLimits(res.headers.ratelimit).default!.r);
+      remaining.push(serviceLimits(res.headers.ratelimit).rate!.r);
       if (res.status === 429) refused ??= res;
     }
     assert.deepEqual(statuses, [200, 200, 429, 429]);
     assert.deepEqual(remaining, [1, 0, 0, 0]);
-    assert.deepEqual(Object.keys(serviceLimits(refused!.headers.ratelimit)), ['default']);
-    assert.equal(refused!.headers['retry-after'], String(serviceLimits(refused!.headers.ratelimit).default!.t));
+    assert.deepEqual(Object.keys(serviceLimits(refused!.headers.ratelimit)), ["rate"]);
+    assert.equal(refused!.headers['retry-after'], String(serviceLimits(refused!.headers.ratelimit).rate!.t));
   });
 
   it('legacyHeaders adds the draft-06 trio, with totals over both pools that are exact too', async () => {
@@ -126,7 +126,7 @@ describe('rate-limit fields', () => {
     for (let i = 0; i < 4; i++) {
       const res = await rawRequest(gw.url, 'GET', '/legacy/v1/items', { headers: { authorization: `Bearer ${token}` } });
       rows.push([res.status, res.headers['ratelimit-limit'] as string | undefined, res.headers['ratelimit-remaining'] as string | undefined]);
-      assert.equal(res.headers['ratelimit-policy'], '"default";q=2;w=60, "burst";q=1;w=90', 'the IETF fields are sent as well');
+      assert.equal(res.headers['ratelimit-policy'], '"rate";q=2;w=60, "burst";q=1;w=90', 'the IETF fields are sent as well');
       assert.equal(String(predictedLeft(res)), res.headers['ratelimit-remaining']);
       if (res.status === 429) refused ??= res;
     }

@@ -62,7 +62,7 @@ export async function startTestGateway(options: {
   contracts: Record<string, string>;
   config: Record<string, unknown>;
   /** Start options beyond the defaults (no file watch). */
-  start?: Pick<StartOptions, 'watch' | 'watchDebounceMs'>;
+  start?: Pick<StartOptions, 'watch' | 'watchDebounceMs' | 'now'>;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'accord-gw-'));
   for (const [key, file] of Object.entries(options.contracts)) {

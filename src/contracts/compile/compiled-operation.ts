@@ -2,7 +2,8 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import type { Location, OpenApiDocument } from '../openapi-document.js';
-import type { CompiledOperation, RequestCheck, RequestParts, ResponseCheck, SecurityRequirements, UndeclaredParameters } from './types.js';
+import type { CompiledOperation, OperationExtension, RequestCheck, RequestParts, ResponseCheck, SecurityRequirements, UndeclaredParameters } from './types.js';
+import { escapeToken } from '../json-pointer.js';
 import type { OperationPlan } from './operation-plan.js';
 import { BUNDLE_ID, type SchemaBundle } from './schema-bundle.js';
 import { MediaTypeTable } from './media-type.js';
@@ -22,10 +23,11 @@ class OperationValidators implements CompiledOperation {
   readonly requestMediaTypes: readonly string[];
   readonly requestBodyRequired: boolean;
   readonly hasBodyValidation: boolean;
+  readonly extensions: ReadonlyMap<string, OperationExtension>;
   private readonly request: RequestValidator;
   private readonly response: ResponseValidator;
 
-  constructor(plan: OperationPlan, request: RequestValidator, response: ResponseValidator) {
+  constructor(plan: OperationPlan, request: RequestValidator, response: ResponseValidator, extensions: ReadonlyMap<string, OperationExtension>) {
     this.method = plan.site.method;
     this.pathTemplate = plan.site.pathTemplate;
     this.operationId = plan.operationId;
@@ -34,6 +36,7 @@ class OperationValidators implements CompiledOperation {
     this.requestMediaTypes = plan.body?.media.map((m) => m.declared) ?? [];
     this.requestBodyRequired = plan.body?.required ?? false;
     this.hasBodyValidation = plan.body?.media.some((m) => m.schemaKey !== undefined) ?? false;
+    this.extensions = extensions;
     this.request = request;
     this.response = response;
   }
@@ -107,5 +110,19 @@ export function buildOperation(
   }
   const response = new ResponseValidator({ exact, ranges, fallback, declared: plan.responses.map((r) => r.statusKey) });
   const queryNames = queryNamesOf(plan.parameters?.plans ?? [], undeclared);
-  return new OperationValidators(plan, new RequestValidator(parameters, body, queryNames), response);
+  return new OperationValidators(plan, new RequestValidator(parameters, body, queryNames), response, extensionsOf(plan, doc));
+}
+
+/** The operation's `x-accord-` extensions, located; other extensions are not the gateway's. */
+function extensionsOf(plan: OperationPlan, doc: OpenApiDocument): ReadonlyMap<string, OperationExtension> {
+  const extensions = new Map<string, OperationExtension>();
+  const { value, file, pointer } = plan.site.operation;
+  // Only an operation that has such an extension keeps a reference to the document (for its lines).
+  const lineOf = (at: string): number | undefined => doc.lineOf(file, at);
+  for (const [name, extension] of Object.entries(value)) {
+    if (!name.startsWith('x-accord-')) continue;
+    const at = `${pointer}/${escapeToken(name)}`;
+    extensions.set(name, { value: extension, file, pointer: at, line: doc.lineOf(file, at), lineOf });
+  }
+  return extensions;
 }

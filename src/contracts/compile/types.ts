@@ -51,6 +51,16 @@ export type UndeclaredParameters = 'allow' | 'refuse';
 /** Alternatives (any one suffices) of requirement sets (all schemes of a set are needed). */
 export type SecurityRequirements = ReadonlyArray<ReadonlyArray<SecuritySchemeRequirement>>;
 
+/** An `x-accord-` extension of an operation object, with where it is written (for load errors). */
+export interface OperationExtension {
+  readonly value: unknown;
+  readonly file: string;
+  readonly pointer: string;
+  readonly line: number | undefined;
+  /** The line of a pointer inside the extension's file (for errors deeper in its value). */
+  lineOf(pointer: string): number | undefined;
+}
+
 /** One operation of a contract with every validator compiled at load. */
 export interface CompiledOperation {
   /** Upper-case HTTP method. */
@@ -66,6 +76,8 @@ export interface CompiledOperation {
   requestBodyRequired: boolean;
   /** True when some request media type has a schema that bodies are validated against. */
   hasBodyValidation: boolean;
+  /** The operation's `x-accord-` extensions by name (policies read and check their own). */
+  extensions: ReadonlyMap<string, OperationExtension>;
   /** Validates parameters and body; parses nothing but this request's own data. */
   checkRequest(parts: RequestParts): RequestCheck;
   /**

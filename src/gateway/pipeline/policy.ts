@@ -55,6 +55,10 @@ export interface PolicyDependencies {
   readonly dryRun: boolean;
   /** Where limit counters live; this process's memory when not given. */
   readonly limiterStore?: LimiterStore;
+  /** The wall clock of calendar quotas (ms since the epoch); Date.now when not given. Tests inject one. */
+  readonly now?: () => number;
+  /** Counts a request refused by a limit (`policy`: rate, burst or quota) of an API. */
+  readonly onLimitRejected?: (apiId: string, policy: 'rate' | 'burst' | 'quota') => void;
 }
 
 /** A policy compiled for one served API version. */

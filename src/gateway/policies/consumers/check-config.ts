@@ -1,4 +1,4 @@
-/** Cross-field checks of consumers[]: references to providers and APIs, and identities claimed twice. */
+/** Cross-field checks of consumers[]: references to providers, APIs and plans, and identities claimed twice. */
 import type { ConfigCheck } from '../../pipeline/config-check.js';
 
 /** Issues of consumers[] (pointer segments and message), checked after the schema. */
@@ -7,11 +7,15 @@ export const checkConsumers: ConfigCheck = (config) => {
   const providers = new Set(config.identityProviders.map((p) => p.id));
   if (config.devIssuer.enabled) providers.add(config.devIssuer.id);
   const apis = new Set(config.apis.map((a) => a.id));
+  const plans = new Set(config.plans.map((p) => p.id));
   const ids = new Map<string, number>();
   const identities = new Map<string, string>();
   config.consumers.forEach((consumer, i) => {
     if (ids.has(consumer.id)) issues.push({ at: ['consumers', i, 'id'], message: `duplicate consumer id "${consumer.id}" (also consumers/${ids.get(consumer.id)})` });
     ids.set(consumer.id, i);
+    if (consumer.plan !== undefined && !plans.has(consumer.plan)) {
+      issues.push({ at: ['consumers', i, 'plan'], message: `unknown plan "${consumer.plan}" (declared: ${[...plans].join(', ') || 'none'})` });
+    }
     consumer.identities.forEach((identity, j) => {
       if (!providers.has(identity.provider)) {
         issues.push({ at: ['consumers', i, 'identities', j, 'provider'], message: `unknown identity provider "${identity.provider}" (declared: ${[...providers].join(', ') || 'none'})` });

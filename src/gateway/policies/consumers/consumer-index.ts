@@ -5,6 +5,8 @@ import type { ConsumerConfig } from './schema.js';
 export interface Consumer {
   readonly id: string;
   readonly contact: string | undefined;
+  /** Id of its plan, if it has one. */
+  readonly plan: string | undefined;
   /** `<api>` -> the majors it may call, or null for every major. */
   readonly entitlements: ReadonlyMap<string, ReadonlySet<number> | null>;
 }
@@ -22,7 +24,7 @@ export class ConsumerIndex {
         if (previous === null || (previous !== undefined && !e.majors)) entitlements.set(e.api, null);
         else entitlements.set(e.api, e.majors ? new Set([...(previous ?? []), ...e.majors]) : null);
       }
-      const consumer: Consumer = Object.freeze({ id: config.id, contact: config.contact, entitlements });
+      const consumer: Consumer = Object.freeze({ id: config.id, contact: config.contact, plan: config.plan, entitlements });
       this.byId.set(config.id, consumer);
       for (const identity of config.identities) this.byIdentity.set(identityKey(identity.provider, identity.claim), consumer);
     }

@@ -17,6 +17,8 @@ export interface ConsumerConfig {
   id: string;
   contact?: string;
   description?: string;
+  /** Id of the plan (`plans[]`) that sets this consumer's rate and quota. */
+  plan?: string;
   identities: ConsumerIdentityConfig[];
   entitlements: EntitlementConfig[];
 }
@@ -39,6 +41,10 @@ export const consumerSchema = {
     },
     contact: { type: 'string', maxLength: 320, description: 'Who to tell about changes that affect this consumer (an email address or URL).' },
     description: { type: 'string', maxLength: 1000, description: 'Free text for operators.' },
+    plan: {
+      type: 'string',
+      description: 'Id of a plan in plans[]: its rate and quota apply to this consumer on every API it calls (overridable per API and per operation). Unset: the API\'s own rateLimit applies, as to any caller without a plan.',
+    },
     identities: {
       type: 'array',
       default: [],
