@@ -63,8 +63,23 @@ describe('matching addresses against ranges', () => {
     ['inside an IPv6 range', '2001:db8:ffff::1', 6, true],
     ['outside an IPv6 range', '2001:db9::1', 6, false],
     ['IPv6 /128', '::1', 6, true],
+    ['IPv6 network address itself', '2001:db8::', 6, true],
+    ['IPv6 last address of the range', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', 6, true],
+    ['IPv6 written out with upper case', '2001:0DB8:0000:0000:0000:0000:0000:0001', 6, true],
+    ['IPv6 with an embedded IPv4 tail', '2001:db8::192.0.2.1', 6, true],
+    ['IPv6 unspecified address', '::', 6, false],
+    ['IPv4 network address itself', '10.0.0.0', 4, true],
+    ['IPv4 last address', '255.255.255.255', 4, false],
   ];
   for (const [name, address, family, expected] of cases) it(name, () => assert.equal(set.has(address, family), expected));
+
+  it('nested and overlapping ranges merge', () => {
+    const merged = AddressSet.from(['10.0.0.0/8', '10.1.0.0/16', '10.0.0.0/9', '11.0.0.0/8', '2001:db8::/32', '2001:db8:1::/48']);
+    assert.equal(merged.has('11.255.255.255', 4), true);
+    assert.equal(merged.has('12.0.0.0', 4), false);
+    assert.equal(merged.has('9.255.255.255', 4), false);
+    assert.equal(merged.has('2001:db8:1::5', 6), true);
+  });
 
   it('/0 of a family holds every address of that family and none of the other', () => {
     const v6all = AddressSet.from(['::/0']);

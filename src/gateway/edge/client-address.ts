@@ -18,6 +18,17 @@ export interface ClientAddress {
   readonly forwardedFor: string;
 }
 
+/**
+ * The socket's remote address as a hop. Node formats it itself (dotted IPv4, RFC 5952 IPv6, IPv4
+ * peers of a dual-stack socket as `::ffff:a.b.c.d`), so its family shows without a full parse.
+ */
+function peerHop(text: string): Hop {
+  if (text === '') return UNKNOWN_HOP;
+  if (!text.includes(':')) return { address: text, family: 4 };
+  if (text.startsWith('::ffff:') && text.includes('.')) return { address: text.slice(7), family: 4 };
+  return parseIp(text) ?? UNKNOWN_HOP;
+}
+
 /** Decides which peers may speak for the client, and what the client's address is. */
 export class TrustedProxies {
   private readonly proxies: AddressSet;
@@ -36,7 +47,7 @@ export class TrustedProxies {
 
   /** The client address of a request from `peer` (the socket's remote address) with these headers. */
   resolve(peerText: string, headers: IncomingHttpHeaders): ClientAddress {
-    const peer = parseIp(peerText) ?? UNKNOWN_HOP;
+    const peer = peerHop(peerText);
     if (this.proxies.size === 0) return { ip: peer.address, family: peer.family, forwardedFor: peer.address };
     const header = this.header === 'forwarded' ? headers.forwarded : headers['x-forwarded-for'];
     if (header === undefined || !this.isTrusted(peer)) return { ip: peer.address, family: peer.family, forwardedFor: peer.address };

@@ -53,9 +53,18 @@ function bracketed(text: string, port: RegExp): Hop | undefined {
   return parseIp(inner);
 }
 
-// RFC 7230 tchar; an unquoted value also admits ':', '[' and ']' (proxies write `for=[::1]:80` unquoted).
-const TCHAR = /[!#$%&'*+.^_`|~0-9A-Za-z-]/;
-const VALUE_CHAR = /[!#$%&'*+.^_`|~0-9A-Za-z:[\]-]/;
+/** RFC 9110 tchar. */
+function isTchar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) ||
+    c === 0x2e || c === 0x2d || c === 0x5f || c === 0x7e || c === 0x21 || (c >= 0x23 && c <= 0x27) || c === 0x2a || c === 0x2b || c === 0x5e || c === 0x60 || c === 0x7c
+  );
+}
+
+/** A character of an unquoted value: tchar, and ':', '[' and ']' (proxies write `for=[::1]:80` unquoted). */
+function isValueChar(c: number): boolean {
+  return isTchar(c) || c === 0x3a || c === 0x5b || c === 0x5d;
+}
 
 /**
  * The hops of a Forwarded field value (repeated fields joined with ", "), one per element, left to
@@ -77,7 +86,7 @@ export function forwardedHops(value: string): Hop[] {
       while (i < n && (value[i] === ' ' || value[i] === '\t' || value[i] === ';')) i++;
       if (i >= n || value[i] === ',') break;
       const nameStart = i;
-      while (i < n && TCHAR.test(value[i]!)) i++;
+      while (i < n && isTchar(value.charCodeAt(i))) i++;
       if (i === nameStart || value[i] !== '=') return malformed(hops);
       const name = value.slice(nameStart, i).toLowerCase();
       i++;
@@ -100,7 +109,7 @@ export function forwardedHops(value: string): Hop[] {
         pairValue = text;
       } else {
         const start = i;
-        while (i < n && VALUE_CHAR.test(value[i]!)) i++;
+        while (i < n && isValueChar(value.charCodeAt(i))) i++;
         if (i === start) return malformed(hops);
         pairValue = value.slice(start, i);
       }
