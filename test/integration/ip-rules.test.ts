@@ -171,6 +171,38 @@ describe('IP rules and client addresses', () => {
     });
   }
 
+  describe('dual-stack listener: IPv4 peers arrive as ::ffff:127.0.0.1 and are matched as IPv4', () => {
+    let dual: TestGateway;
+    let url: string;
+    before(async () => {
+      dual = await startTestGateway({
+        contracts: { 'local/1.0.0': SHOP_V1 },
+        config: {
+          listen: { host: '::', port: 0, trustedProxies: ['127.0.0.1'] },
+          identityProviders: [issuer.provider('test')],
+          apis: [{ id: 'local', basePath: '/local', versions: [{ version: '1.0.0', upstream: upstream.url }], auth: { providers: ['test'] }, responseValidation: 'off', ipRules: { allow: ['127.0.0.1', '198.51.100.0/24'] } }],
+        },
+      });
+      url = `http://127.0.0.1:${new URL(dual.url).port}`;
+    });
+    after(() => dual.stop());
+
+    it('the mapped peer is the IPv4 address an IPv4 rule allows', async () => {
+      const before = upstream.received.length;
+      const res = await rawRequest(url, 'GET', '/local/v1/public/status');
+      assert.equal(res.status, 200, res.text);
+      assert.equal(upstream.received[before]!.headers['x-forwarded-for'], '127.0.0.1');
+    });
+
+    it('the mapped peer is the IPv4 trusted proxy', async () => {
+      const allowed = await rawRequest(url, 'GET', '/local/v1/public/status', { headers: { 'x-forwarded-for': '198.51.100.7' } });
+      assert.equal(allowed.status, 200, allowed.text);
+      const refused = await rawRequest(url, 'GET', '/local/v1/public/status', { headers: { 'x-forwarded-for': '10.1.2.3', 'x-request-id': 'ip-dual-refused' } });
+      assert.equal(refused.status, 403);
+      assert.equal(dual.logs.find((l) => l.requestId === 'ip-dual-refused' && l.msg === 'request')?.clientIp, '10.1.2.3');
+    });
+  });
+
   it('adds the ip-rules step first, and only to APIs with rules', () => {
     const policiesOf = (apiId: string): readonly string[] => {
       const served = gateways.direct.running.gateway.current()!.served.find((s) => s.apiId === apiId)!;
