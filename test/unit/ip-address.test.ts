@@ -68,6 +68,9 @@ describe('matching addresses against ranges', () => {
     ['IPv6 written out with upper case', '2001:0DB8:0000:0000:0000:0000:0000:0001', 6, true],
     ['IPv6 with an embedded IPv4 tail', '2001:db8::192.0.2.1', 6, true],
     ['IPv6 unspecified address', '::', 6, false],
+    ['IPv6 with a trailing gap', '2001:db8:1:2:3:4:5::', 6, true],
+    ['IPv6 with a leading gap', '::2001:db8:1:2:3:4:5', 6, false],
+    ['IPv6 with six words and an IPv4 tail', '2001:db8:0:0:0:0:1.2.3.4', 6, true],
     ['IPv4 network address itself', '10.0.0.0', 4, true],
     ['IPv4 last address', '255.255.255.255', 4, false],
   ];
@@ -118,5 +121,51 @@ describe('allow and deny lists', () => {
   });
   it('an invalid entry is misuse at construction', () => {
     assert.throws(() => new AddressRules({ allow: ['10.0.0.1/8'], deny: [] }), TypeError);
+  });
+});
+
+describe('the interval matcher agrees with node:net BlockList on the same family', () => {
+  // A fixed seed: the same addresses on every run.
+  let seed = 0x5eed;
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const byte = (): number => Math.floor(random() * 256);
+  // Few distinct leading bytes, so that addresses fall inside and next to the ranges.
+  const v4 = (): string => [10 + Math.floor(random() * 2), byte(), byte(), byte()].join('.');
+  const v6 = (): string => ['2001', 'db8', ...Array.from({ length: 6 }, () => (random() < 0.5 ? '0' : Math.floor(random() * 65536).toString(16)))].join(':');
+  const network = (address: string, prefix: number): string => {
+    // Clear the host bits through the error message's suggested network, or keep it when none are set.
+    const parsed = parseCidr(`${address}/${prefix}`);
+    if (typeof parsed !== 'string') return `${parsed.network}/${prefix}`;
+    return /write the network (\S+),/.exec(parsed)![1]!;
+  };
+
+  it('2,000 IPv4 and 2,000 IPv6 lookups against 40 random ranges each', async () => {
+    const { BlockList } = await import('node:net');
+    const v4Ranges = Array.from({ length: 40 }, () => network(v4(), 8 + Math.floor(random() * 25)));
+    const v6Ranges = Array.from({ length: 40 }, () => network(v6(), 40 + Math.floor(random() * 89)));
+    const mine = AddressSet.from([...v4Ranges, ...v6Ranges]);
+    const reference4 = new BlockList();
+    for (const r of v4Ranges) reference4.addSubnet(r.split('/')[0]!, Number(r.split('/')[1]), 'ipv4');
+    const reference6 = new BlockList();
+    for (const r of v6Ranges) reference6.addSubnet(r.split('/')[0]!, Number(r.split('/')[1]), 'ipv6');
+    let hits4 = 0;
+    let hits6 = 0;
+    for (let i = 0; i < 2000; i++) {
+      const a4 = v4();
+      assert.equal(mine.has(a4, 4), reference4.check(a4, 'ipv4'), `${a4} against ${v4Ranges.join(' ')}`);
+      const a6 = v6();
+      const expected6 = reference6.check(a6, 'ipv6');
+      assert.equal(mine.has(parseIp(a6)!.address, 6), expected6, `${a6} against ${v6Ranges.join(' ')}`);
+      if (expected6) hits6++;
+      if (mine.has(a4, 4)) hits4++;
+    }
+    // The comparison means something only if both answers occur in both families.
+    assert.ok(hits4 > 50 && hits4 < 1950, `IPv4 hits: ${hits4}`);
+    assert.ok(hits6 > 50 && hits6 < 1950, `IPv6 hits: ${hits6}`);
   });
 });

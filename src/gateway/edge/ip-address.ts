@@ -209,6 +209,7 @@ function ipv6Bytes(text: string): number[] | undefined {
     }
   }
   if (digits > 0) words.push(word);
+  if (words.length > 8) return undefined;
   if (gap !== -1) words.splice(gap, 0, ...new Array<number>(8 - words.length).fill(0));
   if (words.length !== 8) return undefined;
   const bytes: number[] = [];
