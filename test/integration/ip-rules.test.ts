@@ -23,6 +23,8 @@ interface Case {
   upstreamXff?: string;
   /** clientIp of the access-log line (for 403). */
   clientIp?: string;
+  /** consumer of the access-log line (for 403). */
+  consumer?: string;
 }
 
 describe('IP rules and client addresses', () => {
@@ -108,8 +110,8 @@ describe('IP rules and client addresses', () => {
     ],
     xff: [
       { name: 'consumer allowed only from 10/8, through the proxy from 10.1.2.3', path: '/partners/v1/items', as: 'acme-app', headers: { 'x-forwarded-for': '10.1.2.3' }, status: 200, upstreamXff: '10.1.2.3, 127.0.0.1' },
-      { name: 'the same consumer from 198.51.100.7', path: '/partners/v1/items', as: 'acme-app', headers: { 'x-forwarded-for': '198.51.100.7' }, status: 403, clientIp: '198.51.100.7' },
-      { name: 'the same consumer with no hop: the proxy itself is the client', path: '/partners/v1/items', as: 'acme-app', status: 403, clientIp: '127.0.0.1' },
+      { name: 'the same consumer from 198.51.100.7', path: '/partners/v1/items', as: 'acme-app', headers: { 'x-forwarded-for': '198.51.100.7' }, status: 403, clientIp: '198.51.100.7', consumer: 'acme' },
+      { name: 'the same consumer with no hop: the proxy itself is the client', path: '/partners/v1/items', as: 'acme-app', status: 403, clientIp: '127.0.0.1', consumer: 'acme' },
       { name: 'a consumer without rules from anywhere not denied', path: '/partners/v1/items', as: 'globex-app', headers: { 'x-forwarded-for': '198.51.100.7' }, status: 200, upstreamXff: '198.51.100.7, 127.0.0.1' },
       {
         name: 'several hops: the right-most untrusted one is the client, the spoofed left part dropped',
@@ -130,8 +132,8 @@ describe('IP rules and client addresses', () => {
       { name: 'the API rule applies before any credential', path: '/partners/v1/items', headers: { 'x-forwarded-for': '203.0.113.5' }, status: 403, clientIp: '203.0.113.5' },
       { name: 'IPv4-mapped hop is IPv4', path: '/partners/v1/items', as: 'acme-app', headers: { 'x-forwarded-for': '::ffff:10.1.2.3' }, status: 200, upstreamXff: '10.1.2.3, 127.0.0.1' },
       { name: 'repeated X-Forwarded-For fields read as one list', path: '/partners/v1/items', as: 'acme-app', headers: { 'x-forwarded-for': ['198.51.100.7', '10.1.2.3'] }, status: 200, upstreamXff: '10.1.2.3, 127.0.0.1' },
-      { name: 'an unreadable hop is an unknown client, never the hop left of it', path: '/partners/v1/items', as: 'acme-app', headers: { 'x-forwarded-for': '10.1.2.3, garbage' }, status: 403, clientIp: 'unknown' },
-      { name: 'Forwarded is ignored when X-Forwarded-For is the configured header', path: '/partners/v1/items', as: 'acme-app', headers: { forwarded: 'for=10.1.2.3' }, status: 403, clientIp: '127.0.0.1' },
+      { name: 'an unreadable hop is an unknown client, never the hop left of it (refused by the API\'s deny-only list)', path: '/partners/v1/items', as: 'acme-app', headers: { 'x-forwarded-for': '10.1.2.3, garbage' }, status: 403, clientIp: 'unknown' },
+      { name: 'Forwarded is ignored when X-Forwarded-For is the configured header', path: '/partners/v1/items', as: 'acme-app', headers: { forwarded: 'for=10.1.2.3' }, status: 403, clientIp: '127.0.0.1', consumer: 'acme' },
     ],
     forwarded: [
       { name: 'Forwarded IPv4 client', path: '/partners/v1/items', as: 'any-app', headers: { forwarded: 'for=10.1.2.3;proto=https' }, status: 200, upstreamXff: '10.1.2.3, 127.0.0.1' },
@@ -161,6 +163,7 @@ describe('IP rules and client addresses', () => {
             const line = gw.logs.find((l) => l.requestId === headers['x-request-id'] && l.msg === 'request');
             assert.equal(line?.code, 'IP_NOT_ALLOWED');
             assert.equal(line?.clientIp, c.clientIp);
+            assert.equal(line?.consumer, c.consumer);
           } else {
             assert.equal(upstream.received.length, before + 1);
             assert.equal(upstream.received[before]!.headers['x-forwarded-for'], c.upstreamXff);
