@@ -7,6 +7,7 @@ import { readSource, type SourceDocument } from '../contracts/source.js';
 import { toPointer } from '../contracts/json-pointer.js';
 import { checkConsumers } from '../gateway/policies/consumers/check-config.js';
 import { checkRateLimits } from '../gateway/policies/rate-limit/check-config.js';
+import { checkAddressList, checkIpRules } from '../gateway/policies/ip-rules/check-config.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
 import { checkIdentityProvider } from '../gateway/policies/jwt-auth/schema.js';
@@ -69,6 +70,7 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   if (config.listen.forwardedHost !== undefined && config.listen.forwardClientHost) {
     at(['listen', 'forwardClientHost'], 'forwardClientHost cannot be combined with forwardedHost: choose the fixed host or the client\'s');
   }
+  for (const issue of checkAddressList(config.listen.trustedProxies, ['listen', 'trustedProxies'])) at(issue.at, issue.message);
   if (config.listen.headersTimeoutMs > config.listen.requestTimeoutMs) {
     at(['listen', 'headersTimeoutMs'], `must not exceed listen.requestTimeoutMs (${config.listen.requestTimeoutMs}): the head is part of the request`);
   }
@@ -119,6 +121,7 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   });
   for (const issue of checkConsumers(config)) at(issue.at, issue.message);
   for (const issue of checkRateLimits(config)) at(issue.at, issue.message);
+  for (const issue of checkIpRules(config)) at(issue.at, issue.message);
   return issues;
 }
 

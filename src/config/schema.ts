@@ -8,6 +8,8 @@ import { planSchema, rateLimitSchema, type PlanConfig, type RateLimitConfig } fr
 import { authSchema, type AuthConfig } from '../gateway/policies/auth/schema.js';
 import { admitSchema, consumerSchema, type AdmitMode, type ConsumerConfig } from '../gateway/policies/consumers/schema.js';
 import { requestValidationSchema } from '../gateway/policies/request-validation/schema.js';
+import { ipRulesSchema, type IpRulesConfig } from '../gateway/policies/ip-rules/schema.js';
+import type { ClientAddressHeader } from '../gateway/edge/client-address.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -32,6 +34,7 @@ export interface ApiConfig {
   basePath: string;
   versions: ApiVersionConfig[];
   upstream: UpstreamConfig;
+  ipRules?: IpRulesConfig;
   auth?: AuthConfig;
   admit?: AdmitMode;
   rateLimit?: RateLimitConfig;
@@ -45,6 +48,7 @@ export interface ListenConfig {
   host: string;
   port: number;
   trustedProxies: string[];
+  clientAddressHeader: ClientAddressHeader;
   maxBodyBytes: number;
   maxHeaderBytes: number;
   maxHeaderCount: number;
@@ -103,8 +107,15 @@ export const gatewayConfigSchema = {
         trustedProxies: {
           type: 'array',
           default: [],
-          items: { type: 'string', pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$' },
-          description: 'Addresses or CIDRs of proxies in front of Accord whose X-Forwarded-For is honoured.',
+          items: { type: 'string', minLength: 2, maxLength: 64 },
+          description:
+            'Addresses or CIDRs (IPv4 or IPv6) of proxies in front of Accord whose listen.clientAddressHeader is honoured. From any other peer both X-Forwarded-For and Forwarded are ignored and the peer is the client.',
+        },
+        clientAddressHeader: {
+          enum: ['x-forwarded-for', 'forwarded'],
+          default: 'x-forwarded-for',
+          description:
+            'The header a trusted proxy names the client in: X-Forwarded-For, or RFC 7239 Forwarded (its for= parameters). Only this one is read; the other is ignored, since honouring both would let a client choose the one its proxy does not rewrite.',
         },
         maxBodyBytes: { type: 'integer', minimum: 0, default: 1048576, description: 'Largest request body accepted (413 beyond).' },
         maxHeaderBytes: { type: 'integer', minimum: 1024, default: 16384, description: 'Largest request head accepted (431 beyond).' },
@@ -209,6 +220,7 @@ export const gatewayConfigSchema = {
               maxResponseBytes: { type: 'integer', minimum: 1, default: 10485760, description: 'Largest upstream body buffered for response validation.' },
             },
           },
+          ipRules: ipRulesSchema,
           auth: authSchema,
           admit: admitSchema,
           rateLimit: rateLimitSchema,

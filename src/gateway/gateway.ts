@@ -10,7 +10,7 @@ import { AccessLog } from '../observability/access-log.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { TraceIds, requestIdFrom } from './edge/request-identity.js';
 import { InFlight } from './in-flight.js';
-import { TrustedProxies } from './edge/client-address.js';
+import { TrustedProxies, type ClientAddressHeader } from './edge/client-address.js';
 import { screenConnectionHeader } from './edge/connection-header.js';
 import { parseRequestPath, rawPathAfter } from './routing/request-path.js';
 import { attachContext, contextOfResponse, type RequestContext } from './pipeline/request-context.js';
@@ -21,6 +21,8 @@ import { abandonUpstream } from './proxy/upstream-proxy.js';
 export interface EdgeLimits {
   maxHeaderCount: number;
   trustedProxies: readonly string[];
+  /** The header trusted proxies name the client in. */
+  clientAddressHeader: ClientAddressHeader;
 }
 
 /** The gateway's HTTP handler with its current routing table. */
@@ -39,7 +41,7 @@ export class Gateway {
     this.logger = logger;
     this.limits = limits;
     this.metrics = metrics;
-    this.trusted = new TrustedProxies(limits.trustedProxies);
+    this.trusted = new TrustedProxies(limits.trustedProxies, limits.clientAddressHeader);
     this.accessLog = new AccessLog(logger, metrics);
     // One shared listener rather than a closure per request.
     const { inFlight, accessLog } = this;
@@ -75,8 +77,7 @@ export class Gateway {
   /** Handles one request; never throws. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    const peer = req.socket.remoteAddress ?? '';
-    const forwardedHeader = req.headers['x-forwarded-for'];
+    const client = this.trusted.resolve(req.socket.remoteAddress ?? '', req.headers);
     // Every field is present from the start, so that all contexts share one object shape.
     const ctx: RequestContext = {
       req,
@@ -84,8 +85,9 @@ export class Gateway {
       startedAt: performance.now(),
       requestId,
       traceparent: this.traceIds.next(req.headers.traceparent),
-      clientIp: this.trusted.clientAddress(peer, forwardedHeader),
-      forwardedFor: this.trusted.forwardedFor(peer, forwardedHeader),
+      clientIp: client.ip,
+      clientIpFamily: client.family,
+      forwardedFor: client.forwardedFor,
       api: undefined,
       operation: undefined,
       principal: undefined,

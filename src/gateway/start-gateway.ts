@@ -93,7 +93,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = memoryLimiterStore();
   let built = await build(loaded, options.dataDir, logger, metrics, limiterStore, options.now);
-  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics);
+  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;

@@ -51,6 +51,8 @@ describe('loadConfig', () => {
     assert.equal(loaded.config.listen.underscoreHeaders, 'drop');
     assert.equal(loaded.config.listen.forwardedHost, undefined);
     assert.equal(loaded.config.listen.forwardClientHost, false);
+    assert.equal(loaded.config.listen.clientAddressHeader, 'x-forwarded-for');
+    assert.equal(loaded.config.apis[0]!.ipRules, undefined);
     assert.ok(loaded.contractsDir.endsWith('contracts'));
   });
 
@@ -171,6 +173,35 @@ describe('loadConfig', () => {
       name: 'development issuer id that cannot start a consumer id',
       yaml: VALID.replace('version: 1\n', 'version: 1\ndevIssuer:\n  id: dev/local\n'),
       expect: [{ pointer: '/devIssuer/id', line: 3, message: /must match pattern/ }],
+    },
+    {
+      name: 'IP rules of an API: bad address, prefix too long, host bits set',
+      yaml: VALID + '    ipRules:\n      allow:\n        - 10.0.0.0/8\n        - 10.0.0.300\n      deny:\n        - 2001:db8::/129\n        - 192.168.1.10/24\n',
+      expect: [
+        { pointer: '/apis/0/ipRules/allow/1', line: 11, message: /^"10\.0\.0\.300" is not an IPv4 or IPv6 address or CIDR$/ },
+        { pointer: '/apis/0/ipRules/deny/0', line: 13, message: /^"2001:db8::\/129": the prefix \/129 is longer than an IPv6 address \(\/128\)$/ },
+        { pointer: '/apis/0/ipRules/deny/1', line: 14, message: /^"192\.168\.1\.10\/24" has host bits set after its \/24 prefix: write the network 192\.168\.1\.0\/24/ },
+      ],
+    },
+    {
+      name: 'IP rules of a consumer',
+      yaml: VALID + 'consumers:\n  - id: acme\n    ipRules:\n      allow: [10.0.0.1/8]\n',
+      expect: [{ pointer: '/consumers/0/ipRules/allow/0', line: 11, message: /has host bits set after its \/8 prefix: write the network 10\.0\.0\.0\/8/ }],
+    },
+    {
+      name: 'IP rules with an unknown list',
+      yaml: VALID + '    ipRules:\n      block: [10.0.0.0/8]\n',
+      expect: [{ pointer: '/apis/0/ipRules/block', line: 9, message: /unknown property "block"/ }],
+    },
+    {
+      name: 'trusted proxy that is not an address',
+      yaml: VALID.replace('version: 1\n', 'version: 1\nlisten:\n  trustedProxies:\n    - 10.0.0.0/8\n    - proxy.internal\n'),
+      expect: [{ pointer: '/listen/trustedProxies/1', line: 5, message: /"proxy\.internal" is not an IPv4 or IPv6 address or CIDR/ }],
+    },
+    {
+      name: 'client address header that is neither x-forwarded-for nor forwarded',
+      yaml: VALID.replace('version: 1\n', 'version: 1\nlisten:\n  clientAddressHeader: x-real-ip\n'),
+      expect: [{ pointer: '/listen/clientAddressHeader', line: 3, message: /must be one of "x-forwarded-for", "forwarded"/ }],
     },
   ];
   for (const c of cases) {

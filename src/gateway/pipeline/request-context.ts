@@ -29,7 +29,10 @@ export interface RequestContext {
   readonly startedAt: number;
   readonly requestId: string;
   traceparent: string;
+  /** The client's address (IPv4-mapped IPv6 as IPv4), or a label (`unknown`, an obfuscated `_id`) when clientIpFamily is 0. */
   clientIp: string;
+  clientIpFamily: 0 | 4 | 6;
+  /** X-Forwarded-For for the upstream: the client and the trusted hops after it, then the peer. */
   forwardedFor: string;
   /** Set once the path matched a served API version. */
   api?: ApiLabels;

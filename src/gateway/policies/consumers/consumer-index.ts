@@ -1,5 +1,6 @@
 /** Looks up the declared consumer a credential belongs to; built once per routing table. */
 import type { ConsumerConfig } from './schema.js';
+import { AddressRules } from '../ip-rules/address-rules.js';
 
 /** A declared consumer as the pipeline sees it: frozen, shared by every request it makes. */
 export interface Consumer {
@@ -9,6 +10,8 @@ export interface Consumer {
   readonly plan: string | undefined;
   /** `<api>` -> the majors it may call, or null for every major. */
   readonly entitlements: ReadonlyMap<string, ReadonlySet<number> | null>;
+  /** The client addresses it may call from; undefined when it has no rules. */
+  readonly ipRules: AddressRules | undefined;
 }
 
 /** Index of the declared consumers by identity. */
@@ -24,7 +27,7 @@ export class ConsumerIndex {
         if (previous === null || (previous !== undefined && !e.majors)) entitlements.set(e.api, null);
         else entitlements.set(e.api, e.majors ? new Set([...(previous ?? []), ...e.majors]) : null);
       }
-      const consumer: Consumer = Object.freeze({ id: config.id, contact: config.contact, plan: config.plan, entitlements });
+      const consumer: Consumer = Object.freeze({ id: config.id, contact: config.contact, plan: config.plan, entitlements, ipRules: AddressRules.compile(config.ipRules) });
       this.byId.set(config.id, consumer);
       for (const identity of config.identities) this.byIdentity.set(identityKey(identity.provider, identity.claim), consumer);
     }

@@ -1,6 +1,7 @@
 /**
  * The consumers policy: maps the authenticated caller to a declared consumer and checks that it
- * is entitled to this API major (403 CONSUMER_NOT_ENTITLED otherwise).
+ * is entitled to this API major (403 CONSUMER_NOT_ENTITLED otherwise) from an address its ipRules
+ * admit (403 IP_NOT_ALLOWED otherwise).
  */
 import { GatewayError } from '../../../errors/problem.js';
 import type { Policy, RequestStep } from '../../pipeline/policy.js';
@@ -40,6 +41,11 @@ export const consumers: Policy = {
         ctx.consumer = consumer;
       }
       ctx.consumerId = consumer.id;
+      // Compiled with the consumer index: one field test when the consumer has no rules.
+      const rules = consumer.ipRules;
+      if (rules !== undefined && !rules.admits(ctx.clientIp, ctx.clientIpFamily)) {
+        throw new GatewayError('IP_NOT_ALLOWED', `consumer "${consumer.id}" may not call from the client address ${ctx.clientIp}`);
+      }
       // An API open to any authenticated caller does not ask declared consumers for an entitlement.
       if (!admitAny && !isEntitled(consumer, apiId, major)) {
         throw new GatewayError('CONSUMER_NOT_ENTITLED', `consumer "${consumer.id}" is not entitled to API "${apiId}" v${major}`);

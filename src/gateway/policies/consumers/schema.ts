@@ -1,4 +1,5 @@
 /** Config schema of consumers: the partners known to the gateway, how each is recognised, and what it may call. */
+import { ipRulesSchema, type IpRulesConfig } from '../ip-rules/schema.js';
 
 /** A credential that identifies a consumer: a token from an identity provider whose consumer claim has this value. */
 export interface ConsumerIdentityConfig {
@@ -21,6 +22,7 @@ export interface ConsumerConfig {
   plan?: string;
   identities: ConsumerIdentityConfig[];
   entitlements: EntitlementConfig[];
+  ipRules?: IpRulesConfig;
 }
 
 /** Who an API admits once authenticated (`apis[].admit`). */
@@ -77,6 +79,10 @@ export const consumerSchema = {
           },
         },
       },
+    },
+    ipRules: {
+      ...ipRulesSchema,
+      description: `Client addresses this consumer may call from, checked once the consumer is known, after the API's own ipRules. ${ipRulesSchema.description}`,
     },
   },
 } as const;
