@@ -92,7 +92,21 @@ export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseVali
   };
   if (profile === 'all') {
     // The bench client is a declared consumer entitled to the API: resolution and entitlement run.
-    config.consumers = [{ id: 'bench-partner', contact: 'bench@example.test', identities: [{ provider: 'bench', claim: 'bench-client' }, { provider: 'bench', claim: 'bench-reader' }], entitlements: [{ api: 'shop' }] }];
+    // A plan with a rate and a calendar quota, far above what a run sends: both are counted, none refuses.
+    config.plans = [{ id: 'bench-plan', rate: { limit: 1_000_000_000, per: 'minute' }, quota: { limit: 1_000_000_000, per: 'day', timeZone: 'Europe/Paris' } }];
+    config.consumers = [
+      {
+        id: 'bench-partner',
+        contact: 'bench@example.test',
+        plan: 'bench-plan',
+        identities: [{ provider: 'bench', claim: 'bench-client' }, { provider: 'bench', claim: 'bench-reader' }],
+        entitlements: [{ api: 'shop' }],
+        // The load comes from loopback: the consumer's own list is checked and admits it.
+        ipRules: { allow: ['127.0.0.0/8'] },
+      },
+    ];
+    // The API's lists: checked on every request, loopback allowed, a documentation range denied.
+    config.apis[0].ipRules = { allow: ['127.0.0.0/8', '::1'], deny: ['192.0.2.0/24'] };
     if (distinct) config.apis[0].admit = 'any-authenticated';
   }
   writeFileSync(join(configDir, 'gateway.yaml'), stringify(config));
