@@ -8,6 +8,7 @@ import { rateLimitSchema, type RateLimitConfig } from '../gateway/policies/rate-
 import { authSchema, type AuthConfig } from '../gateway/policies/auth/schema.js';
 import { admitSchema, consumerSchema, type AdmitMode, type ConsumerConfig } from '../gateway/policies/consumers/schema.js';
 import { requestValidationSchema } from '../gateway/policies/request-validation/schema.js';
+import { limitsSchema, type LimitsConfig } from '../gateway/policies/rate-limit/stores/store-schema.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -73,6 +74,7 @@ export interface GatewayConfig {
   devIssuer: DevIssuerConfig;
   identityProviders: IdentityProviderConfig[];
   consumers: ConsumerConfig[];
+  limits: LimitsConfig;
   apis: ApiConfig[];
 }
 
@@ -161,6 +163,7 @@ export const gatewayConfigSchema = {
       items: consumerSchema,
       description: 'The partners known to the gateway: how each is recognised and which APIs it may call.',
     },
+    limits: limitsSchema,
     apis: {
       type: 'array',
       minItems: 1,
