@@ -15,13 +15,14 @@ export function redisUrl(): string {
 /** Why Redis at `url` cannot be used, or undefined when it answers PING. */
 export async function redisProblem(url = redisUrl()): Promise<string | undefined> {
   const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  client.on('error', () => undefined);
+  let cause: string | undefined;
+  client.on('error', (error: Error) => (cause = error.message));
   try {
     await client.connect();
     await client.ping();
     return undefined;
   } catch (error) {
-    return `Redis unreachable at ${url}: ${(error as Error).message}`;
+    return `Redis unreachable at ${url}: ${cause ?? (error as Error).message}`;
   } finally {
     client.disconnect();
   }
