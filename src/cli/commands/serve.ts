@@ -128,6 +128,8 @@ export function registerServe(program: Command): void {
         running = await startGateway({ configPath: opts.config, dataDir, logger, port, watch: opts.watch && !worker, workers });
       } catch (error) {
         await mocks?.close();
+        // The IPC channel would keep a worker that failed to start alive; once the reason is out, let it go.
+        if (worker) setImmediate(() => worker.disconnect());
         if (error instanceof ConfigError) throw configUsageError(error);
         const reason = loaded && listenFailure(error, source, loaded);
         if (reason) throw new UsageError(reason);
