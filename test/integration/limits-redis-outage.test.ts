@@ -106,6 +106,44 @@ describe('rate limits when Redis goes away and comes back', () => {
   });
 });
 
+describe('rate limits when Redis stops answering but keeps its connection open (paused by SIGSTOP)', () => {
+  let issuer: TestIssuer;
+  let up: TestUpstream;
+  let redis: PrivateRedis;
+  let gw: TestGateway;
+  const PAUSED_URL_ENV = 'ACCORD_TEST_PAUSED_REDIS_URL';
+  before(async () => {
+    issuer = await createTestIssuer();
+    up = await startUpstream(json(200, { status: 'ok' }));
+    redis = await startPrivateRedis(await freePort());
+    process.env[PAUSED_URL_ENV] = redis.url;
+    gw = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config: config(issuer, up.url, PAUSED_URL_ENV) });
+  });
+  after(async () => {
+    await gw?.stop();
+    await redis?.stop();
+    await up?.close();
+    delete process.env[PAUSED_URL_ENV];
+  });
+
+  it('a command that times out sends that request and the following ones to the insurance limiter; the probe notices Redis again', async () => {
+    assert.deepEqual(await statuses(gw.url, 2), [200, 200]);
+    process.kill(redis.child.pid!, 'SIGSTOP');
+    // The first request waits commandTimeoutMs for Redis, the next ones go straight to the insurance limiter.
+    assert.deepEqual(await statuses(gw.url, 8), [200, 200, 200, 200, 200, 429, 429, 429]);
+    assert.equal(await metric(gw.url, 'accord_limiter_fallbacks_total'), 8);
+    assert.deepEqual((await rawRequest(gw.url, 'GET', '/readyz')).json, { status: 'ready', limiter: { store: 'redis', degraded: true } });
+    process.kill(redis.child.pid!, 'SIGCONT');
+    await untilDegraded(gw.url, false);
+    assert.deepEqual(
+      gw.logs.map((l) => String(l.msg)).filter((msg) => msg.startsWith('rate-limit store')),
+      ['rate-limit store unreachable: counting in this process with the insurance limiter', 'rate-limit store reachable again: counting in it'],
+    );
+    // Redis ran the timed-out command once it resumed: 2 + 1 of 10 are spent there.
+    assert.deepEqual(await statuses(gw.url, 10), [...Array<number>(7).fill(200), 429, 429, 429]);
+  });
+});
+
 describe('rate limits when Redis is unreachable from the start', () => {
   it('starts degraded and serves with the insurance limiter', async () => {
     const issuer = await createTestIssuer();

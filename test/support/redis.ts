@@ -70,6 +70,8 @@ export async function startPrivateRedis(port: number): Promise<PrivateRedis> {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
+      // A test may have paused it (SIGSTOP); a paused process would never act on SIGTERM.
+      process.kill(child.pid!, 'SIGCONT');
       process.kill(child.pid!, 'SIGTERM');
       await exited;
     },

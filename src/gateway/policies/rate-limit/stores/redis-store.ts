@@ -99,6 +99,18 @@ export function redisLimiterStore(options: RedisStoreOptions): LimiterStore {
     enter(client.status === 'ready' ? `a command took longer than ${options.commandTimeoutMs} ms` : reason);
   };
 
+  // What the limiters see: the client, except that while degraded it reports itself not ready, so
+  // the limiters go straight to the insurance limiter instead of each waiting `commandTimeoutMs` on
+  // a Redis that stopped answering without closing the connection (a partition, a stalled host).
+  // The probe, on the client itself, notices when Redis answers again.
+  const limiterClient = new Proxy(client, {
+    get(target, property) {
+      if (property === 'status') return degraded ? 'degraded' : target.status;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+
   const limiters = new Map<string, RateLimiterRedis>();
   return {
     kind: 'redis',
@@ -111,7 +123,7 @@ export function redisLimiterStore(options: RedisStoreOptions): LimiterStore {
           onFallback,
         );
         limiter = new RateLimiterRedis({
-          storeClient: client,
+          storeClient: limiterClient,
           // The deployment's prefix first, so `SCAN accord:*` finds one deployment's counters.
           keyPrefix: `${options.keyPrefix}:${spec.keyPrefix}`,
           points: spec.points,
