@@ -26,7 +26,7 @@ export async function openLimiterStore(loaded: LoadedConfig, workers: number, lo
   metrics.limiterDegraded.set({ store }, 0);
   metrics.limiterFallbacks.inc({ store }, 0);
   const share = limits.instances * workers;
-  const limiterStore = createLimiterStore(limits, {
+  const limiterStore = await createLimiterStore(limits, {
     redisUrl,
     workers,
     events: {

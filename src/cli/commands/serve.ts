@@ -8,7 +8,6 @@ import { resolveDataDir } from '../data-dir.js';
 import { displayPath } from '../display-path.js';
 import { UsageError } from '../exit-codes.js';
 import { loadConfig, type LoadedConfig } from '../../config/load-config.js';
-import { startPrimary, WorkerStartError } from '../../gateway/workers/cluster-primary.js';
 import { isReloadMessage } from '../../gateway/workers/worker-messages.js';
 
 function parsePort(value: string | undefined, name: string): number | undefined {
@@ -71,6 +70,7 @@ async function servePrimary(opts: { config: string; watch: boolean }, workers: n
     if (error instanceof ConfigError) throw configUsageError(error);
     throw error;
   }
+  const { startPrimary, WorkerStartError } = await import('../../gateway/workers/cluster-primary.js');
   const primary = await startPrimary({ workers, loaded, logger, watch: opts.watch });
   const stop = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'stopping: draining every worker');

@@ -4,7 +4,6 @@ import type { LimitsConfig } from './store-schema.js';
 import type { LimiterStore, LimiterStoreEvents } from './limiter-store.js';
 import { memoryLimiterStore } from './memory-store.js';
 import { clusterLimiterStore } from './cluster-store.js';
-import { redisLimiterStore } from './redis-store.js';
 
 /** How the process runs. */
 export interface StoreContext {
@@ -19,9 +18,11 @@ export interface StoreContext {
  * redis: Redis whatever the workers (each worker has its own connection and insurance limiter);
  * memory with workers: the cluster store (counters in the primary); memory alone: this process.
  */
-export function createLimiterStore(limits: LimitsConfig, context: StoreContext): LimiterStore {
+export async function createLimiterStore(limits: LimitsConfig, context: StoreContext): Promise<LimiterStore> {
   if (limits.store === 'redis') {
     if (!context.redisUrl) throw new TypeError(`limits.store is redis but no Redis URL was given (${limits.redis.urlEnv})`);
+    // Loaded only when configured: the Redis client is most of the store's start-up cost.
+    const { redisLimiterStore } = await import('./redis-store.js');
     return redisLimiterStore({
       url: context.redisUrl,
       keyPrefix: limits.redis.keyPrefix,
