@@ -229,7 +229,11 @@ describe('accord serve --workers 2, Redis store', { skip: skipWithoutRedis(probl
     assertRedis(problem);
     const issuer = await createTestIssuer();
     up = await startUpstream(json(200, { status: 'ok' }));
-    const limits = { store: 'redis', redis: { urlEnv: 'ACCORD_TEST_WORKERS_REDIS_URL', keyPrefix: `accord-test-workers-${process.pid}-${Date.now()}` } };
+    // Generous timeouts: a count slower than commandTimeoutMs (a loaded machine) would go to the insurance limiter.
+    const limits = {
+      store: 'redis',
+      redis: { urlEnv: 'ACCORD_TEST_WORKERS_REDIS_URL', keyPrefix: `accord-test-workers-${process.pid}-${Date.now()}`, connectTimeoutMs: 10_000, commandTimeoutMs: 10_000 },
+    };
     dir = writeDir(config(issuer, up.url, up.url, 100, limits));
     ({ serve, url } = await serveWorkers(dir, { ACCORD_TEST_WORKERS_REDIS_URL: redisUrl() }));
   });
@@ -245,6 +249,7 @@ describe('accord serve --workers 2, Redis store', { skip: skipWithoutRedis(probl
     assert.deepEqual(tally(await concurrent(url, 300)), { 200: 100, 429: 200 });
     await untilLines(serve!, (l) => l.type === 'access' && l.api === 'shop', 300, from);
     assert.deepEqual([...workersServing(serve!, from)].sort(), [1, 2], 'both workers served');
+    assert.equal(parsed(serve!).filter((l) => l.msg === 'rate-limit store unreachable: counting in this process with the insurance limiter').length, 0, 'every count was made in Redis');
   });
 
   it('SIGTERM drains both workers and the primary exits 0', async () => {

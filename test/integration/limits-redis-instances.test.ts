@@ -37,7 +37,9 @@ describe('rate limits in Redis, across three instances', { skip: skipWithoutRedi
           config: {
             listen: { host: '127.0.0.1', port: 0 },
             identityProviders: [issuer.provider()],
-            limits: { store: 'redis', instances: 3, redis: { urlEnv: URL_ENV, keyPrefix } },
+            // Generous timeouts: on a loaded machine a count slower than commandTimeoutMs would (rightly)
+            // be answered by the insurance limiter, and this test is about Redis's own exactness.
+            limits: { store: 'redis', instances: 3, redis: { urlEnv: URL_ENV, keyPrefix, connectTimeoutMs: 10_000, commandTimeoutMs: 10_000 } },
             apis: SCENARIOS.map((s) => ({ id: s.api, basePath: `/${s.api}`, versions: [{ version: '1.0.0' }], upstream: { url: up.url }, auth: { providers: ['test'] }, responseValidation: 'off', rateLimit: s.rateLimit })),
           },
         }),
