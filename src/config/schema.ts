@@ -10,6 +10,7 @@ import { admitSchema, consumerSchema, type AdmitMode, type ConsumerConfig } from
 import { requestValidationSchema } from '../gateway/policies/request-validation/schema.js';
 import { ipRulesSchema, type IpRulesConfig } from '../gateway/policies/ip-rules/schema.js';
 import type { ClientAddressHeader } from '../gateway/edge/client-address.js';
+import { limitsSchema, type LimitsConfig } from '../gateway/policies/rate-limit/stores/store-schema.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -78,6 +79,7 @@ export interface GatewayConfig {
   identityProviders: IdentityProviderConfig[];
   consumers: ConsumerConfig[];
   plans: PlanConfig[];
+  limits: LimitsConfig;
   apis: ApiConfig[];
 }
 
@@ -179,6 +181,7 @@ export const gatewayConfigSchema = {
       items: planSchema,
       description: 'Plans: the rate and calendar quota of the consumers that name one (consumers[].plan).',
     },
+    limits: limitsSchema,
     apis: {
       type: 'array',
       minItems: 1,

@@ -52,7 +52,7 @@ export function connectionsCheckingIntervalFor(listen: Pick<ListenConfig, 'heade
  * request. A plain string switch rather than Express routes: three routes in front of the proxy
  * made Express match each of them on every proxied request.
  */
-function serveOperational(gateway: Gateway, req: http.IncomingMessage, res: http.ServerResponse): boolean {
+function serveOperational(gateway: Gateway, req: http.IncomingMessage, res: http.ServerResponse, readiness: ReadinessDetail | undefined): boolean {
   const url = req.url ?? '';
   if (url.charCodeAt(1) !== 104 /* h */ && url.charCodeAt(1) !== 114 /* r */ && url.charCodeAt(1) !== 109 /* m */) return false;
   const path = url.split('?', 1)[0];
@@ -69,7 +69,7 @@ function serveOperational(gateway: Gateway, req: http.IncomingMessage, res: http
   };
   if (path === '/healthz') send(200, 'application/json', '{"status":"ok"}');
   else if (path === '/readyz') {
-    if (gateway.isReady()) send(200, 'application/json', '{"status":"ready"}');
+    if (gateway.isReady()) send(200, 'application/json', JSON.stringify({ status: 'ready', ...readiness?.() }));
     else send(503, 'application/json', '{"status":"not ready"}');
   } else if (metrics) {
     metrics.registry.metrics().then(
@@ -80,21 +80,24 @@ function serveOperational(gateway: Gateway, req: http.IncomingMessage, res: http
   return true;
 }
 
+/** What /readyz says beyond `status` (e.g. whether the rate-limit store is degraded); read per /readyz request. */
+export type ReadinessDetail = () => Record<string, unknown>;
+
 /** Builds the Express app: one handler, so Express costs what it costs in front of a plain proxy. */
-export function createApp(gateway: Gateway): express.Express {
+export function createApp(gateway: Gateway, readiness?: ReadinessDetail): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', false);
   app.use((req, res) => {
-    if (!serveOperational(gateway, req, res)) gateway.handle(req, res);
+    if (!serveOperational(gateway, req, res, readiness)) gateway.handle(req, res);
   });
   return app;
 }
 
 /** Starts the listener. Resolves once it is bound. */
-export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logger, port = listen.port): Promise<RunningServer> {
-  const app = createApp(gateway);
+export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logger, port = listen.port, readiness?: ReadinessDetail): Promise<RunningServer> {
+  const app = createApp(gateway, readiness);
   const server = http.createServer(
     {
       maxHeaderSize: listen.maxHeaderBytes,

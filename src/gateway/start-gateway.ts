@@ -18,7 +18,8 @@ import { startServer, type RunningServer } from './server.js';
 import { createMetrics, type GatewayMetrics } from '../observability/metrics.js';
 import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
-import { memoryLimiterStore, type LimiterStore } from './policies/rate-limit/index.js';
+import type { LimiterStore } from './policies/rate-limit/index.js';
+import { openLimiterStore } from './open-limiter-store.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -32,6 +33,8 @@ export interface StartOptions {
   watchDebounceMs?: number;
   /** The wall clock of calendar quotas (default Date.now); tests inject one to cross a period boundary. */
   now?: () => number;
+  /** Cluster workers sharing this listener, this process among them (`accord serve --workers N`; default 1). */
+  workers?: number;
 }
 
 /** What started a reload, for its log line. */
@@ -91,15 +94,22 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let loaded = loadConfig(options.configPath);
   const metrics = createMetrics();
   // One store for the life of the process: limits that survive a reload keep their counters.
-  const limiterStore = memoryLimiterStore();
-  let built = await build(loaded, options.dataDir, logger, metrics, limiterStore, options.now);
+  const limiterStore = await openLimiterStore(loaded, options.workers ?? 1, logger, metrics);
+  let built: Awaited<ReturnType<typeof build>>;
+  try {
+    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, options.now);
+  } catch (error) {
+    await limiterStore.close?.();
+    throw error;
+  }
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;
   try {
-    server = await startServer(gateway, loaded.config.listen, logger, port);
+    server = await startServer(gateway, loaded.config.listen, logger, port, () => ({ limiter: limiterStore.health?.() ?? { store: limiterStore.kind, degraded: false } }));
   } catch (error) {
+    await limiterStore.close?.();
     // A port in use: nothing serves, so the upstream pools and key fetches must not keep the process alive.
     built.table.close();
     built.authenticator?.close();
@@ -129,6 +139,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       logger.info({ trigger, outcome: 'success', changed, apis: describeServed(nextBuilt.table) }, 'configuration reloaded');
       if (JSON.stringify(previous.config.listen) !== JSON.stringify(next.config.listen)) {
         logger.warn({ trigger }, 'listen settings changed: they take effect at the next restart');
+      }
+      if (JSON.stringify(previous.config.limits) !== JSON.stringify(next.config.limits)) {
+        logger.warn({ trigger }, 'limits settings changed: they take effect at the next restart');
       }
       return true;
     } catch (error) {
@@ -187,6 +200,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await server.shutdown();
       built.table.close();
       built.authenticator?.close();
+      await limiterStore.close?.();
     },
   };
 }

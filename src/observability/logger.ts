@@ -6,19 +6,21 @@ export type { Logger } from 'pino';
 /** Fields on every line. */
 const BASE_FIELDS = { service: 'accord' } as const;
 
-/** Where each logger made here writes, for the prebuilt access-log lines. */
-const destinations = new WeakMap<Logger, DestinationStream>();
+/** Where each logger made here writes, and its base fields, for the prebuilt access-log lines. */
+const destinations = new WeakMap<Logger, { destination: DestinationStream; base: Record<string, string | number> }>();
 
 /**
  * Creates the logger. Nothing Accord logs carries request headers or tokens (the access log names
  * its fields one by one), so no redaction pass runs on the hot path; a test asserts that no token
  * ever reaches a log line. Timestamps are pino's epoch milliseconds (`time`).
  */
-export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+export function createLogger(options: { level?: string; destination?: DestinationStream; fields?: Record<string, string | number> } = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
-  const logger = pino({ level, base: BASE_FIELDS }, destination);
-  destinations.set(logger, destination);
+  // `fields` (e.g. a cluster worker's id) go on every line, the access log's included.
+  const base = { ...BASE_FIELDS, ...options.fields };
+  const logger = pino({ level, base }, destination);
+  destinations.set(logger, { destination, base });
   return logger;
 }
 
@@ -30,10 +32,11 @@ export function createLogger(options: { level?: string; destination?: Destinatio
  * fragments serialised at load costs a fraction of pino's generic object serialisation.
  */
 export function infoLineWriter(logger: Logger, msg: string): (fields: string) => void {
-  const destination = destinations.get(logger);
-  if (!destination) throw new TypeError('infoLineWriter needs a logger made by createLogger');
+  const made = destinations.get(logger);
+  if (!made) throw new TypeError('infoLineWriter needs a logger made by createLogger');
+  const { destination } = made;
   const head = `{"level":${pino.levels.values.info},"time":`;
-  const base = `,${JSON.stringify(BASE_FIELDS).slice(1, -1)},`;
+  const base = `,${JSON.stringify(made.base).slice(1, -1)},`;
   const tail = `,"msg":${JSON.stringify(msg)}}\n`;
   return (fields) => {
     destination.write(head + Date.now() + base + fields + tail);

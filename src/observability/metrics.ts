@@ -19,6 +19,10 @@ export interface GatewayMetrics {
   configReloads: Counter<'outcome'>;
   /** Unix time in seconds of the last configuration that was loaded and put in service. */
   configLastReloadSuccess: Gauge;
+  /** 1 while the rate-limit store is unreachable and an insurance limiter counts per process. */
+  limiterDegraded: Gauge<'store'>;
+  /** Limiter operations the insurance limiter answered because the store did not. */
+  limiterFallbacks: Counter<'store'>;
   /** Records one finished request (`api` undefined when it matched no API). */
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
 }
@@ -82,6 +86,18 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     help: 'Unix time of the last configuration loaded and put in service (the start counts).',
     registers: [registry],
   });
+  const limiterDegraded = new Gauge({
+    name: 'accord_limiter_degraded',
+    help: '1 while the rate-limit store (label store) is unreachable and each process counts with its insurance limiter, else 0.',
+    labelNames: ['store'],
+    registers: [registry],
+  });
+  const limiterFallbacks = new Counter({
+    name: 'accord_limiter_fallbacks_total',
+    help: 'Rate-limit operations answered by the insurance limiter because the store (label store) did not.',
+    labelNames: ['store'],
+    registers: [registry],
+  });
   // Label objects made once per served API version (and status and code), reused by every request.
   const series = new WeakMap<ApiLabels, ApiSeries>();
   const newSeries = (api: string, version: string): ApiSeries => ({ api, version, latency: { api, version }, requests: new Map() });
@@ -109,6 +125,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     limitRejections,
     configReloads,
     configLastReloadSuccess,
+    limiterDegraded,
+    limiterFallbacks,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
       requests.inc(requestLabels(labels, status, code ?? ''));

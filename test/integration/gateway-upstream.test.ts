@@ -119,7 +119,7 @@ describe('operational endpoints', () => {
       assert.deepEqual(health.json, { status: 'ok' });
       const ready = await rawRequest(gw.url, 'GET', '/readyz?verbose=1');
       assert.equal(ready.status, 200);
-      assert.deepEqual(ready.json, { status: 'ready' });
+      assert.deepEqual(ready.json, { status: 'ready', limiter: { store: 'memory', degraded: false } });
       const metrics = await rawRequest(gw.url, 'GET', '/metrics');
       assert.equal(metrics.status, 200);
       assert.match(String(metrics.headers['content-type']), /^text\/plain/);

@@ -1,4 +1,5 @@
 /** `accord serve`: runs the gateway on a configuration folder until SIGTERM/SIGINT. */
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { createLogger } from '../../observability/logger.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
@@ -7,12 +8,19 @@ import { resolveDataDir } from '../data-dir.js';
 import { displayPath } from '../display-path.js';
 import { UsageError } from '../exit-codes.js';
 import { loadConfig, type LoadedConfig } from '../../config/load-config.js';
+import { isReloadMessage } from '../../gateway/workers/worker-messages.js';
 
 function parsePort(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number, got "${value}"`);
   return port;
+}
+
+function parseWorkers(value: string): number {
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers must be a whole number from 1 to 256, got "${value}"`);
+  return workers;
 }
 
 /** The configuration's problems, one line each, with paths as the user typed them. */
@@ -40,6 +48,51 @@ function listenFailure(error: unknown, source: PortSource, loaded: LoadedConfig)
   return formatIssue({ file: displayPath(loaded.file), pointer, line: loaded.lineOf(pointer), message: why });
 }
 
+/** Throws the usage error of an unusable configuration (its problems on stderr when several). */
+function configUsageError(error: ConfigError): UsageError {
+  const lines = describeConfigError(error);
+  // One problem (a port in use, one bad field) is the one-line reason itself.
+  if (lines.length === 1) return new UsageError(lines[0]!);
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return new UsageError(`configuration invalid (${lines.length} problems)`);
+}
+
+/**
+ * The primary of `--workers N`: checks the configuration, forks the workers (which run this same
+ * command line), and stays until SIGTERM/SIGINT, when it drains them all and exits 0.
+ */
+async function servePrimary(opts: { config: string; watch: boolean }, workers: number): Promise<void> {
+  const logger = createLogger();
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig(opts.config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw configUsageError(error);
+    throw error;
+  }
+  const { startPrimary, WorkerStartError } = await import('../../gateway/workers/cluster-primary.js');
+  const primary = await startPrimary({ workers, loaded, logger, watch: opts.watch });
+  const stop = async (signal: string): Promise<void> => {
+    logger.info({ signal }, 'stopping: draining every worker');
+    await primary.stop();
+    logger.info({ signal }, 'all workers stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGHUP', () => primary.reload('SIGHUP'));
+  try {
+    await primary.listening;
+  } catch (error) {
+    // The worker said why on stderr; exit as it did.
+    if (!(error instanceof WorkerStartError)) throw error;
+    await primary.stop();
+    logger.flush();
+    process.exit(error.exitCode);
+  }
+}
+
 /** Registers `serve`. */
 export function registerServe(program: Command): void {
   program
@@ -50,8 +103,13 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'data directory (ACCORD_DATA_DIR; default .accord/)')
     .option('--mock-upstreams', 'also serve each contract with `accord mock` on its loopback upstream port (development)')
     .option('--no-watch', 'do not reload when config or contract files change')
-    .action(async (opts: { config: string; port?: string; dataDir?: string; mockUpstreams?: boolean; watch: boolean }) => {
-      const logger = createLogger();
+    .option('--workers <n>', 'node cluster workers sharing the listener (limits stay exact across them)', '1')
+    .action(async (opts: { config: string; port?: string; dataDir?: string; mockUpstreams?: boolean; watch: boolean; workers: string }) => {
+      const workers = parseWorkers(opts.workers);
+      if (workers > 1 && cluster.isPrimary) return servePrimary(opts, workers);
+      // A worker: its lines name it; the primary watches the files and tells it when to reload.
+      const worker = cluster.worker;
+      const logger = createLogger(worker ? { fields: { worker: worker.id } } : {});
       const flagPort = parsePort(opts.port, '--port');
       const envPort = parsePort(process.env.PORT, 'PORT');
       const port = flagPort ?? envPort;
@@ -67,16 +125,12 @@ export function registerServe(program: Command): void {
           const { startMockUpstreams } = await import('../../mock/mock-upstreams.js');
           mocks = await startMockUpstreams(loaded, logger);
         }
-        running = await startGateway({ configPath: opts.config, dataDir, logger, port, watch: opts.watch });
+        running = await startGateway({ configPath: opts.config, dataDir, logger, port, watch: opts.watch && !worker, workers });
       } catch (error) {
         await mocks?.close();
-        if (error instanceof ConfigError) {
-          const lines = describeConfigError(error);
-          // One problem (a port in use, one bad field) is the one-line reason itself.
-          if (lines.length === 1) throw new UsageError(lines[0]!);
-          process.stderr.write(`${lines.join('\n')}\n`);
-          throw new UsageError(`configuration invalid (${lines.length} problems)`);
-        }
+        // The IPC channel would keep a worker that failed to start alive; once the reason is out, let it go.
+        if (worker) setImmediate(() => worker.disconnect());
+        if (error instanceof ConfigError) throw configUsageError(error);
         const reason = loaded && listenFailure(error, source, loaded);
         if (reason) throw new UsageError(reason);
         throw error;
@@ -89,7 +143,15 @@ export function registerServe(program: Command): void {
         process.exit(0);
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));
-      process.once('SIGINT', () => void stop('SIGINT'));
       process.on('SIGHUP', () => void running.reload('SIGHUP'));
+      if (!worker) {
+        process.once('SIGINT', () => void stop('SIGINT'));
+        return;
+      }
+      // Ctrl-C reaches the whole process group: the primary answers it by draining every worker.
+      process.on('SIGINT', () => undefined);
+      process.on('message', (message) => {
+        if (isReloadMessage(message)) void running.reload(message.trigger);
+      });
     });
 }

@@ -1,6 +1,6 @@
 /** Counters in this process's memory: exact for one process, the embedded default. */
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { LimiterStore } from './limiter-store.js';
+import { specKey, type LimiterStore } from './limiter-store.js';
 
 /**
  * The longest duration RateLimiterMemory can expire a counter after: it arms a setTimeout, and
@@ -20,7 +20,7 @@ export function memoryLimiterStore(): LimiterStore {
   return {
     kind: 'memory',
     create(spec) {
-      const key = `${spec.keyPrefix}\n${spec.points}\n${spec.durationSeconds}`;
+      const key = specKey(spec);
       let limiter = limiters.get(key);
       if (!limiter) {
         limiter = new RateLimiterMemory({ keyPrefix: spec.keyPrefix, points: spec.points, duration: spec.durationSeconds > MAX_TIMER_SECONDS ? 0 : spec.durationSeconds });
