@@ -6,6 +6,7 @@
 import { identityProviderSchema, type IdentityProviderConfig } from '../gateway/policies/jwt-auth/schema.js';
 import { rateLimitSchema, type RateLimitConfig } from '../gateway/policies/rate-limit/schema.js';
 import { authSchema, type AuthConfig } from '../gateway/policies/auth/schema.js';
+import { apiKeysSchema, type ApiKeysConfig } from '../gateway/policies/auth/api-keys-schema.js';
 import { admitSchema, consumerSchema, type AdmitMode, type ConsumerConfig } from '../gateway/policies/consumers/schema.js';
 import { requestValidationSchema } from '../gateway/policies/request-validation/schema.js';
 
@@ -73,6 +74,7 @@ export interface GatewayConfig {
   devIssuer: DevIssuerConfig;
   identityProviders: IdentityProviderConfig[];
   consumers: ConsumerConfig[];
+  apiKeys: ApiKeysConfig;
   apis: ApiConfig[];
 }
 
@@ -161,6 +163,7 @@ export const gatewayConfigSchema = {
       items: consumerSchema,
       description: 'The partners known to the gateway: how each is recognised and which APIs it may call.',
     },
+    apiKeys: apiKeysSchema,
     apis: {
       type: 'array',
       minItems: 1,

@@ -6,6 +6,8 @@ export const ERROR_CATALOGUE = {
   AUTH_TOKEN_MISSING: { status: 401, title: 'Bearer token missing' },
   AUTH_TOKEN_INVALID: { status: 401, title: 'Bearer token invalid' },
   AUTH_TOKEN_EXPIRED: { status: 401, title: 'Bearer token expired' },
+  AUTH_KEY_MISSING: { status: 401, title: 'API key or credentials missing' },
+  AUTH_KEY_INVALID: { status: 401, title: 'API key or credentials invalid' },
   AUTH_SCOPE_INSUFFICIENT: { status: 403, title: 'Token lacks a required scope' },
   CONSUMER_NOT_ENTITLED: { status: 403, title: 'Consumer not entitled to this API' },
   MTLS_CERT_REQUIRED: { status: 401, title: 'Client certificate required' },

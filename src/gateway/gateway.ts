@@ -91,6 +91,8 @@ export class Gateway {
       principal: undefined,
       consumer: undefined,
       consumerId: undefined,
+      authAlternative: undefined,
+      apiKeyId: undefined,
       pathParams: undefined,
       rawQuery: undefined,
       body: undefined,

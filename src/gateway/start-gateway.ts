@@ -19,6 +19,8 @@ import { createMetrics, type GatewayMetrics } from '../observability/metrics.js'
 import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
 import { memoryLimiterStore, type LimiterStore } from './policies/rate-limit/index.js';
+import { ApiKeyVerifier } from './policies/auth/api-key-verifier.js';
+import { openKeyStore } from './policies/auth/stores/open-store.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -61,7 +63,24 @@ async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise
 }
 
 /** Builds everything a routing table needs from a loaded configuration. */
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+/** The key verifier of a configuration's `apiKeys`; its store is opened only once an operation takes keys. */
+function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics): ApiKeyVerifier {
+  const settings = loaded.config.apiKeys;
+  return new ApiKeyVerifier(
+    () => {
+      const store = openKeyStore(settings, dataDir, {
+        onError: (error) => {
+          metrics.apiKeyStoreErrors.inc();
+          logger.warn({ store: store.description, err: { message: error.message } }, 'API key store could not be read; the last view of the keys stays in use until apiKeys.maxStalenessMs');
+        },
+      });
+      return store;
+    },
+    { maxStalenessMs: settings.maxStalenessMs },
+  );
+}
+
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
@@ -72,7 +91,15 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
     metrics.upstreamFailures.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', reason });
   };
   try {
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, onResponseInvalid, onUpstreamFailure });
+    const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, apiKeys, onKeyFailure, onResponseInvalid, onUpstreamFailure });
+    try {
+      await apiKeys.ready();
+    } catch (error) {
+      table.close();
+      throw new Error(`API key store ${apiKeys.description} cannot be read: ${(error as Error).message}`);
+    }
+    if (apiKeys.isRequired) logger.info({ store: apiKeys.description }, 'API keys followed');
     return { table, authenticator };
   } catch (error) {
     authenticator?.close();
@@ -87,7 +114,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const metrics = createMetrics();
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = memoryLimiterStore();
-  let built = await build(loaded, options.dataDir, logger, metrics, limiterStore);
+  // One key verifier per apiKeys setting: a reload that leaves it alone keeps the followed store and its cache.
+  let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
+  let built: Awaited<ReturnType<typeof build>>;
+  try {
+    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, keys.verifier);
+  } catch (error) {
+    await keys.verifier.close();
+    throw error;
+  }
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
@@ -98,6 +133,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // A port in use: nothing serves, so the upstream pools and key fetches must not keep the process alive.
     built.table.close();
     built.authenticator?.close();
+    await keys.verifier.close();
     throw error;
   }
   const describeServed = (table: RouteTable): string[] => table.served.map((s) => `${s.prefix} -> ${s.apiId}@${s.version}`);
@@ -108,7 +144,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const attempt = async (trigger: ReloadTrigger, changed: readonly string[]): Promise<boolean> => {
     try {
       const next = loadConfig(options.configPath);
-      const nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore);
+      const setting = JSON.stringify(next.config.apiKeys);
+      const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
+      let nextBuilt: Awaited<ReturnType<typeof build>>;
+      try {
+        nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, nextKeys.verifier);
+      } catch (error) {
+        if (nextKeys !== keys) await nextKeys.verifier.close();
+        throw error;
+      }
+      const oldKeys = keys;
+      keys = nextKeys;
       const old = built;
       gateway.swap(nextBuilt.table);
       built = nextBuilt;
@@ -118,6 +164,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       setTimeout(() => {
         old.table.close();
         old.authenticator?.close();
+        if (oldKeys !== nextKeys) void oldKeys.verifier.close();
       }, next.config.listen.shutdownGraceMs).unref();
       metrics.configReloads.inc({ outcome: 'success' });
       metrics.configLastReloadSuccess.set(Date.now() / 1000);
@@ -182,6 +229,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await server.shutdown();
       built.table.close();
       built.authenticator?.close();
+      await keys.verifier.close();
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { JwtAuthenticator } from '../policies/jwt-auth/index.js';
 import type { LimiterStore } from '../policies/rate-limit/stores/limiter-store.js';
 import type { ConsumerIndex } from '../policies/consumers/consumer-index.js';
+import type { ApiKeyVerifier } from '../policies/auth/api-key-verifier.js';
 import type { RequestContext } from './request-context.js';
 
 /**
@@ -55,6 +56,10 @@ export interface PolicyDependencies {
   readonly dryRun: boolean;
   /** Where limit counters live; this process's memory when not given. */
   readonly limiterStore?: LimiterStore;
+  /** Verifies issued API keys (and basic credentials); required once an operation takes them. */
+  readonly apiKeys?: ApiKeyVerifier;
+  /** Counts a refused API key or basic credential, by reason (a metric). */
+  readonly onKeyFailure?: (reason: string) => void;
 }
 
 /** A policy compiled for one served API version. */
