@@ -28,6 +28,7 @@ export const ERROR_CATALOGUE = {
   SERVICE_UNAVAILABLE: { status: 503, title: 'Gateway not ready' },
   INTERNAL_ERROR: { status: 500, title: 'Internal gateway error' },
   REQUEST_TIMEOUT: { status: 408, title: 'Request not received in time' },
+  API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code of the gateway's HTTP contract. */
