@@ -1,7 +1,8 @@
 /** The options every `accord keys` subcommand shares, and opening the key store they select. */
 import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError, formatIssue } from '../config/config-error.js';
+import { displayPath } from './display-path.js';
 import { apiKeysSchema, type ApiKeysConfig } from '../gateway/policies/auth/api-keys-schema.js';
 import { openKeyStore, KeyStoreConfigError } from '../gateway/policies/auth/stores/open-store.js';
 import { KeyStoreInputError, type ApiKeyStore } from '../gateway/policies/auth/stores/key-store.js';
@@ -30,7 +31,10 @@ export function openStoreFromFlags(flags: KeyStoreFlags): { store: ApiKeyStore; 
     try {
       loaded = loadConfig(flags.config);
     } catch (error) {
-      if (error instanceof ConfigError) throw new UsageError(`${flags.config}: the configuration is invalid (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}; run accord config validate)`);
+      if (error instanceof ConfigError) {
+        const more = error.issues.length - 1;
+        throw new UsageError(`${formatIssue({ ...error.issues[0]!, file: displayPath(error.issues[0]!.file) })}${more > 0 ? ` (and ${more} more: accord config validate lists them)` : ''}`);
+      }
       throw error;
     }
   }
