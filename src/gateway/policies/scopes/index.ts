@@ -5,7 +5,7 @@
  */
 import type { Policy } from '../../pipeline/policy.js';
 import { compileScopeCheck, type ScopeCheck } from '../jwt-auth/index.js';
-import { scopeAlternatives, securityPlan } from '../auth/security.js';
+import { scopeAlternatives, scopeRequirementOf, securityPlan } from '../auth/security.js';
 
 export const scopes: Policy = {
   name: 'scopes',
@@ -23,11 +23,16 @@ export const scopes: Policy = {
           checks.set(index, compileScopeCheck(requirements));
         }
         if (checks.size === 0) return undefined;
+        // A principal without a recorded alternative (set by some other policy) is held to every
+        // JWT alternative, as before keys existed: never waved through unchecked.
+        const jwtAlternatives = plan.alternatives.filter((a) => a.hasJwt).map(scopeRequirementOf);
+        const fallback = jwtAlternatives.some((r) => r.every((entry) => entry.scopes.length === 0)) ? undefined : compileScopeCheck(jwtAlternatives);
         return {
           request: (ctx) => {
             // The auth policy recorded the alternative and principal, or refused the request.
-            if (ctx.principal === undefined || ctx.authAlternative === undefined) return;
-            checks.get(ctx.authAlternative)?.(ctx.principal);
+            if (ctx.principal === undefined) return;
+            if (ctx.authAlternative === undefined) fallback?.(ctx.principal);
+            else checks.get(ctx.authAlternative)?.(ctx.principal);
           },
         };
       },
