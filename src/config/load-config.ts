@@ -122,6 +122,10 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   for (const issue of checkConsumers(config)) at(issue.at, issue.message);
   for (const issue of checkRateLimits(config)) at(issue.at, issue.message);
   for (const issue of checkIpRules(config)) at(issue.at, issue.message);
+  if (config.apiKeys.store === 'postgres' && !process.env[config.apiKeys.postgres.urlEnv]) {
+    // Where the file says postgres: the line an operator must fix, or the variable to set.
+    at(source.lineOf('/apiKeys/postgres/urlEnv') !== undefined ? ['apiKeys', 'postgres', 'urlEnv'] : ['apiKeys', 'store'], `the store is postgres but the environment variable ${config.apiKeys.postgres.urlEnv} is not set`);
+  }
   return issues;
 }
 

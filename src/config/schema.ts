@@ -6,6 +6,7 @@
 import { identityProviderSchema, type IdentityProviderConfig } from '../gateway/policies/jwt-auth/schema.js';
 import { planSchema, rateLimitSchema, type PlanConfig, type RateLimitConfig } from '../gateway/policies/rate-limit/schema.js';
 import { authSchema, type AuthConfig } from '../gateway/policies/auth/schema.js';
+import { apiKeysSchema, type ApiKeysConfig } from '../gateway/policies/auth/api-keys-schema.js';
 import { admitSchema, consumerSchema, type AdmitMode, type ConsumerConfig } from '../gateway/policies/consumers/schema.js';
 import { requestValidationSchema } from '../gateway/policies/request-validation/schema.js';
 import { ipRulesSchema, type IpRulesConfig } from '../gateway/policies/ip-rules/schema.js';
@@ -80,6 +81,7 @@ export interface GatewayConfig {
   consumers: ConsumerConfig[];
   plans: PlanConfig[];
   limits: LimitsConfig;
+  apiKeys: ApiKeysConfig;
   apis: ApiConfig[];
 }
 
@@ -182,6 +184,7 @@ export const gatewayConfigSchema = {
       description: 'Plans: the rate and calendar quota of the consumers that name one (consumers[].plan).',
     },
     limits: limitsSchema,
+    apiKeys: apiKeysSchema,
     apis: {
       type: 'array',
       minItems: 1,

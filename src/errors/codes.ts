@@ -6,6 +6,8 @@ export const ERROR_CATALOGUE = {
   AUTH_TOKEN_MISSING: { status: 401, title: 'Bearer token missing' },
   AUTH_TOKEN_INVALID: { status: 401, title: 'Bearer token invalid' },
   AUTH_TOKEN_EXPIRED: { status: 401, title: 'Bearer token expired' },
+  AUTH_KEY_MISSING: { status: 401, title: 'API key or credentials missing' },
+  AUTH_KEY_INVALID: { status: 401, title: 'API key or credentials invalid' },
   AUTH_SCOPE_INSUFFICIENT: { status: 403, title: 'Token lacks a required scope' },
   CONSUMER_NOT_ENTITLED: { status: 403, title: 'Consumer not entitled to this API' },
   MTLS_CERT_REQUIRED: { status: 401, title: 'Client certificate required' },
@@ -32,6 +34,7 @@ export const ERROR_CATALOGUE = {
   CONTRACT_UNUSABLE: { status: 400, title: 'Contract document cannot be used' },
   LIFECYCLE_CONFLICT: { status: 409, title: 'Contract version is not in a state that allows this change' },
   API_NOT_OWNED: { status: 403, title: 'Caller does not own this API' },
+  API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code of the gateway's HTTP contract. */

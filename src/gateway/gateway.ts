@@ -93,6 +93,8 @@ export class Gateway {
       principal: undefined,
       consumer: undefined,
       consumerId: undefined,
+      authAlternative: undefined,
+      apiKeyId: undefined,
       pathParams: undefined,
       rawQuery: undefined,
       body: undefined,

@@ -20,6 +20,8 @@ import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
 import type { LimiterStore } from './policies/rate-limit/index.js';
 import { openLimiterStore } from './open-limiter-store.js';
+import { ApiKeyVerifier } from './policies/auth/api-key-verifier.js';
+import { openKeyStore } from './policies/auth/stores/open-store.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -66,7 +68,24 @@ async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise
 }
 
 /** Builds everything a routing table needs from a loaded configuration. */
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, now: (() => number) | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+/** The key verifier of a configuration's `apiKeys`; its store is opened only once an operation takes keys. */
+function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics): ApiKeyVerifier {
+  const settings = loaded.config.apiKeys;
+  return new ApiKeyVerifier(
+    () => {
+      const store = openKeyStore(settings, dataDir, {
+        onError: (error) => {
+          metrics.apiKeyStoreErrors.inc();
+          logger.warn({ store: store.description, err: { message: error.message } }, 'API key store could not be read; the last view of the keys stays in use until apiKeys.maxStalenessMs');
+        },
+      });
+      return store;
+    },
+    { maxStalenessMs: settings.maxStalenessMs },
+  );
+}
+
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
@@ -80,7 +99,15 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
     metrics.limitRejections.inc({ api: apiId, policy });
   };
   try {
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, onResponseInvalid, onUpstreamFailure });
+    const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, onResponseInvalid, onUpstreamFailure });
+    try {
+      await apiKeys.ready();
+    } catch (error) {
+      table.close();
+      throw new Error(`API key store ${apiKeys.description} cannot be read: ${(error as Error).message}`);
+    }
+    if (apiKeys.isRequired) logger.info({ store: apiKeys.description }, 'API keys followed');
     return { table, authenticator };
   } catch (error) {
     authenticator?.close();
@@ -95,10 +122,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const metrics = createMetrics();
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = await openLimiterStore(loaded, options.workers ?? 1, logger, metrics);
+  // One key verifier per apiKeys setting: a reload that leaves it alone keeps the followed store and its cache.
+  let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, options.now);
+    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, keys.verifier, options.now);
   } catch (error) {
+    await keys.verifier.close();
     await limiterStore.close?.();
     throw error;
   }
@@ -113,6 +143,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // A port in use: nothing serves, so the upstream pools and key fetches must not keep the process alive.
     built.table.close();
     built.authenticator?.close();
+    await keys.verifier.close();
     throw error;
   }
   const describeServed = (table: RouteTable): string[] => table.served.map((s) => `${s.prefix} -> ${s.apiId}@${s.version}`);
@@ -123,7 +154,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const attempt = async (trigger: ReloadTrigger, changed: readonly string[]): Promise<boolean> => {
     try {
       const next = loadConfig(options.configPath);
-      const nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, options.now);
+      const setting = JSON.stringify(next.config.apiKeys);
+      const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
+      let nextBuilt: Awaited<ReturnType<typeof build>>;
+      try {
+        nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, nextKeys.verifier, options.now);
+      } catch (error) {
+        if (nextKeys !== keys) await nextKeys.verifier.close();
+        throw error;
+      }
+      const oldKeys = keys;
+      keys = nextKeys;
       const old = built;
       gateway.swap(nextBuilt.table);
       built = nextBuilt;
@@ -133,6 +174,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       setTimeout(() => {
         old.table.close();
         old.authenticator?.close();
+        if (oldKeys !== nextKeys) void oldKeys.verifier.close();
       }, next.config.listen.shutdownGraceMs).unref();
       metrics.configReloads.inc({ outcome: 'success' });
       metrics.configLastReloadSuccess.set(Date.now() / 1000);
@@ -201,6 +243,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       built.table.close();
       built.authenticator?.close();
       await limiterStore.close?.();
+      await keys.verifier.close();
     },
   };
 }

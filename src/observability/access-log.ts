@@ -1,6 +1,7 @@
 /**
  * One JSON access-log line per request, written when the response is done, and the request
- * metrics. Never logs credentials: the line is built from named fields only.
+ * metrics. Never logs credentials: the line is built from named fields only (the route template,
+ * never the request target, whose query may carry an API key).
  */
 import { performance } from 'node:perf_hooks';
 import { infoLineWriter, type Logger } from './logger.js';
@@ -46,6 +47,8 @@ export class AccessLog {
     line += `,"status":${status},"latencyMs":${millis(latencyMs)}`;
     if (ctx.upstreamLatencyMs !== undefined) line += `,"upstreamLatencyMs":${millis(ctx.upstreamLatencyMs)}`;
     if (ctx.consumerId !== undefined) line += `,"consumer":${JSON.stringify(ctx.consumerId)}`;
+    // The key's public id only (16 hex digits): which key of a consumer is in use, for rotation.
+    if (ctx.apiKeyId !== undefined) line += `,"apiKeyId":"${ctx.apiKeyId}"`;
     line += `,"clientIp":"${ctx.clientIp}"`;
     if (ctx.errorCode !== undefined) line += `,"code":"${ctx.errorCode}"`;
     if (ctx.responseViolations !== undefined) line += `,"responseViolations":${ctx.responseViolations}`;

@@ -17,6 +17,10 @@ export interface GatewayMetrics {
   limitRejections: Counter<'api' | 'policy'>;
   /** Configuration reload attempts by outcome (`success`, `rejected`). */
   configReloads: Counter<'outcome'>;
+  /** Refused API keys and basic credentials, by reason. */
+  apiKeyFailures: Counter<'reason'>;
+  /** Failed reads of the API key store while following it. */
+  apiKeyStoreErrors: Counter;
   /** Unix time in seconds of the last configuration that was loaded and put in service. */
   configLastReloadSuccess: Gauge;
   /** 1 while the rate-limit store is unreachable and an insurance limiter counts per process. */
@@ -78,6 +82,17 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const apiKeyFailures = new Counter({
+    name: 'accord_api_key_failures_total',
+    help: 'API keys and basic credentials refused, by reason: missing, malformed, unknown, mismatch, revoked, expired, consumer-unknown, unavailable.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const apiKeyStoreErrors = new Counter({
+    name: 'accord_api_key_store_errors_total',
+    help: 'Failed reads of the API key store while following it (the last view of the keys stays in use until apiKeys.maxStalenessMs).',
+    registers: [registry],
+  });
   // Both series exist from the start, so that a rate or an alert on rejections sees a zero.
   configReloads.inc({ outcome: 'success' }, 0);
   configReloads.inc({ outcome: 'rejected' }, 0);
@@ -123,6 +138,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     responseViolations,
     upstreamFailures,
     limitRejections,
+    apiKeyFailures,
+    apiKeyStoreErrors,
     configReloads,
     configLastReloadSuccess,
     limiterDegraded,

@@ -104,13 +104,16 @@ describe('real published contracts', () => {
     }
   });
 
-  it("loads Stripe's contract with one warning for its basicAuth scheme, enforcing the bearer alternative", async () => {
+  it("loads Stripe's contract enforcing both its schemes: basicAuth takes an Accord API key, bearerAuth a JWT", async () => {
     const warnings = gw.logs.filter((line) => typeof line.msg === 'string' && line.msg.includes('security scheme "basicAuth"'));
-    assert.equal(warnings.length, 1);
-    assert.match(String(warnings[0]!.msg), /stripe[\\/]1\.0\.0\.yaml:39990 \(#\/components\/securitySchemes\/basicAuth\): security scheme "basicAuth" \(http basic\) is not enforced by the gateway/);
+    assert.equal(warnings.length, 0);
     const res = await rawRequest(gw.url, 'GET', '/stripe/v1/v1/customers', { headers: { authorization: 'Basic c2tfdGVzdDo=' } });
     assert.equal(res.status, 401);
-    assert.equal(res.json?.code, 'AUTH_TOKEN_MISSING');
+    assert.equal(res.json?.code, 'AUTH_KEY_INVALID');
+    const none = await rawRequest(gw.url, 'GET', '/stripe/v1/v1/customers');
+    assert.equal(none.status, 401);
+    assert.equal(none.json?.code, 'AUTH_KEY_MISSING');
+    assert.equal(none.headers['www-authenticate'], 'Basic realm="accord", charset="UTF-8", Bearer realm="accord"');
   });
 
   for (const contract of contracts) {
@@ -166,31 +169,47 @@ describe('security schemes the gateway does not enforce', () => {
     apis: [{ id: api, basePath: `/${api}`, versions: [{ version: '1.0.0' }], upstream: { url: upstream.url }, auth: { providers: ['test'] } }],
   });
 
-  it('refuses at load an operation whose only alternatives are http basic and apiKey, naming the scheme, file, pointer and line', async () => {
-    const file = join(GATEWAY_FIXTURES, 'basic-only-1.0.0.yaml');
+  it('refuses at load an operation whose only alternative is mutual TLS, naming the scheme, file, pointer and line', async () => {
+    const file = join(GATEWAY_FIXTURES, 'mtls-only-1.0.0.yaml');
     await assert.rejects(startTestGateway({ contracts: { 'accounts/1.0.0': file }, config: config('accounts') }), (error: unknown) => {
       assert.ok(error instanceof ContractError);
       assert.equal(error.code, 'CONTRACT_INVALID');
       assert.match(error.file, /accounts[\\/]1\.0\.0\.yaml$/);
-      assert.equal(error.pointer, '/paths/~1accounts/get/security/0/basicAuth');
+      assert.equal(error.pointer, '/paths/~1accounts/get/security/0/clientCert');
       assert.equal(error.line, 8);
       assert.equal(
         error.message,
-        'operation GET /accounts: security scheme "basicAuth" (http basic) is not enforced by the gateway, and no alternative is (supported: oauth2, openIdConnect, http bearer)',
+        'operation GET /accounts: security scheme "clientCert" (mutualTLS) is not enforced by the gateway, and no alternative is (supported: oauth2, openIdConnect, http bearer, http basic, apiKey)',
       );
       return true;
     });
   });
 
-  it('serves an operation whose alternatives are basic or bearer with the bearer one, and warns about basic', async () => {
-    const gw = await startTestGateway({ contracts: { 'mixed/1.0.0': join(GATEWAY_FIXTURES, 'mixed-schemes-1.0.0.yaml') }, config: config('mixed') });
+  it('serves an operation whose alternatives are mutual TLS or bearer with the bearer one, and warns about mutual TLS', async () => {
+    const gw = await startTestGateway({ contracts: { 'mixed/1.0.0': join(GATEWAY_FIXTURES, 'mtls-or-bearer-1.0.0.yaml') }, config: config('mixed') });
     try {
-      const warnings = gw.logs.filter((line) => typeof line.msg === 'string' && line.msg.includes('security scheme "basicAuth" (http basic) is not enforced'));
+      const warnings = gw.logs.filter((line) => typeof line.msg === 'string' && line.msg.includes('security scheme "clientCert" (mutualTLS) is not enforced'));
       assert.equal(warnings.length, 1);
-      const basic = await rawRequest(gw.url, 'GET', '/mixed/v1/accounts', { headers: { authorization: 'Basic dTpw' } });
-      assert.equal(basic.status, 401);
+      const none = await rawRequest(gw.url, 'GET', '/mixed/v1/accounts');
+      assert.equal(none.status, 401);
+      assert.equal(none.json?.code, 'AUTH_TOKEN_MISSING');
       const bearer = await rawRequest(gw.url, 'GET', '/mixed/v1/accounts', { headers: { authorization: `Bearer ${await issuer.token()}` } });
       assert.equal(bearer.status, 204, bearer.text);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('serves basic and apiKey alternatives (once refused at load) as API keys', async () => {
+    const gw = await startTestGateway({ contracts: { 'accounts/1.0.0': join(GATEWAY_FIXTURES, 'basic-only-1.0.0.yaml') }, config: config('accounts') });
+    try {
+      const none = await rawRequest(gw.url, 'GET', '/accounts/v1/accounts');
+      assert.equal(none.status, 401);
+      assert.equal(none.json?.code, 'AUTH_KEY_MISSING');
+      assert.equal(none.headers['www-authenticate'], 'Basic realm="accord", charset="UTF-8", ApiKey realm="accord", in="header", name="X-Api-Key"');
+      const basic = await rawRequest(gw.url, 'GET', '/accounts/v1/accounts', { headers: { authorization: 'Basic dTpw' } });
+      assert.equal(basic.status, 401);
+      assert.equal(basic.json?.code, 'AUTH_KEY_INVALID');
     } finally {
       await gw.stop();
     }

@@ -63,6 +63,8 @@ export async function startTestGateway(options: {
   config: Record<string, unknown>;
   /** Start options beyond the defaults (no file watch). */
   start?: Pick<StartOptions, 'watch' | 'watchDebounceMs' | 'now'>;
+  /** Data directory (default: `.accord` in the gateway's temp folder); two gateways given one share their key file. */
+  dataDir?: string;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'accord-gw-'));
   for (const [key, file] of Object.entries(options.contracts)) {
@@ -80,7 +82,7 @@ export async function startTestGateway(options: {
     },
   });
   const logger = createLogger({ level: 'info', destination });
-  const running = await startGateway({ configPath: join(dir, 'policies'), dataDir: join(dir, '.accord'), logger, port: 0, watch: false, ...options.start });
+  const running = await startGateway({ configPath: join(dir, 'policies'), dataDir: options.dataDir ?? join(dir, '.accord'), logger, port: 0, watch: false, ...options.start });
   return {
     url: running.server.url,
     dir,

@@ -56,7 +56,7 @@ describe('compileContract: operations and their metadata', () => {
         deprecated: false,
         security: [
           [{ scheme: 'oauth', type: 'oauth2', httpScheme: '', scopes: ['orders:read'], location: { file: fixture('orders-30.yaml'), pointer: '/paths/~1orders/get/security/0/oauth', line: undefined } }],
-          [{ scheme: 'apiKey', type: 'apiKey', httpScheme: '', scopes: [], location: { file: fixture('orders-30.yaml'), pointer: '/paths/~1orders/get/security/1/apiKey', line: 11 } }],
+          [{ scheme: 'apiKey', type: 'apiKey', httpScheme: '', apiKey: { in: 'header', name: 'X-Api-Key' }, scopes: [], location: { file: fixture('orders-30.yaml'), pointer: '/paths/~1orders/get/security/1/apiKey', line: 11 } }],
         ],
         requestMediaTypes: [],
         requestBodyRequired: false,
@@ -101,7 +101,6 @@ describe('compileContract: operations and their metadata', () => {
 
   it('warns, with file and line, about what it cannot check (unknown format in a referenced file; nullable in 3.1)', () => {
     assert.deepStrictEqual(orders.warnings, [
-      `${fixture('orders-30.yaml')}:172 (#/components/securitySchemes/apiKey): security scheme "apiKey" (apiKey) is not enforced by the gateway: requirements that need it are not accepted; operations that also allow a JWT scheme (oauth2, openIdConnect, http bearer) accept only that`,
       `${fixture('common-30.yaml')}:7 (#/Meta/additionalProperties/format): unknown format "shoe-size" is not checked`,
     ]);
     assert.deepStrictEqual(shapes.warnings, [

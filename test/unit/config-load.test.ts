@@ -203,6 +203,26 @@ describe('loadConfig', () => {
       yaml: VALID.replace('version: 1\n', 'version: 1\nlisten:\n  clientAddressHeader: x-real-ip\n'),
       expect: [{ pointer: '/listen/clientAddressHeader', line: 3, message: /must be one of "x-forwarded-for", "forwarded"/ }],
     },
+    {
+      name: 'API key store that is neither file nor postgres',
+      yaml: VALID.replace('version: 1\n', 'version: 1\napiKeys:\n  store: redis\n'),
+      expect: [{ pointer: '/apiKeys/store', line: 3, message: /must be one of "file", "postgres"/ }],
+    },
+    {
+      name: 'API key staleness bound below a second',
+      yaml: VALID.replace('version: 1\n', 'version: 1\napiKeys:\n  maxStalenessMs: 10\n'),
+      expect: [{ pointer: '/apiKeys/maxStalenessMs', line: 3, message: /must be >= 1000/ }],
+    },
+    {
+      name: 'PostgreSQL key store schema that is not a plain identifier',
+      yaml: VALID.replace('version: 1\n', 'version: 1\napiKeys:\n  store: postgres\n  postgres:\n    schema: "keys; drop"\n'),
+      expect: [{ pointer: '/apiKeys/postgres/schema', line: 5, message: /must match pattern/ }],
+    },
+    {
+      name: 'PostgreSQL key store whose connection variable is not set',
+      yaml: VALID.replace('version: 1\n', 'version: 1\napiKeys:\n  store: postgres\n  postgres:\n    urlEnv: ACCORD_TEST_NEVER_SET_URL\n'),
+      expect: [{ pointer: '/apiKeys/postgres/urlEnv', line: 5, message: /the store is postgres but the environment variable ACCORD_TEST_NEVER_SET_URL is not set/ }],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

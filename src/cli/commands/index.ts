@@ -15,6 +15,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', load: async () => (await import('./serve.js')).registerServe },
   { name: 'config', load: async () => (await import('./config-validate.js')).registerConfigValidate },
   { name: 'token', load: async () => (await import('./token.js')).registerToken },
+  { name: 'keys', load: async () => (await import('./keys.js')).registerKeys },
   { name: 'mock', load: async () => (await import('./mock.js')).registerMock },
   { name: 'lint', load: async () => (await import('./lint.js')).registerLint },
   { name: 'diff', load: async () => (await import('./diff.js')).registerDiff },

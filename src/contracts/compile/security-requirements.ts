@@ -5,10 +5,28 @@ import type { SecurityRequirements, SecuritySchemeRequirement } from './types.js
 
 /**
  * True for a scheme the gateway enforces with a JWT bearer token: oauth2, openIdConnect and `http`
- * with `scheme: bearer`. Basic credentials, API keys and mutual TLS are not enforced yet.
+ * with `scheme: bearer`.
  */
 export function isJwtScheme(scheme: SecuritySchemeRequirement): boolean {
   return scheme.type === 'oauth2' || scheme.type === 'openIdConnect' || (scheme.type === 'http' && scheme.httpScheme === 'bearer');
+}
+
+/** True for a scheme the gateway enforces with an issued API key: `apiKey` (header, query or cookie) and `http basic`. */
+export function isKeyScheme(scheme: SecuritySchemeRequirement): boolean {
+  return (scheme.type === 'apiKey' && scheme.apiKey !== undefined) || (scheme.type === 'http' && scheme.httpScheme === 'basic');
+}
+
+/** True for a scheme the gateway enforces (JWT or key); mutual TLS and other http schemes are not enforced yet. */
+export function isEnforcedScheme(scheme: SecuritySchemeRequirement): boolean {
+  return isJwtScheme(scheme) || isKeyScheme(scheme);
+}
+
+/** The names the messages use for the enforced schemes. */
+export const ENFORCED_SCHEMES = 'oauth2, openIdConnect, http bearer, http basic, apiKey';
+
+/** How a message names a scheme's kind, e.g. `http basic` or `apiKey`. */
+export function schemeKind(scheme: SecuritySchemeRequirement): string {
+  return scheme.type === 'http' ? `http ${scheme.httpScheme || '(no scheme)'}` : scheme.type;
 }
 
 /**
@@ -17,12 +35,11 @@ export function isJwtScheme(scheme: SecuritySchemeRequirement): boolean {
  * no enforceable alternative is refused where the routes are built.
  */
 export function warnUnenforcedAlternatives(security: SecurityRequirements | undefined, warn: (file: string, pointer: string, message: string) => void, file: string): void {
-  if (!security || !security.some((requirement) => requirement.length > 0 && requirement.every(isJwtScheme))) return;
+  if (!security || !security.some((requirement) => requirement.length > 0 && requirement.every(isEnforcedScheme))) return;
   for (const requirement of security) {
     for (const scheme of requirement) {
-      if (isJwtScheme(scheme)) continue;
-      const kind = scheme.type === 'http' ? `http ${scheme.httpScheme || '(no scheme)'}` : scheme.type;
-      warn(file, `/components/securitySchemes/${escapeToken(scheme.scheme)}`, `security scheme "${scheme.scheme}" (${kind}) is not enforced by the gateway: requirements that need it are not accepted; operations that also allow a JWT scheme (oauth2, openIdConnect, http bearer) accept only that`);
+      if (isEnforcedScheme(scheme)) continue;
+      warn(file, `/components/securitySchemes/${escapeToken(scheme.scheme)}`, `security scheme "${scheme.scheme}" (${schemeKind(scheme)}) is not enforced by the gateway: requirements that need it are not accepted; operations that also allow a scheme it enforces (${ENFORCED_SCHEMES}) accept only those`);
     }
   }
 }
@@ -65,6 +82,12 @@ export function securityOf(doc: OpenApiDocument, operation: Resolved<JsonObject>
       const scopes = requirement[scheme];
       if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string')) throw invalid(schemeAt, 'scopes must be a list of strings');
       const requirementOf: SecuritySchemeRequirement = { scheme, type, httpScheme, scopes: scopes as string[], location: { file, pointer: schemeAt, line: undefined } };
+      if (type === 'apiKey' && isObject(definition)) {
+        const where = definition.in;
+        const name = definition.name;
+        // A key with no usable place is left unenforced (and refused at load when nothing else is).
+        if ((where === 'header' || where === 'query' || where === 'cookie') && typeof name === 'string' && name !== '') requirementOf.apiKey = { in: where, name };
+      }
       // Lines are looked up only where a load error may need one.
       if (!isJwtScheme(requirementOf)) requirementOf.location.line = doc.lineOf(file, schemeAt);
       return requirementOf;

@@ -40,6 +40,8 @@ export interface SecuritySchemeRequirement {
   type: string;
   /** For `type: http`, its `scheme` lower-cased (`bearer`, `basic`…); '' otherwise. */
   httpScheme: string;
+  /** For `type: apiKey`, where the key goes (`header`, `query` or `cookie`) and its name; undefined otherwise or when the scheme lacks a usable one. */
+  apiKey?: { in: 'header' | 'query' | 'cookie'; name: string };
   scopes: readonly string[];
   /** Where the requirement names the scheme, for load errors (the line only for schemes the gateway does not enforce). */
   location: { file: string; pointer: string; line: number | undefined };

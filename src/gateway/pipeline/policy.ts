@@ -8,6 +8,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { JwtAuthenticator } from '../policies/jwt-auth/index.js';
 import type { LimiterStore } from '../policies/rate-limit/stores/limiter-store.js';
 import type { ConsumerIndex } from '../policies/consumers/consumer-index.js';
+import type { ApiKeyVerifier } from '../policies/auth/api-key-verifier.js';
 import type { RequestContext } from './request-context.js';
 
 /**
@@ -59,6 +60,10 @@ export interface PolicyDependencies {
   readonly now?: () => number;
   /** Counts a request refused by a limit (`policy`: rate, burst or quota) of an API. */
   readonly onLimitRejected?: (apiId: string, policy: 'rate' | 'burst' | 'quota') => void;
+  /** Verifies issued API keys (and basic credentials); required once an operation takes them. */
+  readonly apiKeys?: ApiKeyVerifier;
+  /** Counts a refused API key or basic credential, by reason (a metric). */
+  readonly onKeyFailure?: (reason: string) => void;
 }
 
 /** A policy compiled for one served API version. */

@@ -44,6 +44,10 @@ export interface RequestContext {
   consumer?: Consumer;
   /** The consumer id sent upstream: the declared consumer's id, else `<provider>/<claim>`. */
   consumerId?: string;
+  /** Index in the operation's `security` of the alternative the credentials satisfied. */
+  authAlternative?: number;
+  /** The id (public part) of the API key that authenticated the request. */
+  apiKeyId?: string;
   pathParams?: Record<string, string>;
   /** The raw query without '?', '' when none. */
   rawQuery?: string;
