@@ -8,6 +8,7 @@ import { rateLimitSchema, type RateLimitConfig } from '../gateway/policies/rate-
 import { authSchema, type AuthConfig } from '../gateway/policies/auth/schema.js';
 import { admitSchema, consumerSchema, type AdmitMode, type ConsumerConfig } from '../gateway/policies/consumers/schema.js';
 import { requestValidationSchema } from '../gateway/policies/request-validation/schema.js';
+import { listenTlsSchema, mtlsSchema, type ListenTlsConfig, type MtlsConfig } from '../gateway/policies/mtls/schema.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -34,6 +35,7 @@ export interface ApiConfig {
   upstream: UpstreamConfig;
   auth?: AuthConfig;
   admit?: AdmitMode;
+  mtls?: MtlsConfig;
   rateLimit?: RateLimitConfig;
   requestValidation: boolean;
   undeclaredParameters: 'allow' | 'refuse';
@@ -45,6 +47,7 @@ export interface ListenConfig {
   host: string;
   port: number;
   trustedProxies: string[];
+  tls?: ListenTlsConfig;
   maxBodyBytes: number;
   maxHeaderBytes: number;
   maxHeaderCount: number;
@@ -103,8 +106,9 @@ export const gatewayConfigSchema = {
           type: 'array',
           default: [],
           items: { type: 'string', pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$' },
-          description: 'Addresses or CIDRs of proxies in front of Accord whose X-Forwarded-For is honoured.',
+          description: 'Addresses or CIDRs of proxies in front of Accord whose X-Forwarded-For (and listen.tls.certificateHeader) is honoured.',
         },
+        tls: listenTlsSchema,
         maxBodyBytes: { type: 'integer', minimum: 0, default: 1048576, description: 'Largest request body accepted (413 beyond).' },
         maxHeaderBytes: { type: 'integer', minimum: 1024, default: 16384, description: 'Largest request head accepted (431 beyond).' },
         maxHeaderCount: { type: 'integer', minimum: 1, default: 100, description: 'Most request header fields accepted (431 beyond).' },
@@ -204,6 +208,7 @@ export const gatewayConfigSchema = {
           },
           auth: authSchema,
           admit: admitSchema,
+          mtls: mtlsSchema,
           rateLimit: rateLimitSchema,
           requestValidation: requestValidationSchema,
           undeclaredParameters: {

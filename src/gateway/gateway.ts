@@ -88,6 +88,7 @@ export class Gateway {
       forwardedFor: this.trusted.forwardedFor(peer, forwardedHeader),
       api: undefined,
       operation: undefined,
+      clientCertificate: undefined,
       principal: undefined,
       consumer: undefined,
       consumerId: undefined,

@@ -19,6 +19,7 @@ import { createMetrics, type GatewayMetrics } from '../observability/metrics.js'
 import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
 import { memoryLimiterStore, type LimiterStore } from './policies/rate-limit/index.js';
+import { ClientCertificates, TlsFileError, TlsMaterial } from './policies/mtls/index.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -40,6 +41,8 @@ export interface RunningGateway {
   gateway: Gateway;
   server: RunningServer;
   loaded: LoadedConfig;
+  /** The TLS files in service, when listen.tls is configured. */
+  tls: TlsMaterial | undefined;
   /**
    * Rebuilds from disk; a bad new config is rejected and the old table keeps serving. Resolves
    * true when the new configuration is in service. Calls during a reload are served by one more
@@ -61,7 +64,14 @@ async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise
 }
 
 /** Builds everything a routing table needs from a loaded configuration. */
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(
+  loaded: LoadedConfig,
+  dataDir: string,
+  logger: Logger,
+  metrics: GatewayMetrics,
+  limiterStore: LimiterStore,
+  clientCertificates: ClientCertificates | undefined,
+): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
@@ -72,7 +82,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
     metrics.upstreamFailures.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', reason });
   };
   try {
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, onResponseInvalid, onUpstreamFailure });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, clientCertificates, onResponseInvalid, onUpstreamFailure });
     return { table, authenticator };
   } catch (error) {
     authenticator?.close();
@@ -87,13 +97,34 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const metrics = createMetrics();
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = memoryLimiterStore();
-  let built = await build(loaded, options.dataDir, logger, metrics, limiterStore);
+  // TLS files and the client-certificate verifier live for the process; the files reload on their own.
+  const tlsConfig = loaded.config.listen.tls;
+  let tls: TlsMaterial | undefined;
+  if (tlsConfig) {
+    try {
+      tls = new TlsMaterial(tlsConfig, loaded.dir, logger, { onReload: (kind, outcome) => metrics.tlsReloads.inc({ kind, outcome }) });
+    } catch (error) {
+      if (error instanceof TlsFileError) throw new ConfigError([{ file: loaded.file, pointer: error.pointer, line: loaded.lineOf(error.pointer), message: error.message }]);
+      throw error;
+    }
+  }
+  const material = tls;
+  const clientCertificates = material
+    ? new ClientCertificates({
+        trust: () => material.trust,
+        trustedProxies: loaded.config.listen.trustedProxies,
+        certificateHeader: tlsConfig?.certificateHeader,
+        logger,
+        onRejection: (reason) => metrics.mtlsRejections.inc({ reason }),
+      })
+    : undefined;
+  let built = await build(loaded, options.dataDir, logger, metrics, limiterStore, clientCertificates);
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;
   try {
-    server = await startServer(gateway, loaded.config.listen, logger, port);
+    server = await startServer(gateway, loaded.config.listen, logger, port, material ? { material, onHandshakeFailure: (reason) => metrics.tlsHandshakeFailures.inc({ reason }) } : undefined);
   } catch (error) {
     // A port in use: nothing serves, so the upstream pools and key fetches must not keep the process alive.
     built.table.close();
@@ -108,7 +139,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const attempt = async (trigger: ReloadTrigger, changed: readonly string[]): Promise<boolean> => {
     try {
       const next = loadConfig(options.configPath);
-      const nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore);
+      const nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, clientCertificates);
       const old = built;
       gateway.swap(nextBuilt.table);
       built = nextBuilt;
@@ -168,17 +199,20 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       onError: (error) => logger.warn({ err: { message: error.message } }, 'file watch failed; reload with SIGHUP'),
     });
     await watcher.ready;
+    await tls?.watch(options.watchDebounceMs);
   }
 
   return {
     gateway,
     server,
+    tls,
     get loaded() {
       return loaded;
     },
     reload: (trigger: ReloadTrigger = 'manual') => requestReload(trigger),
     async stop() {
       await watcher?.close();
+      await tls?.close();
       await server.shutdown();
       built.table.close();
       built.authenticator?.close();

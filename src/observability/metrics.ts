@@ -17,6 +17,12 @@ export interface GatewayMetrics {
   configReloads: Counter<'outcome'>;
   /** Unix time in seconds of the last configuration that was loaded and put in service. */
   configLastReloadSuccess: Gauge;
+  /** Requests refused over their client certificate, by reason. */
+  mtlsRejections: Counter<'reason'>;
+  /** TLS handshakes that failed before a request, by reason. */
+  tlsHandshakeFailures: Counter<'reason'>;
+  /** Reloads of the TLS files, by kind (listener, ca, crl) and outcome (success, failure). */
+  tlsReloads: Counter<'kind' | 'outcome'>;
   /** Records one finished request (`api` undefined when it matched no API). */
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
 }
@@ -74,6 +80,24 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     help: 'Unix time of the last configuration loaded and put in service (the start counts).',
     registers: [registry],
   });
+  const mtlsRejections = new Counter({
+    name: 'accord_mtls_rejections_total',
+    help: 'Requests refused over their client certificate, by reason: missing, untrusted, expired, not-yet-valid, revoked, malformed, unbound, consumer-mismatch, token-binding.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const tlsHandshakeFailures = new Counter({
+    name: 'accord_tls_handshake_failures_total',
+    help: 'TLS handshakes on the data-plane listener that failed, by reason: protocol-version, plain-http, handshake, reset, other.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const tlsReloads = new Counter({
+    name: 'accord_tls_reloads_total',
+    help: 'Reloads of the TLS files (listener key and certificate, client CA bundle, CRL), by kind and outcome: success, or failure (the previous material stays in service).',
+    labelNames: ['kind', 'outcome'],
+    registers: [registry],
+  });
   // Label objects made once per served API version (and status and code), reused by every request.
   const series = new WeakMap<ApiLabels, ApiSeries>();
   const newSeries = (api: string, version: string): ApiSeries => ({ api, version, latency: { api, version }, requests: new Map() });
@@ -100,6 +124,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     upstreamFailures,
     configReloads,
     configLastReloadSuccess,
+    mtlsRejections,
+    tlsHandshakeFailures,
+    tlsReloads,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
       requests.inc(requestLabels(labels, status, code ?? ''));

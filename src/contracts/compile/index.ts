@@ -8,7 +8,7 @@ import { buildOperation } from './compiled-operation.js';
 import { compileFailure } from './compile-failure.js';
 import type { CompiledContract, CompileOptions } from './types.js';
 
-export { isJwtScheme } from './security-requirements.js';
+export { isJwtScheme, isMutualTlsScheme, isEnforcedScheme } from './security-requirements.js';
 
 export type {
   CompiledContract,

@@ -5,10 +5,20 @@ import type { SecurityRequirements, SecuritySchemeRequirement } from './types.js
 
 /**
  * True for a scheme the gateway enforces with a JWT bearer token: oauth2, openIdConnect and `http`
- * with `scheme: bearer`. Basic credentials, API keys and mutual TLS are not enforced yet.
+ * with `scheme: bearer`. Basic credentials and API keys are not enforced yet.
  */
 export function isJwtScheme(scheme: SecuritySchemeRequirement): boolean {
   return scheme.type === 'oauth2' || scheme.type === 'openIdConnect' || (scheme.type === 'http' && scheme.httpScheme === 'bearer');
+}
+
+/** True for OpenAPI 3.1's `mutualTLS` scheme: the client certificate (apis[].mtls) is the credential. */
+export function isMutualTlsScheme(scheme: SecuritySchemeRequirement): boolean {
+  return scheme.type === 'mutualTLS';
+}
+
+/** True for a scheme the gateway enforces: a JWT scheme or mutualTLS. */
+export function isEnforcedScheme(scheme: SecuritySchemeRequirement): boolean {
+  return isJwtScheme(scheme) || isMutualTlsScheme(scheme);
 }
 
 /**
@@ -17,12 +27,12 @@ export function isJwtScheme(scheme: SecuritySchemeRequirement): boolean {
  * no enforceable alternative is refused where the routes are built.
  */
 export function warnUnenforcedAlternatives(security: SecurityRequirements | undefined, warn: (file: string, pointer: string, message: string) => void, file: string): void {
-  if (!security || !security.some((requirement) => requirement.length > 0 && requirement.every(isJwtScheme))) return;
+  if (!security || !security.some((requirement) => requirement.length > 0 && requirement.every(isEnforcedScheme))) return;
   for (const requirement of security) {
     for (const scheme of requirement) {
-      if (isJwtScheme(scheme)) continue;
+      if (isEnforcedScheme(scheme)) continue;
       const kind = scheme.type === 'http' ? `http ${scheme.httpScheme || '(no scheme)'}` : scheme.type;
-      warn(file, `/components/securitySchemes/${escapeToken(scheme.scheme)}`, `security scheme "${scheme.scheme}" (${kind}) is not enforced by the gateway: requirements that need it are not accepted; operations that also allow a JWT scheme (oauth2, openIdConnect, http bearer) accept only that`);
+      warn(file, `/components/securitySchemes/${escapeToken(scheme.scheme)}`, `security scheme "${scheme.scheme}" (${kind}) is not enforced by the gateway: requirements that need it are not accepted; operations that also allow a JWT scheme (oauth2, openIdConnect, http bearer) or mutualTLS accept only those`);
     }
   }
 }
@@ -66,7 +76,7 @@ export function securityOf(doc: OpenApiDocument, operation: Resolved<JsonObject>
       if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string')) throw invalid(schemeAt, 'scopes must be a list of strings');
       const requirementOf: SecuritySchemeRequirement = { scheme, type, httpScheme, scopes: scopes as string[], location: { file, pointer: schemeAt, line: undefined } };
       // Lines are looked up only where a load error may need one.
-      if (!isJwtScheme(requirementOf)) requirementOf.location.line = doc.lineOf(file, schemeAt);
+      if (!isEnforcedScheme(requirementOf)) requirementOf.location.line = doc.lineOf(file, schemeAt);
       return requirementOf;
     });
   });

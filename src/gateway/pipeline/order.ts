@@ -5,6 +5,7 @@
  * gateway.ts; response validation is part of the proxy, which buffers the upstream's answer.
  */
 import type { Policy } from './policy.js';
+import { mtls } from '../policies/mtls/index.js';
 import { auth } from '../policies/auth/index.js';
 import { consumers } from '../policies/consumers/index.js';
 import { scopes } from '../policies/scopes/index.js';
@@ -12,6 +13,8 @@ import { rateLimit } from '../policies/rate-limit/index.js';
 import { requestValidation } from '../policies/request-validation/index.js';
 
 export const POLICY_ORDER: readonly Policy[] = [
+  // the client certificate (mTLS), and the consumer it is bound to
+  mtls,
   // authentication by the schemes the operation's `security` names
   auth,
   // consumer resolution and entitlement to this API major

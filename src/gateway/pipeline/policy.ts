@@ -8,6 +8,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { JwtAuthenticator } from '../policies/jwt-auth/index.js';
 import type { LimiterStore } from '../policies/rate-limit/stores/limiter-store.js';
 import type { ConsumerIndex } from '../policies/consumers/consumer-index.js';
+import type { ClientCertificates } from '../policies/mtls/client-certificates.js';
 import type { RequestContext } from './request-context.js';
 
 /**
@@ -55,6 +56,8 @@ export interface PolicyDependencies {
   readonly dryRun: boolean;
   /** Where limit counters live; this process's memory when not given. */
   readonly limiterStore?: LimiterStore;
+  /** The client-certificate verifier, when `listen.tls` is configured. */
+  readonly clientCertificates?: ClientCertificates;
 }
 
 /** A policy compiled for one served API version. */

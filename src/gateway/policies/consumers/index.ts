@@ -1,10 +1,12 @@
 /**
  * The consumers policy: maps the authenticated caller to a declared consumer and checks that it
- * is entitled to this API major (403 CONSUMER_NOT_ENTITLED otherwise).
+ * is entitled to this API major (403 CONSUMER_NOT_ENTITLED otherwise). A token over a client
+ * certificate bound to another consumer is refused (403 MTLS_CERT_NOT_ALLOWED): the certificate
+ * and the token must name the same partner.
  */
 import { GatewayError } from '../../../errors/problem.js';
 import type { Policy, RequestStep } from '../../pipeline/policy.js';
-import { isEntitled, type ConsumerIndex } from './consumer-index.js';
+import { isEntitled, type Consumer, type ConsumerIndex } from './consumer-index.js';
 import type { AdmitMode } from './schema.js';
 
 export { consumerSchema, admitSchema, CONSUMER_ID_PATTERN, type ConsumerConfig, type AdmitMode } from './schema.js';
@@ -18,7 +20,7 @@ export function admitModeOf(admit: AdmitMode | undefined, declaredConsumers: num
 
 export const consumers: Policy = {
   name: 'consumers',
-  create(scope) {
+  create(scope, deps) {
     const index: ConsumerIndex = scope.consumers;
     const mode = admitModeOf(scope.api.admit, index.size);
     // Nobody declared and every authenticated caller admitted: nothing to resolve or check.
@@ -26,18 +28,30 @@ export const consumers: Policy = {
     const apiId = scope.api.id;
     const major = scope.major;
     const admitAny = mode === 'any-authenticated';
+    const bindings = index.hasCertificateBindings;
+    const certificates = deps.clientCertificates;
     const request: RequestStep = (ctx) => {
-      let consumer = ctx.consumer;
-      if (consumer === undefined) {
-        const principal = ctx.principal;
-        // Anonymous alternatives of the operation's security: no consumer to resolve.
-        if (principal === undefined) return;
+      let consumer: Consumer | undefined;
+      const principal = ctx.principal;
+      if (principal !== undefined) {
         consumer = index.byToken(principal.providerId, principal.consumerClaim);
+        const certificate = ctx.clientCertificate;
+        if (bindings && certificate !== undefined) {
+          const bound = index.byCertificate(certificate);
+          if (bound !== undefined && bound !== consumer) {
+            const detail = `the client certificate is bound to consumer "${bound.id}", the token is ${consumer ? `consumer "${consumer.id}"'s` : `${principal.consumerId}'s`}`;
+            throw certificates ? certificates.refuse('consumer-mismatch', detail) : new GatewayError('MTLS_CERT_NOT_ALLOWED', detail);
+          }
+        }
         if (consumer === undefined) {
           if (admitAny) return;
           throw new GatewayError('CONSUMER_NOT_ENTITLED', `the caller ${principal.consumerId} is not a declared consumer of API "${apiId}"`);
         }
         ctx.consumer = consumer;
+      } else {
+        // Named by a client certificate (or another credential) before this step; else anonymous.
+        consumer = ctx.consumer;
+        if (consumer === undefined) return;
       }
       ctx.consumerId = consumer.id;
       // An API open to any authenticated caller does not ask declared consumers for an entitlement.

@@ -1,0 +1,32 @@
+/** Reads the client certificate a TLS-terminating proxy forwards in a request header. */
+import { X509Certificate } from 'node:crypto';
+
+/** Envoy's X-Forwarded-Client-Cert `Cert=` member, quoted or not; the last element is the nearest proxy's. */
+const XFCC_CERT = /(?:^|[;,])\s*Cert=("(?:[^"\\]|\\.)*"|[^;,]*)/gi;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * The certificate in a header value, or undefined when the value holds none that can be read:
+ * an Envoy XFCC value (its last element's `Cert="<URL-encoded PEM>"`), a URL-encoded PEM (nginx
+ * `$ssl_client_escaped_cert`, AWS ALB), a plain PEM, or base64 DER (Traefik).
+ */
+export function certificateFromHeader(value: string): X509Certificate | undefined {
+  let encoded = value;
+  let last: string | undefined;
+  for (const match of value.matchAll(XFCC_CERT)) last = match[1];
+  if (last !== undefined) encoded = last.startsWith('"') ? last.slice(1, -1).replace(/\\(.)/g, '$1') : last;
+  let text: string;
+  try {
+    text = decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (text.includes('-----BEGIN CERTIFICATE-----')) return new X509Certificate(text);
+    const compact = text.replace(/\s+/g, '');
+    if (BASE64.test(compact)) return new X509Certificate(Buffer.from(compact, 'base64'));
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
