@@ -1,0 +1,64 @@
+/** HTTPS requests for gateway tests, with an optional client certificate and source address. */
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { RawResponse } from './raw-request.js';
+
+/** A response with the server certificate it came over. */
+export interface TlsResponse extends RawResponse {
+  /** SHA-256 fingerprint of the server's certificate. */
+  serverFingerprint: string;
+}
+
+/** What a request presents. */
+export interface TlsRequestOptions {
+  /** CA that signed the gateway's certificate. */
+  ca: string;
+  /** Client certificate and key, PEM. */
+  cert?: string;
+  key?: string;
+  headers?: Record<string, string>;
+  /** Source address (another loopback address plays another peer). */
+  localAddress?: string;
+  maxVersion?: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+}
+
+/** GET over a new TLS connection (no agent: every request is its own handshake). */
+export function tlsRequest(baseUrl: string, path: string, options: TlsRequestOptions): Promise<TlsResponse> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: 'GET',
+        path,
+        headers: options.headers,
+        ca: options.ca,
+        cert: options.cert,
+        key: options.key,
+        servername: 'localhost',
+        localAddress: options.localAddress,
+        maxVersion: options.maxVersion,
+        agent: false,
+      },
+      (res) => {
+        const serverFingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> | undefined;
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, serverFingerprint });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
