@@ -7,6 +7,8 @@ import type { RawResponse } from './raw-request.js';
 export interface TlsResponse extends RawResponse {
   /** SHA-256 fingerprint of the server's certificate. */
   serverFingerprint: string;
+  /** True when the request went over a connection an agent kept from an earlier request. */
+  reusedSocket: boolean;
 }
 
 /** What a request presents. */
@@ -20,9 +22,11 @@ export interface TlsRequestOptions {
   /** Source address (another loopback address plays another peer). */
   localAddress?: string;
   maxVersion?: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  /** A keep-alive agent, to send several requests over one connection. */
+  agent?: https.Agent;
 }
 
-/** GET over a new TLS connection (no agent: every request is its own handshake). */
+/** GET over a new TLS connection (unless an agent keeps one: then every request is its own handshake). */
 export function tlsRequest(baseUrl: string, path: string, options: TlsRequestOptions): Promise<TlsResponse> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
@@ -39,7 +43,7 @@ export function tlsRequest(baseUrl: string, path: string, options: TlsRequestOpt
         servername: 'localhost',
         localAddress: options.localAddress,
         maxVersion: options.maxVersion,
-        agent: false,
+        agent: options.agent ?? false,
       },
       (res) => {
         const serverFingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
@@ -53,7 +57,7 @@ export function tlsRequest(baseUrl: string, path: string, options: TlsRequestOpt
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, serverFingerprint });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, serverFingerprint, reusedSocket: req.reusedSocket });
         });
         res.on('error', reject);
       },
