@@ -4,11 +4,13 @@ import { X509Certificate } from 'node:crypto';
 /** Envoy's X-Forwarded-Client-Cert `Cert=` member, quoted or not; the last element is the nearest proxy's. */
 const XFCC_CERT = /(?:^|[;,])\s*Cert=("(?:[^"\\]|\\.)*"|[^;,]*)/gi;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const PEM_BODY = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/;
 
 /**
  * The certificate in a header value, or undefined when the value holds none that can be read:
  * an Envoy XFCC value (its last element's `Cert="<URL-encoded PEM>"`), a URL-encoded PEM (nginx
- * `$ssl_client_escaped_cert`, AWS ALB), a plain PEM, or base64 DER (Traefik).
+ * `$ssl_client_escaped_cert`, AWS ALB), a PEM whose line breaks a proxy folded into spaces or
+ * tabs (nginx `$ssl_client_cert`), or base64 DER (Traefik).
  */
 export function certificateFromHeader(value: string): X509Certificate | undefined {
   let encoded = value;
@@ -21,12 +23,13 @@ export function certificateFromHeader(value: string): X509Certificate | undefine
   } catch {
     return undefined;
   }
+  // The PEM body alone: proxies fold, tab-indent or space-join its lines.
+  const body = PEM_BODY.exec(text)?.[1] ?? text;
+  const compact = body.replace(/\s+/g, '');
+  if (!BASE64.test(compact)) return undefined;
   try {
-    if (text.includes('-----BEGIN CERTIFICATE-----')) return new X509Certificate(text);
-    const compact = text.replace(/\s+/g, '');
-    if (BASE64.test(compact)) return new X509Certificate(Buffer.from(compact, 'base64'));
+    return new X509Certificate(Buffer.from(compact, 'base64'));
   } catch {
     return undefined;
   }
-  return undefined;
 }
