@@ -176,7 +176,7 @@ describe('security schemes the gateway does not enforce', () => {
       assert.equal(error.line, 8);
       assert.equal(
         error.message,
-        'operation GET /accounts: security scheme "basicAuth" (http basic) is not enforced by the gateway, and no alternative is (supported: oauth2, openIdConnect, http bearer)',
+        'operation GET /accounts: security scheme "basicAuth" (http basic) is not enforced by the gateway, and no alternative is (supported: oauth2, openIdConnect, http bearer, mutualTLS)',
       );
       return true;
     });

@@ -101,7 +101,7 @@ describe('compileContract: operations and their metadata', () => {
 
   it('warns, with file and line, about what it cannot check (unknown format in a referenced file; nullable in 3.1)', () => {
     assert.deepStrictEqual(orders.warnings, [
-      `${fixture('orders-30.yaml')}:172 (#/components/securitySchemes/apiKey): security scheme "apiKey" (apiKey) is not enforced by the gateway: requirements that need it are not accepted; operations that also allow a JWT scheme (oauth2, openIdConnect, http bearer) accept only that`,
+      `${fixture('orders-30.yaml')}:172 (#/components/securitySchemes/apiKey): security scheme "apiKey" (apiKey) is not enforced by the gateway: requirements that need it are not accepted; operations that also allow a JWT scheme (oauth2, openIdConnect, http bearer) or mutualTLS accept only those`,
       `${fixture('common-30.yaml')}:7 (#/Meta/additionalProperties/format): unknown format "shoe-size" is not checked`,
     ]);
     assert.deepStrictEqual(shapes.warnings, [
