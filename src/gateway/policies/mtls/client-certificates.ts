@@ -135,7 +135,8 @@ export class ClientCertificates {
     } else {
       // OpenSSL checked the chain and the dates; revocation is checked here, against the CRL file.
       const trust = this.options.trust();
-      const anchor = trust.anchors.find((a) => certificate.checkIssued(a));
+      // The signature too: two CAs of a bundle may share a name (a key rollover).
+      const anchor = trust.anchors.find((a) => certificate.checkIssued(a) && certificate.verify(a.publicKey));
       verdict = this.revocationVerdict(certificate, anchor, trust, 'tls');
     }
     this.logVerdict(verdict, certificate, 'tls', socket.remoteAddress ?? '');
