@@ -9,6 +9,7 @@ import { ConfigError } from '../../src/config/config-error.js';
 import { ContractError } from '../../src/contracts/openapi-document.js';
 import { startTestGateway, createTestIssuer, type TestIssuer } from '../support/test-gateway.js';
 import { createTestCa, type TestCa, type IssuedCertificate } from '../support/test-pki.js';
+import { runCli } from '../support/cli.js';
 
 function configDir(yaml: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'accord-mtls-cfg-'));
@@ -163,6 +164,16 @@ describe('TLS files at start', () => {
       });
     });
   }
+
+  it('`accord config validate` reads the TLS files as the start does', () => {
+    const yaml = (ca: string): string =>
+      `version: 1\nlisten:\n  tls:\n    key: ${join(dir, 'server.key')}\n    cert: ${join(dir, 'server.crt')}\n    ca: ${join(dir, ca)}\napis:\n  - id: orders\n    basePath: /orders\n    versions: [{ version: 1.0.0, upstream: "http://127.0.0.1:1" }]\n`;
+    const good = runCli(['config', 'validate', '--config', configDir(yaml('ca.pem'))]);
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    const bad = runCli(['config', 'validate', '--config', configDir(yaml('missing.pem'))]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /gateway\.yaml:6: \/listen\/tls\/ca: cannot read .*missing\.pem: ENOENT/);
+  });
 
   it('refuses a contract whose security admits mutualTLS on an API without mtls', async () => {
     await assert.rejects(start({ key: 'server.key', cert: 'server.crt', ca: 'ca.pem' }, {}), (error: unknown) => {

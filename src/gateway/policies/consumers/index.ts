@@ -52,6 +52,15 @@ export const consumers: Policy = {
         // Named by a client certificate (or another credential) before this step; else anonymous.
         consumer = ctx.consumer;
         if (consumer === undefined) return;
+        const certificate = ctx.clientCertificate;
+        if (bindings && certificate !== undefined) {
+          // Another credential (an API key) that named someone else than the certificate does.
+          const bound = index.byCertificate(certificate);
+          if (bound !== undefined && bound !== consumer) {
+            const detail = `the client certificate is bound to consumer "${bound.id}", the credential is consumer "${consumer.id}"'s`;
+            throw certificates ? certificates.refuse('consumer-mismatch', detail) : new GatewayError('MTLS_CERT_NOT_ALLOWED', detail);
+          }
+        }
       }
       ctx.consumerId = consumer.id;
       // An API open to any authenticated caller does not ask declared consumers for an entitlement.
