@@ -103,13 +103,14 @@ export interface ServerTls {
 }
 
 /** Why a TLS handshake failed, in few enough words for a metric label. */
-export type HandshakeFailure = 'protocol-version' | 'plain-http' | 'handshake' | 'reset' | 'other';
+export type HandshakeFailure = 'protocol-version' | 'plain-http' | 'handshake' | 'timeout' | 'reset' | 'other';
 
 /** The label of a handshake error. */
 export function handshakeFailureOf(error: NodeJS.ErrnoException): HandshakeFailure {
   const code = error.code ?? '';
   if (code === 'ERR_SSL_HTTP_REQUEST') return 'plain-http';
   if (/UNSUPPORTED_PROTOCOL|VERSION_TOO_LOW|WRONG_VERSION|NO_PROTOCOLS|PROTOCOL_VERSION/.test(code)) return 'protocol-version';
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return 'timeout';
   if (code === 'ECONNRESET') return 'reset';
   if (code.startsWith('ERR_SSL_')) return 'handshake';
   return 'other';
@@ -130,7 +131,8 @@ export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logg
   if (tls && secure) {
     // Every client is asked for a certificate, and the handshake succeeds without one or with one
     // that fails verification: the mtls policy then answers with a coded problem, per API.
-    const httpsServer = https.createServer({ ...options, ...secure, requestCert: true, rejectUnauthorized: false }, app);
+    // The handshake gets no longer than a request head: a client that stalls it holds a socket too.
+    const httpsServer = https.createServer({ ...options, ...secure, requestCert: true, rejectUnauthorized: false, handshakeTimeout: listen.headersTimeoutMs }, app);
     tls.material.onSecureContext((next) => httpsServer.setSecureContext(next));
     httpsServer.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
       const reason = handshakeFailureOf(error);

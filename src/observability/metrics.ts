@@ -88,7 +88,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
   });
   const tlsHandshakeFailures = new Counter({
     name: 'accord_tls_handshake_failures_total',
-    help: 'TLS handshakes on the data-plane listener that failed, by reason: protocol-version, plain-http, handshake, reset, other.',
+    help: 'TLS handshakes on the data-plane listener that failed, by reason: protocol-version, plain-http, handshake, timeout, reset, other.',
     labelNames: ['reason'],
     registers: [registry],
   });

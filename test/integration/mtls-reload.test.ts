@@ -90,12 +90,23 @@ describe('TLS file reload', () => {
     assert.match(await metrics(), /accord_tls_reloads_total\{kind="listener",outcome="success"\} [1-9]/);
   });
 
-  it('trusts a new CA bundle once it is replaced', async () => {
+  it('trusts a new CA bundle once it is replaced, and stops trusting a removed CA on kept connections too', async () => {
     const refused = await call(foreign);
     assert.equal(refused.status, 403);
     replace(files.ca, ca.certPem + otherCa.certPem);
     await eventually('a certificate of the added CA is accepted', async () => (await call(foreign)).status === 200);
     assert.match(await metrics(), /accord_tls_reloads_total\{kind="ca",outcome="success"\} [1-9]/);
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      assert.equal((await call(foreign, agent)).status, 200);
+      replace(files.ca, ca.certPem);
+      await eventually('the removed CA is no longer trusted on new connections', async () => (await call(foreign)).status === 403);
+      const kept = await call(foreign, agent);
+      assert.equal(kept.reusedSocket, true, 'the request went over the connection opened while the CA was trusted');
+      assert.equal(kept.status, 403);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('applies a new CRL (DER) to connections, new and kept', async () => {

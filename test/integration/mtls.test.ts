@@ -15,6 +15,8 @@ import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer }
 import { createTestCa, type IssuedCertificate, type TestCa } from '../support/test-pki.js';
 import { tlsRequest } from '../support/tls-request.js';
 import { rawRequest } from '../support/raw-request.js';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'gateway');
 const PARTNERS = join(FIXTURES, 'partners-1.0.0.yaml');
@@ -88,11 +90,12 @@ describe('mTLS', () => {
   let upstream: TestUpstream;
   let gw: TestGateway;
   let issuer: TestIssuer;
+  let files: { key: string; cert: string; ca: string; crl: string };
 
   before(async () => {
     pki = createPki();
     dir = mkdtempSync(join(tmpdir(), 'accord-mtls-'));
-    const files = writeTlsFiles(dir, pki);
+    files = writeTlsFiles(dir, pki);
     issuer = await createTestIssuer('https://issuer.test', 'shop-api');
     upstream = await startUpstream(json(200, { ok: true }));
     const api = (id: string, extra: Record<string, unknown>): Record<string, unknown> => ({
@@ -228,6 +231,28 @@ describe('mTLS', () => {
     await assert.rejects(tlsRequest(gw.url, '/optional/v1/status', { ca: pki.ca.certPem, maxVersion: 'TLSv1.1' }));
     const res = await tlsRequest(gw.url, '/optional/v1/status', { ca: pki.ca.certPem, maxVersion: 'TLSv1.2' });
     assert.equal(res.status, 200);
+  });
+
+  it('closes a connection whose TLS handshake stalls, counted and logged', async () => {
+    const short = await startTestGateway({
+      contracts: { 'plain/1.0.0': SHOP },
+      config: {
+        listen: { host: '127.0.0.1', port: 0, headersTimeoutMs: 300, requestTimeoutMs: 300, tls: files },
+        identityProviders: [issuer.provider('test')],
+        apis: [{ id: 'plain', basePath: '/plain', versions: [{ version: '1.0.0', upstream: upstream.url }], auth: { providers: ['test'] } }],
+      },
+    });
+    try {
+      const socket = connect(Number(new URL(short.url).port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      // Connected, and never a ClientHello: the server ends the connection.
+      await once(socket, 'close');
+      const text = await short.running.gateway.metrics!.registry.metrics();
+      assert.match(text, /accord_tls_handshake_failures_total\{reason="timeout"\} 1/);
+      assert.ok(short.logs.some((l) => l.msg === 'TLS handshake failed' && l.reason === 'timeout'));
+    } finally {
+      await short.stop();
+    }
   });
 
   it('serves health checks over TLS without a client certificate', async () => {

@@ -3,7 +3,7 @@
  * peer's, or the one a trusted proxy forwards in the configured header. A verdict is computed once
  * per connection (or per forwarded header value) and reused until the trust material changes.
  */
-import { createHash, type X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -133,11 +133,16 @@ export class ClientCertificates {
       const reason = TLS_REASONS[error] ?? 'untrusted';
       verdict = { kind: 'refused', reason, detail: `the client certificate was not accepted (${reason}: ${error})` };
     } else {
-      // OpenSSL checked the chain and the dates; revocation is checked here, against the CRL file.
+      // OpenSSL checked the chain and the dates against the bundle of the handshake. The bundle may
+      // have changed since (a kept-alive connection), so the chain must still reach a current anchor;
+      // revocation is checked here, against the CRL file.
       const trust = this.options.trust();
-      // The signature too: two CAs of a bundle may share a name (a key rollover).
-      const anchor = trust.anchors.find((a) => certificate.checkIssued(a) && certificate.verify(a.publicKey));
-      verdict = this.revocationVerdict(certificate, anchor, trust, 'tls');
+      const direct = issuingAnchor(certificate, trust.anchors);
+      if (direct === undefined && !chainReachesAnchor(socket, trust.anchors)) {
+        verdict = { kind: 'refused', reason: 'untrusted', detail: 'the client certificate does not chain to a CA of the current bundle' };
+      } else {
+        verdict = this.revocationVerdict(certificate, direct, trust, 'tls');
+      }
     }
     this.logVerdict(verdict, certificate, 'tls', socket.remoteAddress ?? '');
     return verdict;
@@ -156,7 +161,7 @@ export class ClientCertificates {
     if (certificate === undefined) {
       verdict = { kind: 'refused', reason: 'malformed', detail: `the ${this.header} header from the proxy holds no readable certificate` };
     } else {
-      const anchor = trust.anchors.find((a) => certificate.checkIssued(a) && certificate.verify(a.publicKey));
+      const anchor = issuingAnchor(certificate, trust.anchors);
       verdict = anchor === undefined ? { kind: 'refused', reason: 'untrusted', detail: 'the client certificate is not issued by a trusted CA' } : this.revocationVerdict(certificate, anchor, trust, 'header');
     }
     this.byHeader.set(value, verdict);
@@ -183,6 +188,25 @@ export class ClientCertificates {
     if (verdict.kind !== 'refused') return;
     this.logger.info({ reason: verdict.reason, source, peer, fingerprint256: certificate?.fingerprint256, subject: certificate?.subject.replace(/\n/g, ', ') }, 'client certificate refused');
   }
+}
+
+/** The anchor that issued `certificate`: by name and by signature (two CAs of a bundle may share a name across a key rollover). */
+function issuingAnchor(certificate: X509Certificate, anchors: readonly X509Certificate[]): X509Certificate | undefined {
+  return anchors.find((a) => certificate.checkIssued(a) && certificate.verify(a.publicKey));
+}
+
+/** True when a certificate of the chain the peer sent is an anchor or was issued by one (intermediates outside the bundle). */
+function chainReachesAnchor(socket: TLSSocket, anchors: readonly X509Certificate[]): boolean {
+  const fingerprints = new Set(anchors.map((a) => a.fingerprint256));
+  let link = socket.getPeerCertificate(true);
+  for (let depth = 0; depth < 10 && link?.raw; depth++) {
+    const certificate = new X509Certificate(link.raw);
+    if (fingerprints.has(certificate.fingerprint256) || issuingAnchor(certificate, anchors) !== undefined) return true;
+    const next = link.issuerCertificate;
+    if (next === undefined || next === link || next.fingerprint256 === link.fingerprint256) break;
+    link = next;
+  }
+  return false;
 }
 
 /** The frozen description of a certificate the checks passed. */
