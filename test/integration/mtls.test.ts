@@ -17,6 +17,9 @@ import { tlsRequest } from '../support/tls-request.js';
 import { rawRequest } from '../support/raw-request.js';
 import { connect } from 'node:net';
 import { once } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
+import express from 'express';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'gateway');
 const PARTNERS = join(FIXTURES, 'partners-1.0.0.yaml');
@@ -253,6 +256,21 @@ describe('mTLS', () => {
     } finally {
       await short.stop();
     }
+  });
+
+  it('builds the HTTPS listener like the HTTP one: Express message classes, checkContinue answered by the pipeline', () => {
+    const server = gw.running.server.server;
+    assert.ok(server instanceof https.Server);
+    const messageClass = (name: string): unknown => {
+      const symbol = Object.getOwnPropertySymbols(server).find((s) => s.description === name);
+      return symbol === undefined ? undefined : (server as unknown as Record<symbol, unknown>)[symbol];
+    };
+    const incoming = messageClass('IncomingMessage') as { prototype: object };
+    const response = messageClass('ServerResponse') as { prototype: object };
+    assert.notEqual(incoming, http.IncomingMessage);
+    assert.equal(Object.getPrototypeOf(incoming.prototype), express.request);
+    assert.equal(Object.getPrototypeOf(response.prototype), express.response);
+    assert.equal(server.listenerCount('checkContinue'), 1);
   });
 
   it('serves health checks over TLS without a client certificate', async () => {
