@@ -33,6 +33,8 @@ export interface VerifiedCertificate {
   readonly subject: ReadonlyMap<string, readonly string[]>;
   /** subjectAltName entries as `dns:<name lower-cased>`, `uri:<uri>`, `email:<address>`, `ip:<address>`. */
   readonly sans: ReadonlySet<string>;
+  /** Validity start, epoch ms: a forwarded verdict may be cached before it. */
+  readonly notBefore: number;
   /** Validity end, epoch ms: a connection may outlive its certificate. */
   readonly notAfter: number;
 }
@@ -76,6 +78,10 @@ export class ClientCertificates {
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly bySocket = new WeakMap<Socket, { generation: number; verdict: CertificateVerdict }>();
+  /** Per connection: whether its peer is a trusted proxy (the address of a socket never changes). */
+  private readonly peerTrusted = new WeakMap<Socket, boolean>();
+  /** Per proxy connection: the last forwarded value and its verdict, so a repeat costs a string comparison. */
+  private readonly lastForwarded = new WeakMap<Socket, { generation: number; value: string; verdict: CertificateVerdict }>();
   private byHeader = new Map<string, CertificateVerdict>();
   private headerGeneration = 0;
 
@@ -87,13 +93,9 @@ export class ClientCertificates {
     this.logger = options.logger.child({ component: 'mtls' });
   }
 
-  /** The certificate of a request and its verdict; a verified certificate past its end is refused now. */
+  /** The certificate of a request and its verdict; the dates of a verified certificate are checked now. */
   verdictOf(req: IncomingMessage): CertificateVerdict {
-    const verdict = this.lookup(req);
-    if (verdict.kind === 'verified' && this.now() > verdict.certificate.notAfter) {
-      return { kind: 'refused', reason: 'expired', detail: `the client certificate expired at ${new Date(verdict.certificate.notAfter).toISOString()}` };
-    }
-    return verdict;
+    return this.timed(this.lookup(req));
   }
 
   /** A refusal: counted, and the coded error for the client. 401 only when no certificate came at all. */
@@ -111,8 +113,14 @@ export class ClientCertificates {
     const socket = req.socket;
     if (this.header !== undefined) {
       const forwarded = req.headers[this.header];
-      if (forwarded !== undefined && this.trusted.isTrusted(socket.remoteAddress ?? '')) {
-        return this.fromHeader(Array.isArray(forwarded) ? forwarded.join(',') : forwarded, socket.remoteAddress ?? '');
+      if (forwarded !== undefined && this.isTrustedPeer(socket)) {
+        const value = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
+        const generation = this.options.trust().generation;
+        const last = this.lastForwarded.get(socket);
+        if (last !== undefined && last.generation === generation && last.value === value) return last.verdict;
+        const verdict = this.fromHeader(value, socket.remoteAddress ?? '');
+        this.lastForwarded.set(socket, { generation, value, verdict });
+        return verdict;
       }
     }
     if ((socket as TLSSocket).encrypted !== true) return NONE;
@@ -155,7 +163,7 @@ export class ClientCertificates {
       this.headerGeneration = trust.generation;
     }
     const cached = this.byHeader.get(value);
-    if (cached !== undefined) return this.datesVerdict(cached);
+    if (cached !== undefined) return cached;
     const certificate = certificateFromHeader(value);
     let verdict: CertificateVerdict;
     if (certificate === undefined) {
@@ -165,15 +173,27 @@ export class ClientCertificates {
       verdict = anchor === undefined ? { kind: 'refused', reason: 'untrusted', detail: 'the client certificate is not issued by a trusted CA' } : this.revocationVerdict(certificate, anchor, trust, 'header');
     }
     this.byHeader.set(value, verdict);
-    this.logVerdict(verdict, certificate, 'header', peer);
-    return this.datesVerdict(verdict);
+    this.logVerdict(this.timed(verdict), certificate, 'header', peer);
+    return verdict;
   }
 
-  /** The dates of a forwarded certificate, checked on every use (a cached verdict may predate `notBefore`). */
-  private datesVerdict(verdict: CertificateVerdict): CertificateVerdict {
-    if (verdict.kind !== 'verified' || verdict.certificate.source !== 'header') return verdict;
-    const notBefore = Date.parse(verdict.certificate.certificate.validFrom);
-    if (this.now() < notBefore) return { kind: 'refused', reason: 'not-yet-valid', detail: `the client certificate is valid only from ${new Date(notBefore).toISOString()}` };
+  private isTrustedPeer(socket: Socket): boolean {
+    let trusted = this.peerTrusted.get(socket);
+    if (trusted === undefined) this.peerTrusted.set(socket, (trusted = this.trusted.isTrusted(socket.remoteAddress ?? '')));
+    return trusted;
+  }
+
+  /**
+   * The dates of a verified certificate, checked on every use: a verdict is cached per connection
+   * or forwarded value, and a connection may outlive its certificate (OpenSSL checked the dates of
+   * a direct one at the handshake; a forwarded one is checked here only).
+   */
+  private timed(verdict: CertificateVerdict): CertificateVerdict {
+    if (verdict.kind !== 'verified') return verdict;
+    const { notBefore, notAfter } = verdict.certificate;
+    const now = this.now();
+    if (now > notAfter) return { kind: 'refused', reason: 'expired', detail: `the client certificate expired at ${new Date(notAfter).toISOString()}` };
+    if (now < notBefore) return { kind: 'refused', reason: 'not-yet-valid', detail: `the client certificate is valid only from ${new Date(notBefore).toISOString()}` };
     return verdict;
   }
 
@@ -227,6 +247,7 @@ export function describe(certificate: X509Certificate, source: 'tls' | 'header')
     source,
     subject,
     sans: parseSubjectAltName(certificate.subjectAltName),
+    notBefore: Date.parse(certificate.validFrom),
     notAfter: Date.parse(certificate.validTo),
   });
 }
