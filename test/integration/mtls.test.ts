@@ -20,6 +20,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import express from 'express';
+import { X509Certificate } from 'node:crypto';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'gateway');
 const PARTNERS = join(FIXTURES, 'partners-1.0.0.yaml');
@@ -70,8 +71,8 @@ function writeTlsFiles(dir: string, pki: Pki): { key: string; cert: string; ca: 
   return files;
 }
 
-function consumersOf(pki: Pki): Array<Record<string, unknown>> {
-  const all = [{ api: 'partners' }, { api: 'optional' }, { api: 'plain' }];
+function consumersOf(pki: Pki, apis: readonly string[] = ['partners', 'optional', 'plain']): Array<Record<string, unknown>> {
+  const all = apis.map((api) => ({ api }));
   return [
     { id: 'acme', identities: [{ provider: 'test', claim: 'acme-app' }], certificates: [{ sha256: pki.acme.fingerprint256 }], entitlements: all },
     { id: 'globex', identities: [{ provider: 'test', claim: 'globex-app' }], certificates: [{ subject: { CN: 'globex-client', O: 'Globex' } }], entitlements: all },
@@ -271,6 +272,59 @@ describe('mTLS', () => {
     assert.equal(Object.getPrototypeOf(incoming.prototype), express.request);
     assert.equal(Object.getPrototypeOf(response.prototype), express.response);
     assert.equal(server.listenerCount('checkContinue'), 1);
+  });
+
+  describe('TLS ending in a proxy in front (plain HTTP listener, certificates from a header only)', () => {
+    let front: TestGateway;
+    before(async () => {
+      front = await startTestGateway({
+        contracts: { 'partners/1.0.0': PARTNERS },
+        config: {
+          listen: { host: '127.0.0.1', port: 0, trustedProxies: [PROXY_ADDRESS], tls: { ca: files.ca, crl: files.crl, certificateHeader: 'X-Partner-Cert' } },
+          identityProviders: [issuer.provider('test')],
+          consumers: consumersOf(pki, ['partners']),
+          apis: [{ id: 'partners', basePath: '/partners', versions: [{ version: '1.0.0', upstream: upstream.url }], auth: { providers: ['test'] }, mtls: { clientCertificates: 'required' }, responseValidation: 'off' }],
+        },
+      });
+    });
+    after(() => front.stop());
+
+    const plainGet = (path: string, headers: Record<string, string>, localAddress: string): Promise<{ status: number; text: string }> =>
+      new Promise((resolve, reject) => {
+        const url = new URL(front.url);
+        const req = http.request({ host: url.hostname, port: url.port, path, headers, localAddress, agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+
+    const frontCases: Array<{ name: string; path: string; value: () => string; viaProxy: boolean; status: number; code?: string; consumer?: string }> = [
+      { name: 'URL-encoded PEM from the proxy', path: '/partners/v1/statements', value: () => encodeURIComponent(pki.acme.certPem), viaProxy: true, status: 200, consumer: 'acme' },
+      { name: 'RFC 9440 Client-Cert form from the proxy', path: '/partners/v1/statements', value: () => `:${new X509Certificate(pki.initech.certPem).raw.toString('base64')}:`, viaProxy: true, status: 200, consumer: 'initech' },
+      { name: 'revoked certificate from the proxy', path: '/partners/v1/statements', value: () => encodeURIComponent(pki.revoked.certPem), viaProxy: true, status: 403, code: 'MTLS_CERT_NOT_ALLOWED' },
+      { name: 'no header from the proxy', path: '/partners/v1/statements', value: () => '', viaProxy: true, status: 401, code: 'MTLS_CERT_REQUIRED' },
+      { name: 'the header from an untrusted peer', path: '/partners/v1/statements', value: () => encodeURIComponent(pki.acme.certPem), viaProxy: false, status: 401, code: 'MTLS_CERT_REQUIRED' },
+      { name: 'required applies to anonymous operations too', path: '/partners/v1/status', value: () => encodeURIComponent(pki.acme.certPem), viaProxy: false, status: 401, code: 'MTLS_CERT_REQUIRED' },
+      { name: 'an anonymous operation through the proxy', path: '/partners/v1/status', value: () => encodeURIComponent(pki.globex.certPem), viaProxy: true, status: 200, consumer: 'globex' },
+    ];
+    for (const c of frontCases) {
+      it(c.name, async () => {
+        const before = upstream.received.length;
+        const value = c.value();
+        const res = await plainGet(c.path, value ? { 'x-partner-cert': value } : {}, c.viaProxy ? PROXY_ADDRESS : '127.0.0.1');
+        assert.equal(res.status, c.status, res.text);
+        if (c.code) assert.equal(problemCode(res.text), c.code);
+        if (c.status === 200) {
+          assert.equal(upstream.received.length, before + 1);
+          const received = upstream.received.at(-1)!;
+          assert.equal(received.headers['x-consumer-id'], c.consumer);
+          assert.equal(received.headers['x-partner-cert'], undefined, 'the configured certificate header never reaches the upstream');
+        }
+      });
+    }
   });
 
   it('serves health checks over TLS without a client certificate', async () => {

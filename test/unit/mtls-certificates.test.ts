@@ -70,6 +70,8 @@ describe('forwarded client certificates', () => {
     { name: 'Envoy XFCC with a quoted Cert', value: () => `By=spiffe://a;Hash=00;Cert="${encodeURIComponent(leaf.certPem)}";Subject="CN=partner"`, readable: true },
     { name: 'Envoy XFCC: the last element is the nearest proxy\'s', value: () => `By=x;Cert=garbage,By=y;Cert=${encodeURIComponent(leaf.certPem)}`, readable: true },
     { name: 'base64 DER (Traefik)', value: der, readable: true },
+    { name: 'RFC 9440 Client-Cert byte sequence', value: () => `:${der()}:`, readable: true },
+    { name: 'RFC 9440 byte sequence that is not a certificate', value: () => ':aGVsbG8=:', readable: false },
     { name: 'bad percent-encoding', value: () => '%E0%A4%A', readable: false },
     { name: 'no certificate', value: () => 'hello', readable: false },
     { name: 'a PEM block that is not a certificate', value: () => encodeURIComponent('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), readable: false },
