@@ -209,7 +209,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     get loaded() {
       return loaded;
     },
-    reload: (trigger: ReloadTrigger = 'manual') => requestReload(trigger),
+    reload: (trigger: ReloadTrigger = 'manual') => {
+      // SIGHUP re-reads the TLS files too (the way to pick them up under --no-watch); a new CA bundle reloads them all.
+      if (trigger === 'SIGHUP') tls?.reload('ca');
+      return requestReload(trigger);
+    },
     async stop() {
       await watcher?.close();
       await tls?.close();

@@ -140,3 +140,41 @@ describe('TLS file reload', () => {
     await eventually('the certificate is accepted again', async () => (await call(acme)).status === 200);
   });
 });
+
+describe('TLS file reload on SIGHUP (no file watch)', () => {
+  it('re-reads the CRL when the gateway is told to reload', async () => {
+    const ca = createTestCa('Partner CA');
+    const acme = ca.issue({ commonName: 'acme-client' });
+    const server = ca.issue({ commonName: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'], server: true });
+    const dir = mkdtempSync(join(tmpdir(), 'accord-tls-sighup-'));
+    const files = { key: join(dir, 'server.key'), cert: join(dir, 'server.crt'), ca: join(dir, 'ca.pem'), crl: join(dir, 'ca.crl') };
+    writeFileSync(files.key, server.keyPem);
+    writeFileSync(files.cert, server.certPem);
+    writeFileSync(files.ca, ca.certPem);
+    writeFileSync(files.crl, ca.crl([]));
+    const issuer = await createTestIssuer();
+    const upstream = await startUpstream(json(200, { ok: true }));
+    let gw: TestGateway | undefined;
+    try {
+      gw = await startTestGateway({
+        contracts: { 'partners/1.0.0': PARTNERS },
+        config: {
+          listen: { host: '127.0.0.1', port: 0, tls: files },
+          identityProviders: [issuer.provider('test')],
+          apis: [{ id: 'partners', basePath: '/partners', versions: [{ version: '1.0.0', upstream: upstream.url }], auth: { providers: ['test'] }, mtls: { clientCertificates: 'optional' }, responseValidation: 'off' }],
+        },
+      });
+      const url = gw.url;
+      const status = async (): Promise<number> => (await tlsRequest(url, '/partners/v1/status', { ca: ca.certPem, cert: acme.certPem, key: acme.keyPem })).status;
+      assert.equal(await status(), 200);
+      writeFileSync(files.crl, ca.crl([acme.serial]));
+      assert.equal(await status(), 200, 'no watch: nothing changes by itself');
+      assert.equal(await gw.running.reload('SIGHUP'), true);
+      assert.equal(await status(), 403);
+    } finally {
+      await gw?.stop();
+      await upstream.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
