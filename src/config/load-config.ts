@@ -74,6 +74,16 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   if (config.listen.headersTimeoutMs > config.listen.requestTimeoutMs) {
     at(['listen', 'headersTimeoutMs'], `must not exceed listen.requestTimeoutMs (${config.listen.requestTimeoutMs}): the head is part of the request`);
   }
+  const tls = config.listen.tls;
+  if (tls) {
+    if ((tls.key === undefined) !== (tls.cert === undefined)) at(['listen', 'tls', tls.key === undefined ? 'cert' : 'key'], 'key and cert are set together (both for an HTTPS listener, neither when TLS ends in front)');
+    if (tls.key === undefined && tls.cert === undefined && tls.certificateHeader === undefined) {
+      at(['listen', 'tls'], 'without key and cert the listener is plain HTTP: set certificateHeader to take client certificates from a trusted proxy, or key and cert to serve HTTPS');
+    }
+    if (tls.certificateHeader !== undefined && config.listen.trustedProxies.length === 0) {
+      at(['listen', 'tls', 'certificateHeader'], 'a forwarded certificate is read only from listen.trustedProxies, and none is configured');
+    }
+  }
   const providerIds = new Set<string>();
   if (config.devIssuer.enabled) providerIds.add(config.devIssuer.id);
   config.identityProviders.forEach((p, i) => {
@@ -98,6 +108,7 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
     if (['/healthz', '/readyz', '/metrics'].some((r) => api.basePath === r || api.basePath.startsWith(r + '/'))) {
       at(['apis', i, 'basePath'], `basePath "${api.basePath}" collides with a reserved gateway path`);
     }
+    if (api.mtls && !tls) at(['apis', i, 'mtls'], 'client certificates need listen.tls (the CA bundle they are checked against)');
     api.auth?.providers.forEach((id, j) => {
       if (!providerIds.has(id)) at(['apis', i, 'auth', 'providers', j], `unknown identity provider "${id}" (declared: ${[...providerIds].join(', ') || 'none'})`);
     });
@@ -125,6 +136,11 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   if (config.apiKeys.store === 'postgres' && !process.env[config.apiKeys.postgres.urlEnv]) {
     // Where the file says postgres: the line an operator must fix, or the variable to set.
     at(source.lineOf('/apiKeys/postgres/urlEnv') !== undefined ? ['apiKeys', 'postgres', 'urlEnv'] : ['apiKeys', 'store'], `the store is postgres but the environment variable ${config.apiKeys.postgres.urlEnv} is not set`);
+  }
+  if (!tls) {
+    config.consumers.forEach((consumer, i) => {
+      if (consumer.certificates.length > 0) at(['consumers', i, 'certificates'], 'certificate bindings need listen.tls (the CA bundle certificates are checked against)');
+    });
   }
   return issues;
 }

@@ -12,6 +12,7 @@ import { requestValidationSchema } from '../gateway/policies/request-validation/
 import { ipRulesSchema, type IpRulesConfig } from '../gateway/policies/ip-rules/schema.js';
 import type { ClientAddressHeader } from '../gateway/edge/client-address.js';
 import { limitsSchema, type LimitsConfig } from '../gateway/policies/rate-limit/stores/store-schema.js';
+import { listenTlsSchema, mtlsSchema, type ListenTlsConfig, type MtlsConfig } from '../gateway/policies/mtls/schema.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -39,6 +40,7 @@ export interface ApiConfig {
   ipRules?: IpRulesConfig;
   auth?: AuthConfig;
   admit?: AdmitMode;
+  mtls?: MtlsConfig;
   rateLimit?: RateLimitConfig;
   requestValidation: boolean;
   undeclaredParameters: 'allow' | 'refuse';
@@ -51,6 +53,7 @@ export interface ListenConfig {
   port: number;
   trustedProxies: string[];
   clientAddressHeader: ClientAddressHeader;
+  tls?: ListenTlsConfig;
   maxBodyBytes: number;
   maxHeaderBytes: number;
   maxHeaderCount: number;
@@ -113,7 +116,7 @@ export const gatewayConfigSchema = {
           default: [],
           items: { type: 'string', minLength: 2, maxLength: 64 },
           description:
-            'Addresses or CIDRs (IPv4 or IPv6) of proxies in front of Accord whose listen.clientAddressHeader is honoured. From any other peer both X-Forwarded-For and Forwarded are ignored and the peer is the client.',
+            'Addresses or CIDRs (IPv4 or IPv6) of proxies in front of Accord whose listen.clientAddressHeader (and listen.tls.certificateHeader) is honoured. From any other peer both X-Forwarded-For and Forwarded are ignored and the peer is the client.',
         },
         clientAddressHeader: {
           enum: ['x-forwarded-for', 'forwarded'],
@@ -121,6 +124,7 @@ export const gatewayConfigSchema = {
           description:
             'The header a trusted proxy names the client in: X-Forwarded-For, or RFC 7239 Forwarded (its for= parameters). Only this one is read; the other is ignored, since honouring both would let a client choose the one its proxy does not rewrite.',
         },
+        tls: listenTlsSchema,
         maxBodyBytes: { type: 'integer', minimum: 0, default: 1048576, description: 'Largest request body accepted (413 beyond).' },
         maxHeaderBytes: { type: 'integer', minimum: 1024, default: 16384, description: 'Largest request head accepted (431 beyond).' },
         maxHeaderCount: { type: 'integer', minimum: 1, default: 100, description: 'Most request header fields accepted (431 beyond).' },
@@ -229,6 +233,7 @@ export const gatewayConfigSchema = {
           ipRules: ipRulesSchema,
           auth: authSchema,
           admit: admitSchema,
+          mtls: mtlsSchema,
           rateLimit: rateLimitSchema,
           requestValidation: requestValidationSchema,
           undeclaredParameters: {

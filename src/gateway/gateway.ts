@@ -90,6 +90,7 @@ export class Gateway {
       forwardedFor: client.forwardedFor,
       api: undefined,
       operation: undefined,
+      clientCertificate: undefined,
       principal: undefined,
       consumer: undefined,
       consumerId: undefined,

@@ -1,9 +1,12 @@
 /**
- * The data-plane HTTP server: Express as the transport (health endpoints, then the gateway
+ * The data-plane HTTP(S) server: Express as the transport (health endpoints, then the gateway
  * handler), Node's limits against slow or oversized clients, and graceful shutdown.
  */
 import http, { type Server } from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { TlsMaterial } from './policies/mtls/tls-material.js';
 import express from 'express';
 import { GatewayError, toProblem } from '../errors/problem.js';
 import type { ListenConfig } from '../config/schema.js';
@@ -95,19 +98,55 @@ export function createApp(gateway: Gateway, readiness?: ReadinessDetail): expres
   return app;
 }
 
-/** Starts the listener. Resolves once it is bound. */
-export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logger, port = listen.port, readiness?: ReadinessDetail): Promise<RunningServer> {
+/** TLS of the listener, when it serves HTTPS. */
+export interface ServerTls {
+  material: TlsMaterial;
+  /** Counts a failed handshake (a metric), by reason. */
+  onHandshakeFailure?(reason: HandshakeFailure): void;
+}
+
+/** Why a TLS handshake failed, in few enough words for a metric label. */
+export type HandshakeFailure = 'protocol-version' | 'plain-http' | 'handshake' | 'timeout' | 'reset' | 'other';
+
+/** The label of a handshake error. */
+export function handshakeFailureOf(error: NodeJS.ErrnoException): HandshakeFailure {
+  const code = error.code ?? '';
+  if (code === 'ERR_SSL_HTTP_REQUEST') return 'plain-http';
+  if (/UNSUPPORTED_PROTOCOL|VERSION_TOO_LOW|WRONG_VERSION|NO_PROTOCOLS|PROTOCOL_VERSION/.test(code)) return 'protocol-version';
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return 'timeout';
+  if (code === 'ECONNRESET') return 'reset';
+  if (code.startsWith('ERR_SSL_')) return 'handshake';
+  return 'other';
+}
+
+/** Starts the listener (HTTPS when `tls` serves it). Resolves once it is bound. */
+export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logger, port = listen.port, extras: { readiness?: ReadinessDetail; tls?: ServerTls } = {}): Promise<RunningServer> {
+  const { readiness, tls } = extras;
   const app = createApp(gateway, readiness);
-  const server = http.createServer(
-    {
-      maxHeaderSize: listen.maxHeaderBytes,
-      requestTimeout: listen.requestTimeoutMs,
-      headersTimeout: listen.headersTimeoutMs,
-      connectionsCheckingInterval: connectionsCheckingIntervalFor(listen),
-      ...expressMessageClasses(app),
-    },
-    app,
-  );
+  const options: http.ServerOptions = {
+    maxHeaderSize: listen.maxHeaderBytes,
+    requestTimeout: listen.requestTimeoutMs,
+    headersTimeout: listen.headersTimeoutMs,
+    connectionsCheckingInterval: connectionsCheckingIntervalFor(listen),
+    ...expressMessageClasses(app),
+  };
+  const secure = tls?.material.secureContextOptions();
+  let server: Server;
+  if (tls && secure) {
+    // Every client is asked for a certificate, and the handshake succeeds without one or with one
+    // that fails verification: the mtls policy then answers with a coded problem, per API.
+    // The handshake gets no longer than a request head: a client that stalls it holds a socket too.
+    const httpsServer = https.createServer({ ...options, ...secure, requestCert: true, rejectUnauthorized: false, handshakeTimeout: listen.headersTimeoutMs }, app);
+    tls.material.onSecureContext((next) => httpsServer.setSecureContext(next));
+    httpsServer.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+      const reason = handshakeFailureOf(error);
+      tls.onHandshakeFailure?.(reason);
+      logger.info({ reason, code: error.code, peer: socket.remoteAddress }, 'TLS handshake failed');
+    });
+    server = httpsServer;
+  } else {
+    server = http.createServer(options, app);
+  }
   server.keepAliveTimeout = listen.keepAliveTimeoutMs;
   // `Expect: 100-continue` is answered by the pipeline once the request is admitted (read-body.ts),
   // not by node:http on arrival; a request refused before that gets its final answer and the
@@ -141,7 +180,7 @@ export function startServer(gateway: Gateway, listen: ListenConfig, logger: Logg
       resolve({
         server,
         port: boundPort,
-        url: `http://${host}:${boundPort}`,
+        url: `${secure ? 'https' : 'http'}://${host}:${boundPort}`,
         shutdown() {
           closing ??= new Promise<void>((done) => {
             logger.info({ inFlight: inFlight.size }, 'shutting down: no new connections, finishing in-flight requests');

@@ -22,6 +22,7 @@ import type { LimiterStore } from './policies/rate-limit/index.js';
 import { openLimiterStore } from './open-limiter-store.js';
 import { ApiKeyVerifier } from './policies/auth/api-key-verifier.js';
 import { openKeyStore } from './policies/auth/stores/open-store.js';
+import { ClientCertificates, TlsFileError, TlsMaterial } from './policies/mtls/index.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -47,6 +48,8 @@ export interface RunningGateway {
   gateway: Gateway;
   server: RunningServer;
   loaded: LoadedConfig;
+  /** The TLS files in service, when listen.tls is configured. */
+  tls: TlsMaterial | undefined;
   /**
    * Rebuilds from disk; a bad new config is rejected and the old table keeps serving. Resolves
    * true when the new configuration is in service. Calls during a reload are served by one more
@@ -85,7 +88,7 @@ function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   );
 }
 
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
@@ -100,7 +103,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, onResponseInvalid, onUpstreamFailure });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure });
     try {
       await apiKeys.ready();
     } catch (error) {
@@ -122,11 +125,32 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const metrics = createMetrics();
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = await openLimiterStore(loaded, options.workers ?? 1, logger, metrics);
+  // TLS files and the client-certificate verifier live for the process; the files reload on their own.
+  const tlsConfig = loaded.config.listen.tls;
+  let tls: TlsMaterial | undefined;
+  if (tlsConfig) {
+    try {
+      tls = new TlsMaterial(tlsConfig, loaded.dir, logger, { onReload: (kind, outcome) => metrics.tlsReloads.inc({ kind, outcome }) });
+    } catch (error) {
+      if (error instanceof TlsFileError) throw new ConfigError([{ file: loaded.file, pointer: error.pointer, line: loaded.lineOf(error.pointer), message: error.message }]);
+      throw error;
+    }
+  }
+  const material = tls;
+  const clientCertificates = material
+    ? new ClientCertificates({
+        trust: () => material.trust,
+        trustedProxies: loaded.config.listen.trustedProxies,
+        certificateHeader: tlsConfig?.certificateHeader,
+        logger,
+        onRejection: (reason) => metrics.mtlsRejections.inc({ reason }),
+      })
+    : undefined;
   // One key verifier per apiKeys setting: a reload that leaves it alone keeps the followed store and its cache.
   let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, keys.verifier, options.now);
+    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, keys.verifier, options.now, clientCertificates);
   } catch (error) {
     await keys.verifier.close();
     await limiterStore.close?.();
@@ -137,7 +161,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;
   try {
-    server = await startServer(gateway, loaded.config.listen, logger, port, () => ({ limiter: limiterStore.health?.() ?? { store: limiterStore.kind, degraded: false } }));
+    server = await startServer(gateway, loaded.config.listen, logger, port, {
+      readiness: () => ({ limiter: limiterStore.health?.() ?? { store: limiterStore.kind, degraded: false } }),
+      tls: material ? { material, onHandshakeFailure: (reason) => metrics.tlsHandshakeFailures.inc({ reason }) } : undefined,
+    });
   } catch (error) {
     await limiterStore.close?.();
     // A port in use: nothing serves, so the upstream pools and key fetches must not keep the process alive.
@@ -158,7 +185,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
       let nextBuilt: Awaited<ReturnType<typeof build>>;
       try {
-        nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, nextKeys.verifier, options.now);
+        nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, nextKeys.verifier, options.now, clientCertificates);
       } catch (error) {
         if (nextKeys !== keys) await nextKeys.verifier.close();
         throw error;
@@ -228,17 +255,24 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       onError: (error) => logger.warn({ err: { message: error.message } }, 'file watch failed; reload with SIGHUP'),
     });
     await watcher.ready;
+    await tls?.watch(options.watchDebounceMs);
   }
 
   return {
     gateway,
     server,
+    tls,
     get loaded() {
       return loaded;
     },
-    reload: (trigger: ReloadTrigger = 'manual') => requestReload(trigger),
+    reload: (trigger: ReloadTrigger = 'manual') => {
+      // SIGHUP re-reads the TLS files too (the way to pick them up under --no-watch); a new CA bundle reloads them all.
+      if (trigger === 'SIGHUP') tls?.reload('ca');
+      return requestReload(trigger);
+    },
     async stop() {
       await watcher?.close();
+      await tls?.close();
       await server.shutdown();
       built.table.close();
       built.authenticator?.close();

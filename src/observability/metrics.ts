@@ -27,6 +27,12 @@ export interface GatewayMetrics {
   limiterDegraded: Gauge<'store'>;
   /** Limiter operations the insurance limiter answered because the store did not. */
   limiterFallbacks: Counter<'store'>;
+  /** Requests refused over their client certificate, by reason. */
+  mtlsRejections: Counter<'reason'>;
+  /** TLS handshakes that failed before a request, by reason. */
+  tlsHandshakeFailures: Counter<'reason'>;
+  /** Reloads of the TLS files, by kind (listener, ca, crl) and outcome (success, failure). */
+  tlsReloads: Counter<'kind' | 'outcome'>;
   /** Records one finished request (`api` undefined when it matched no API). */
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
 }
@@ -113,6 +119,24 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['store'],
     registers: [registry],
   });
+  const mtlsRejections = new Counter({
+    name: 'accord_mtls_rejections_total',
+    help: 'Requests refused over their client certificate, by reason: missing, untrusted, expired, not-yet-valid, revoked, malformed, unbound, consumer-mismatch, token-binding.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const tlsHandshakeFailures = new Counter({
+    name: 'accord_tls_handshake_failures_total',
+    help: 'TLS handshakes on the data-plane listener that failed, by reason: protocol-version, plain-http, handshake, timeout, reset, other.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const tlsReloads = new Counter({
+    name: 'accord_tls_reloads_total',
+    help: 'Reloads of the TLS files (listener key and certificate, client CA bundle, CRL), by kind and outcome: success, or failure (the previous material stays in service).',
+    labelNames: ['kind', 'outcome'],
+    registers: [registry],
+  });
   // Label objects made once per served API version (and status and code), reused by every request.
   const series = new WeakMap<ApiLabels, ApiSeries>();
   const newSeries = (api: string, version: string): ApiSeries => ({ api, version, latency: { api, version }, requests: new Map() });
@@ -144,6 +168,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     configLastReloadSuccess,
     limiterDegraded,
     limiterFallbacks,
+    mtlsRejections,
+    tlsHandshakeFailures,
+    tlsReloads,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
       requests.inc(requestLabels(labels, status, code ?? ''));

@@ -169,26 +169,26 @@ describe('security schemes the gateway does not enforce', () => {
     apis: [{ id: api, basePath: `/${api}`, versions: [{ version: '1.0.0' }], upstream: { url: upstream.url }, auth: { providers: ['test'] } }],
   });
 
-  it('refuses at load an operation whose only alternative is mutual TLS, naming the scheme, file, pointer and line', async () => {
-    const file = join(GATEWAY_FIXTURES, 'mtls-only-1.0.0.yaml');
+  it('refuses at load an operation whose only alternative is http digest, naming the scheme, file, pointer and line', async () => {
+    const file = join(GATEWAY_FIXTURES, 'digest-only-1.0.0.yaml');
     await assert.rejects(startTestGateway({ contracts: { 'accounts/1.0.0': file }, config: config('accounts') }), (error: unknown) => {
       assert.ok(error instanceof ContractError);
       assert.equal(error.code, 'CONTRACT_INVALID');
       assert.match(error.file, /accounts[\\/]1\.0\.0\.yaml$/);
-      assert.equal(error.pointer, '/paths/~1accounts/get/security/0/clientCert');
+      assert.equal(error.pointer, '/paths/~1accounts/get/security/0/digestAuth');
       assert.equal(error.line, 8);
       assert.equal(
         error.message,
-        'operation GET /accounts: security scheme "clientCert" (mutualTLS) is not enforced by the gateway, and no alternative is (supported: oauth2, openIdConnect, http bearer, http basic, apiKey)',
+        'operation GET /accounts: security scheme "digestAuth" (http digest) is not enforced by the gateway, and no alternative is (supported: oauth2, openIdConnect, http bearer, http basic, apiKey, mutualTLS)',
       );
       return true;
     });
   });
 
-  it('serves an operation whose alternatives are mutual TLS or bearer with the bearer one, and warns about mutual TLS', async () => {
-    const gw = await startTestGateway({ contracts: { 'mixed/1.0.0': join(GATEWAY_FIXTURES, 'mtls-or-bearer-1.0.0.yaml') }, config: config('mixed') });
+  it('serves an operation whose alternatives are http digest or bearer with the bearer one, and warns about digest', async () => {
+    const gw = await startTestGateway({ contracts: { 'mixed/1.0.0': join(GATEWAY_FIXTURES, 'digest-or-bearer-1.0.0.yaml') }, config: config('mixed') });
     try {
-      const warnings = gw.logs.filter((line) => typeof line.msg === 'string' && line.msg.includes('security scheme "clientCert" (mutualTLS) is not enforced'));
+      const warnings = gw.logs.filter((line) => typeof line.msg === 'string' && line.msg.includes('security scheme "digestAuth" (http digest) is not enforced'));
       assert.equal(warnings.length, 1);
       const none = await rawRequest(gw.url, 'GET', '/mixed/v1/accounts');
       assert.equal(none.status, 401);

@@ -11,6 +11,7 @@ const headerKey: SecuritySchemeRequirement = { scheme: 'key', type: 'apiKey', ht
 const queryKey: SecuritySchemeRequirement = { scheme: 'qkey', type: 'apiKey', httpScheme: '', apiKey: { in: 'query', name: 'api_key' }, scopes: [], location };
 const basic: SecuritySchemeRequirement = { scheme: 'basic', type: 'http', httpScheme: 'basic', scopes: [], location };
 const mtls: SecuritySchemeRequirement = { scheme: 'mtls', type: 'mutualTLS', httpScheme: '', scopes: [], location };
+const digest: SecuritySchemeRequirement = { scheme: 'digest', type: 'http', httpScheme: 'digest', scopes: [], location };
 const op = (security: SecuritySchemeRequirement[][] | undefined): CompiledOperation => ({ method: 'GET', pathTemplate: '/x', security }) as unknown as CompiledOperation;
 
 describe('securityPlan', () => {
@@ -21,7 +22,9 @@ describe('securityPlan', () => {
     { name: 'key OR token', security: [[headerKey], [oauth(['a'])]], sources: ['header', 'bearer'], kept: [0, 1], jwtOnly: false },
     { name: 'key AND token', security: [[headerKey, oauth(['a'])]], sources: ['header', 'bearer'], kept: [0], jwtOnly: false },
     { name: 'basic and a query key', security: [[basic], [queryKey]], sources: ['basic', 'query'], kept: [0, 1], jwtOnly: false },
-    { name: 'mutual TLS left aside', security: [[mtls], [oauth()]], sources: ['bearer'], kept: [1], jwtOnly: true },
+    { name: 'mutual TLS OR token', security: [[mtls], [oauth()]], sources: ['certificate', 'bearer'], kept: [0, 1], jwtOnly: false },
+    { name: 'mutual TLS AND token', security: [[mtls, oauth(['a'])]], sources: ['certificate', 'bearer'], kept: [0], jwtOnly: false },
+    { name: 'http digest left aside', security: [[digest], [oauth()]], sources: ['bearer'], kept: [1], jwtOnly: true },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -33,8 +36,8 @@ describe('securityPlan', () => {
     });
   }
 
-  it('refuses an operation whose only alternative is mutual TLS', () => {
-    assert.throws(() => securityPlan(op([[mtls]]), 'c.yaml'), /security scheme "mtls" \(mutualTLS\) is not enforced by the gateway, and no alternative is/);
+  it('refuses an operation whose only alternative is http digest', () => {
+    assert.throws(() => securityPlan(op([[digest]]), 'c.yaml'), /security scheme "digest" \(http digest\) is not enforced by the gateway, and no alternative is/);
   });
 });
 
@@ -49,6 +52,9 @@ describe('scopeAlternatives', () => {
   });
   it('a key alternative needs no scope; the token alternative keeps its own', () => {
     assert.deepEqual(scopesOf([[headerKey], [oauth(['a'])]]), { 1: [['a']] });
+  });
+  it('certificate AND token counts only with the certificate: a token alone meets the token-only alternative', () => {
+    assert.deepEqual(scopesOf([[mtls, oauth(['a'])], [oauth(['b'])]]), { 0: [['a'], ['b']], 1: [['b']] });
   });
   it('key AND token: the token alternative alone, not one that lacks the key', () => {
     assert.deepEqual(scopesOf([[headerKey, oauth(['a'])], [oauth(['b'])]]), { 0: [['a'], ['b']], 1: [['b']] });

@@ -8,6 +8,7 @@ import { buildRouteTable } from '../../gateway/pipeline/build-routes.js';
 import { createLogger } from '../../observability/logger.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
 import { displayPath } from '../display-path.js';
+import { TlsFileError, TlsMaterial } from '../../gateway/policies/mtls/index.js';
 
 /** Registers `config validate`. */
 export function registerConfigValidate(program: Command): void {
@@ -26,6 +27,18 @@ export function registerConfigValidate(program: Command): void {
         for (const issue of error.issues) process.stdout.write(formatIssue({ ...issue, file: displayPath(issue.file) }) + '\n');
         process.exitCode = EXIT_FINDINGS;
         return;
+      }
+      const tls = loaded.config.listen.tls;
+      if (tls) {
+        // The TLS files are read as at start: missing, unreadable or mismatched files are configuration errors.
+        try {
+          new TlsMaterial(tls, loaded.dir, createLogger({ level: 'silent' }));
+        } catch (error) {
+          if (!(error instanceof TlsFileError)) throw error;
+          process.stdout.write(formatIssue({ file: displayPath(loaded.file), pointer: error.pointer, line: loaded.lineOf(error.pointer), message: error.message }) + '\n');
+          process.exitCode = EXIT_FINDINGS;
+          return;
+        }
       }
       try {
         const table = buildRouteTable(loaded, { logger: createLogger({ level: 'silent' }), authenticator: undefined, dryRun: true });

@@ -8,7 +8,7 @@ import { buildOperation } from './compiled-operation.js';
 import { compileFailure } from './compile-failure.js';
 import type { CompiledContract, CompileOptions } from './types.js';
 
-export { isJwtScheme, isKeyScheme, isEnforcedScheme, schemeKind, ENFORCED_SCHEMES } from './security-requirements.js';
+export { isJwtScheme, isKeyScheme, isMutualTlsScheme, isEnforcedScheme, schemeKind, ENFORCED_SCHEMES } from './security-requirements.js';
 
 export type {
   CompiledContract,

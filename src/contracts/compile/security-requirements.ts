@@ -16,13 +16,18 @@ export function isKeyScheme(scheme: SecuritySchemeRequirement): boolean {
   return (scheme.type === 'apiKey' && scheme.apiKey !== undefined) || (scheme.type === 'http' && scheme.httpScheme === 'basic');
 }
 
-/** True for a scheme the gateway enforces (JWT or key); mutual TLS and other http schemes are not enforced yet. */
+/** True for OpenAPI 3.1's `mutualTLS` scheme: the client certificate (apis[].mtls) is the credential. */
+export function isMutualTlsScheme(scheme: SecuritySchemeRequirement): boolean {
+  return scheme.type === 'mutualTLS';
+}
+
+/** True for a scheme the gateway enforces: a JWT, an issued key, or a client certificate; other http schemes are not enforced. */
 export function isEnforcedScheme(scheme: SecuritySchemeRequirement): boolean {
-  return isJwtScheme(scheme) || isKeyScheme(scheme);
+  return isJwtScheme(scheme) || isKeyScheme(scheme) || isMutualTlsScheme(scheme);
 }
 
 /** The names the messages use for the enforced schemes. */
-export const ENFORCED_SCHEMES = 'oauth2, openIdConnect, http bearer, http basic, apiKey';
+export const ENFORCED_SCHEMES = 'oauth2, openIdConnect, http bearer, http basic, apiKey, mutualTLS';
 
 /** How a message names a scheme's kind, e.g. `http basic` or `apiKey`. */
 export function schemeKind(scheme: SecuritySchemeRequirement): string {

@@ -45,6 +45,11 @@ export class TrustedProxies {
     return hop.family !== 0 && this.proxies.has(hop.address, hop.family);
   }
 
+  /** True when a socket's remote address (as Node reports it) is a configured proxy. */
+  isTrustedPeer(peerText: string): boolean {
+    return this.isTrusted(peerHop(peerText));
+  }
+
   /** The client address of a request from `peer` (the socket's remote address) with these headers. */
   resolve(peerText: string, headers: IncomingHttpHeaders): ClientAddress {
     const peer = peerHop(peerText);

@@ -87,6 +87,9 @@ const TRUSTED_BY_UPSTREAMS: readonly string[] = [
   'x-client-verify',
   'x-client-dn',
   'x-arr-clientcert',
+  // RFC 9440, the standard fields for a certificate a TLS-terminating proxy forwards.
+  'client-cert',
+  'client-cert-chain',
 ];
 
 /** Families of such fields, matched by prefix (`x-forwarded-port`, `x-consumer-username`, …). */

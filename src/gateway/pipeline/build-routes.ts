@@ -100,7 +100,10 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
   const served: ServedVersion[] = [];
   const proxies: UpstreamProxy[] = [];
   const compiledPolicies: ApiPolicy[] = [];
-  const upstreamHeaders = new UpstreamHeaderPolicy(loaded.config.listen);
+  const listen = loaded.config.listen;
+  // The forwarded client certificate is the gateway's to read, never the upstream's.
+  const certificateHeader = listen.tls?.certificateHeader;
+  const upstreamHeaders = new UpstreamHeaderPolicy({ ...listen, stripHeaders: certificateHeader ? [...listen.stripHeaders, certificateHeader] : listen.stripHeaders });
   const consumers = new ConsumerIndex(loaded.config.consumers);
   const policyDeps: PolicyDependencies = { ...deps, dryRun: deps.dryRun ?? false };
   const close = (): void => {

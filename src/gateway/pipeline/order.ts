@@ -6,6 +6,7 @@
  */
 import type { Policy } from './policy.js';
 import { ipRules } from '../policies/ip-rules/index.js';
+import { mtls } from '../policies/mtls/index.js';
 import { auth } from '../policies/auth/index.js';
 import { consumers } from '../policies/consumers/index.js';
 import { scopes } from '../policies/scopes/index.js';
@@ -15,6 +16,8 @@ import { requestValidation } from '../policies/request-validation/index.js';
 export const POLICY_ORDER: readonly Policy[] = [
   // the client address against the API's allow and deny lists
   ipRules,
+  // the client certificate (mTLS), and the consumer it is bound to
+  mtls,
   // authentication by the schemes the operation's `security` names
   auth,
   // consumer resolution and entitlement to this API major

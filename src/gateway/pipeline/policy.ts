@@ -9,6 +9,7 @@ import type { JwtAuthenticator } from '../policies/jwt-auth/index.js';
 import type { LimiterStore } from '../policies/rate-limit/stores/limiter-store.js';
 import type { ConsumerIndex } from '../policies/consumers/consumer-index.js';
 import type { ApiKeyVerifier } from '../policies/auth/api-key-verifier.js';
+import type { ClientCertificates } from '../policies/mtls/client-certificates.js';
 import type { RequestContext } from './request-context.js';
 
 /**
@@ -64,6 +65,8 @@ export interface PolicyDependencies {
   readonly apiKeys?: ApiKeyVerifier;
   /** Counts a refused API key or basic credential, by reason (a metric). */
   readonly onKeyFailure?: (reason: string) => void;
+  /** The client-certificate verifier, when `listen.tls` is configured. */
+  readonly clientCertificates?: ClientCertificates;
 }
 
 /** A policy compiled for one served API version. */

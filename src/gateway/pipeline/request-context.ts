@@ -3,6 +3,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { InFlightEntry } from '../in-flight.js';
 import type { Principal } from '../policies/jwt-auth/index.js';
 import type { Consumer } from '../policies/consumers/consumer-index.js';
+import type { VerifiedCertificate } from '../policies/mtls/client-certificates.js';
 
 /** The served API version a request was routed to; one object per routing table entry. */
 export interface ApiLabels {
@@ -38,6 +39,8 @@ export interface RequestContext {
   api?: ApiLabels;
   /** Set once method and path matched an operation. */
   operation?: OperationLabels;
+  /** The verified client certificate, once the mtls policy accepted one. */
+  clientCertificate?: VerifiedCertificate;
   /** The verified token, once the auth policy accepted one. */
   principal?: Principal;
   /** The declared consumer the caller is, once a policy resolved it. */

@@ -9,6 +9,8 @@ import type { RequestContext } from '../../pipeline/request-context.js';
 /** One place a credential is read from. All JWT schemes share the one bearer source. */
 export type CredentialSource =
   | { readonly kind: 'bearer' }
+  /** The client certificate the mtls policy verified (OpenAPI 3.1 `mutualTLS`). */
+  | { readonly kind: 'certificate' }
   | { readonly kind: 'basic' }
   /** `name` as the contract spells it; `field` lower-cased, as Node keys request headers. */
   | { readonly kind: 'header'; readonly name: string; readonly field: string }
@@ -22,12 +24,13 @@ export function sourceOf(scheme: SecuritySchemeRequirement): CredentialSource {
     return scheme.apiKey.in === 'header' ? { kind: 'header', name, field: name.toLowerCase() } : { kind: scheme.apiKey.in, name };
   }
   if (scheme.type === 'http' && scheme.httpScheme === 'basic') return { kind: 'basic' };
+  if (scheme.type === 'mutualTLS') return { kind: 'certificate' };
   return { kind: 'bearer' };
 }
 
 /** A key used for equality of sources. */
 export function sourceKey(source: CredentialSource): string {
-  if (source.kind === 'bearer' || source.kind === 'basic') return source.kind;
+  if (source.kind === 'bearer' || source.kind === 'basic' || source.kind === 'certificate') return source.kind;
   return source.kind === 'header' ? `header:${source.field}` : `${source.kind}:${source.name}`;
 }
 
@@ -38,6 +41,8 @@ export function describeSource(source: CredentialSource): string {
       return 'a Bearer token';
     case 'basic':
       return 'basic credentials';
+    case 'certificate':
+      return 'a client certificate';
     case 'header':
       return `an API key in header ${source.name}`;
     case 'query':
@@ -134,6 +139,9 @@ export function basicCredentials(authorization: string): BasicCredentials | unde
 export function presented(ctx: RequestContext, source: CredentialSource): string | undefined {
   const headers = ctx.req.headers;
   switch (source.kind) {
+    case 'certificate':
+      // The mtls policy put the verified certificate there (it refused an unverifiable one).
+      return ctx.clientCertificate !== undefined ? ctx.clientCertificate.thumbprint : undefined;
     case 'bearer':
       return authorizationScheme(headers.authorization) === 'bearer' ? headers.authorization : undefined;
     case 'basic':
@@ -165,6 +173,7 @@ export function strip(ctx: RequestContext, source: CredentialSource): void {
   const headers = ctx.req.headers;
   switch (source.kind) {
     case 'bearer':
+    case 'certificate':
       return;
     case 'basic':
       if (authorizationScheme(headers.authorization) === 'basic') delete headers.authorization;

@@ -3,6 +3,11 @@
  * bearer tokens, API keys in a header, query parameter or cookie, basic credentials) and records
  * who it is, and which alternative it satisfied, on the request context. Scopes are checked later,
  * by the scopes policy, once the consumer is known to be entitled (DESIGN.md's data-plane order).
+ *
+ * Client certificates take part in three ways: an alternative that is `mutualTLS` alone admits a
+ * verified certificate bound to a declared consumer (the mtls policy verified and resolved it); an
+ * alternative that ANDs `mutualTLS` with other schemes needs the certificate too; and a token bound
+ * to a certificate (RFC 8705 `cnf.x5t#S256`) is accepted only over a connection presenting it.
  */
 import { ContractError } from '../../../contracts/openapi-document.js';
 import { GatewayError } from '../../../errors/problem.js';
@@ -11,6 +16,8 @@ import type { RequestContext } from '../../pipeline/request-context.js';
 import type { Principal } from '../jwt-auth/index.js';
 import type { ConsumerIndex } from '../consumers/consumer-index.js';
 import type { ApiKeyVerifier, KeyRefusal } from './api-key-verifier.js';
+import type { ClientCertificates } from '../mtls/client-certificates.js';
+import { tokenInvalid } from '../jwt-auth/bearer-errors.js';
 import { basicCredentials, describeSource, presented, strip, type CredentialSource } from './credentials.js';
 import { challengeOf, keyInvalid, keyMissing, keysUnavailable } from './key-errors.js';
 import { securityPlan, securityPointer, type SecurityAlternative, type SecurityPlan } from './security.js';
@@ -37,18 +44,40 @@ const REFUSAL_DETAIL: Record<KeyRefusal, string> = {
   expired: 'has expired',
 };
 
+/**
+ * RFC 8705 §3: a token bound to a certificate (`cnf.x5t#S256`) is accepted only over a connection
+ * presenting that certificate: the one the mtls policy verified, else this connection's, verified
+ * all the same. 401 AUTH_TOKEN_INVALID otherwise.
+ */
+function checkCertificateBinding(ctx: RequestContext, principal: Principal, certificates: ClientCertificates | undefined): void {
+  const bound = principal.certificateThumbprint;
+  if (bound === undefined) return;
+  let shown = ctx.clientCertificate;
+  if (shown === undefined && certificates !== undefined) {
+    const verdict = certificates.verdictOf(ctx.req);
+    if (verdict.kind === 'verified') shown = verdict.certificate;
+  }
+  if (shown === undefined || shown.thumbprint !== bound) {
+    certificates?.count('token-binding');
+    throw tokenInvalid(shown === undefined ? 'the token is bound to a client certificate (cnf x5t#S256) and the request presents none' : 'the token is bound to another client certificate (cnf x5t#S256) than the one presented');
+  }
+}
+
 /** Compiles the step of an operation that accepts more than JWTs. */
 function keyAwareStep(plan: SecurityPlan, env: {
   providers: readonly string[];
   authenticate: ((authorization: string | undefined, providers: readonly string[]) => Principal | Promise<Principal>) | undefined;
   verifier: ApiKeyVerifier | undefined;
+  certificates: ClientCertificates | undefined;
   consumers: ConsumerIndex;
   onKeyFailure: (reason: KeyFailureReason) => void;
 }): RequestStep {
   const { sources, alternatives } = plan;
-  const challenges = sources.map(challengeOf).join(', ');
-  const others = (source: CredentialSource): string => sources.filter((s) => s !== source).map(challengeOf).join(', ');
-  const stripped = sources.filter((s) => s.kind !== 'bearer');
+  // A certificate has no HTTP challenge (the TLS handshake asks for it).
+  const challenges = sources.map(challengeOf).filter(Boolean).join(', ');
+  const others = (source: CredentialSource): string => sources.filter((s) => s !== source).map(challengeOf).filter(Boolean).join(', ');
+  const stripped = sources.filter((s) => s.kind !== 'bearer' && s.kind !== 'certificate');
+  const takesKeys = stripped.length > 0;
   const needs = alternatives.map((a) => a.sources.map((s) => describeSource(sources[s]!)).join(' and ')).join('; or ');
 
   const refuseKey = (source: CredentialSource, reason: KeyFailureReason, detail: string): Outcome => {
@@ -84,6 +113,8 @@ function keyAwareStep(plan: SecurityPlan, env: {
   };
 
   const verifySource = (source: CredentialSource, text: string): Outcome | Promise<Outcome> => {
+    // The mtls policy verified the certificate before this step (and refused one it could not).
+    if (source.kind === 'certificate') return { ok: true };
     if (source.kind !== 'bearer') return verifyKey(source, text);
     try {
       const verified = env.authenticate!(text, env.providers);
@@ -118,6 +149,11 @@ function keyAwareStep(plan: SecurityPlan, env: {
         consumerId = outcome.consumer;
         keyId = outcome.keyId;
       }
+    }
+    if (principal) checkCertificateBinding(ctx, principal, env.certificates);
+    if (alternative.sources.length === 1 && sources[alternative.sources[0]!]!.kind === 'certificate' && env.consumers.byCertificate(ctx.clientCertificate!) === undefined) {
+      // The certificate alone names nobody: it is no credential for a declared consumer.
+      throw env.certificates!.refuse('unbound', 'the client certificate is not bound to any consumer');
     }
     ctx.authAlternative = alternative.index;
     if (principal) {
@@ -158,7 +194,10 @@ function keyAwareStep(plan: SecurityPlan, env: {
     }
     const anyPresented = texts.some((t) => t !== undefined);
     const detail = `the operation needs ${needs}`;
-    if (anyPresented && missing.every((s) => s.kind === 'bearer')) {
+    if (missing.length > 0 && missing.every((s) => s.kind === 'certificate')) return env.certificates!.refuse('missing', `request has no client certificate: ${detail}`);
+    // Only a token is missing: said so in Bearer terms, as for JWT-only operations, when the caller
+    // sent some credential or the operation takes no key at all (a token or a certificate).
+    if (missing.every((s) => s.kind === 'bearer' || s.kind === 'certificate') && (anyPresented || !takesKeys)) {
       return new GatewayError('AUTH_TOKEN_MISSING', `request has no Bearer token: ${detail}`, { headers: { 'www-authenticate': challenges } });
     }
     env.onKeyFailure('missing');
@@ -214,6 +253,9 @@ export const auth: Policy = {
       operation(op) {
         const plan = securityPlan(op, file);
         if (!plan) return undefined;
+        if (plan.hasCertificate && !api.mtls) {
+          throw new ContractError('CONTRACT_INVALID', file, securityPointer(op), `operation ${op.method} ${op.pathTemplate} admits mutualTLS but API "${api.id}" has no mtls configured`);
+        }
         if (plan.hasJwt && !api.auth) {
           throw new ContractError('CONTRACT_INVALID', file, securityPointer(op), `operation ${op.method} ${op.pathTemplate} requires a token but API "${api.id}" has no auth.providers configured`);
         }
@@ -223,7 +265,9 @@ export const auth: Policy = {
         if (plan.jwtOnly) {
           // Bearer tokens only: the path of before keys, unchanged (one header read, a cache hit).
           const first = plan.alternatives[0]!.index;
+          const certificates = deps.clientCertificates;
           const admit = (ctx: RequestContext, principal: Principal): void => {
+            checkCertificateBinding(ctx, principal, certificates);
             ctx.principal = principal;
             ctx.consumerId = principal.consumerId;
             ctx.authAlternative = first;
@@ -236,13 +280,16 @@ export const auth: Policy = {
           };
           return { request };
         }
-        const verifier = deps.apiKeys;
-        if (!verifier) throw new TypeError('an API key verifier is required for operations that take keys');
-        verifier.require();
+        const takesKeys = plan.sources.some((source) => source.kind !== 'bearer' && source.kind !== 'certificate');
+        const verifier = takesKeys ? deps.apiKeys : undefined;
+        if (takesKeys && !verifier) throw new TypeError('an API key verifier is required for operations that take keys');
+        verifier?.require();
+        if (plan.hasCertificate && !deps.clientCertificates) throw new TypeError(`API "${api.id}" admits mutualTLS but the gateway has no listen.tls`);
         const request = keyAwareStep(plan, {
           providers,
           authenticate: authenticator ? (authorization, accepted) => authenticator.authenticate(authorization, accepted) : undefined,
           verifier,
+          certificates: deps.clientCertificates,
           consumers: scope.consumers,
           onKeyFailure: deps.onKeyFailure ?? (() => undefined),
         });

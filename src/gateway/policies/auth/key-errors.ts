@@ -19,6 +19,9 @@ export function challengeOf(source: CredentialSource): string {
       return `Bearer realm="${REALM}"`;
     case 'basic':
       return `Basic realm="${REALM}", charset="UTF-8"`;
+    case 'certificate':
+      // A client certificate is asked for by the TLS handshake, not by an HTTP challenge.
+      return '';
     default:
       // A name from the contract may hold any character: keep the quoted-string well-formed.
       return `ApiKey realm="${REALM}", in="${source.kind}", name="${source.name.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?')}"`;

@@ -1,6 +1,6 @@
 /** The alternatives of an operation's `security` that the gateway enforces, compiled and checked at load. */
 import { ContractError } from '../../../contracts/openapi-document.js';
-import { ENFORCED_SCHEMES, isEnforcedScheme, isJwtScheme, schemeKind, type CompiledOperation, type SecuritySchemeRequirement } from '../../../contracts/compile/index.js';
+import { ENFORCED_SCHEMES, isEnforcedScheme, isJwtScheme, isMutualTlsScheme, schemeKind, type CompiledOperation, type SecuritySchemeRequirement } from '../../../contracts/compile/index.js';
 import type { ScopeRequirement } from '../jwt-auth/index.js';
 import { sourceKey, sourceOf, type CredentialSource } from './credentials.js';
 
@@ -13,6 +13,8 @@ export interface SecurityAlternative {
   readonly sources: readonly number[];
   readonly hasJwt: boolean;
   readonly jwtOnly: boolean;
+  /** It names `mutualTLS`: a verified client certificate is one of its credentials. */
+  readonly needsCertificate: boolean;
 }
 
 /** The compiled `security` of an operation. */
@@ -24,13 +26,15 @@ export interface SecurityPlan {
   /** True when every alternative takes JWTs only (the bearer path of before keys). */
   readonly jwtOnly: boolean;
   readonly hasJwt: boolean;
+  /** Some alternative names `mutualTLS` (the API must configure mtls). */
+  readonly hasCertificate: boolean;
 }
 
 /**
  * The plan of an operation; undefined when it allows anonymous access. Of the alternatives of its
  * `security`, those whose every scheme the gateway enforces (JWT: oauth2, openIdConnect, http
- * bearer; keys: apiKey, http basic) are kept (the compiled contract's warnings name the schemes
- * left aside, e.g. mutualTLS); an operation none of whose alternatives the gateway can enforce
+ * bearer; keys: apiKey, http basic; certificates: mutualTLS) are kept (the compiled contract's
+ * warnings name the schemes left aside, e.g. http digest); an operation none of whose alternatives the gateway can enforce
  * is refused at load, naming the scheme, rather than asking callers for a credential the
  * contract never asked for.
  */
@@ -56,7 +60,7 @@ export function securityPlan(op: CompiledOperation, file: string): SecurityPlan 
       indexes.add(at);
     }
     const hasJwt = requirement.some(isJwtScheme);
-    alternatives.push({ index, schemes: requirement, sources: [...indexes], hasJwt, jwtOnly: requirement.every(isJwtScheme) });
+    alternatives.push({ index, schemes: requirement, sources: [...indexes], hasJwt, jwtOnly: requirement.every(isJwtScheme), needsCertificate: requirement.some(isMutualTlsScheme) });
   });
   if (alternatives.length === 0) {
     const scheme = security.flat().find((s) => !isEnforcedScheme(s))!;
@@ -69,7 +73,13 @@ export function securityPlan(op: CompiledOperation, file: string): SecurityPlan 
       scheme.location.line,
     );
   }
-  return { sources, alternatives, jwtOnly: alternatives.every((a) => a.jwtOnly), hasJwt: alternatives.some((a) => a.hasJwt) };
+  return {
+    sources,
+    alternatives,
+    jwtOnly: alternatives.every((a) => a.jwtOnly),
+    hasJwt: alternatives.some((a) => a.hasJwt),
+    hasCertificate: alternatives.some((a) => a.needsCertificate),
+  };
 }
 
 /** The JWT scope requirements of one alternative (its JWT schemes with their scopes). */
@@ -80,7 +90,7 @@ export function scopeRequirementOf(alternative: SecurityAlternative): ScopeRequi
 /**
  * For each alternative that takes a JWT, the alternatives whose scopes a request that satisfied
  * it may meet instead: those taking a JWT whose other credentials it also presented (a subset of
- * its key sources). With JWT-only alternatives that is all of them, as before keys existed: a
+ * its key and certificate sources: an alternative that ANDs mutualTLS counts only over a certificate). With JWT-only alternatives that is all of them, as before keys existed: a
  * token passes when some alternative's scopes are all in it.
  */
 export function scopeAlternatives(plan: SecurityPlan): Map<number, ScopeRequirement[]> {

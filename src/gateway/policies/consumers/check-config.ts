@@ -1,5 +1,6 @@
 /** Cross-field checks of consumers[]: references to providers, APIs and plans, and identities claimed twice. */
 import type { ConfigCheck } from '../../pipeline/config-check.js';
+import { normaliseFingerprint } from '../mtls/certificate-binding.js';
 
 /** Issues of consumers[] (pointer segments and message), checked after the schema. */
 export const checkConsumers: ConfigCheck = (config) => {
@@ -10,6 +11,7 @@ export const checkConsumers: ConfigCheck = (config) => {
   const plans = new Set(config.plans.map((p) => p.id));
   const ids = new Map<string, number>();
   const identities = new Map<string, string>();
+  const fingerprints = new Map<string, string>();
   config.consumers.forEach((consumer, i) => {
     if (ids.has(consumer.id)) issues.push({ at: ['consumers', i, 'id'], message: `duplicate consumer id "${consumer.id}" (also consumers/${ids.get(consumer.id)})` });
     ids.set(consumer.id, i);
@@ -26,6 +28,15 @@ export const checkConsumers: ConfigCheck = (config) => {
         issues.push({ at: ['consumers', i, 'identities', j], message: `identity ${identity.provider}/${identity.claim} already belongs to consumer "${owner}"` });
       }
       identities.set(key, consumer.id);
+    });
+    consumer.certificates.forEach((binding, j) => {
+      if (binding.sha256 === undefined) return;
+      const fingerprint = normaliseFingerprint(binding.sha256);
+      const owner = fingerprints.get(fingerprint);
+      if (owner !== undefined && owner !== consumer.id) {
+        issues.push({ at: ['consumers', i, 'certificates', j, 'sha256'], message: `certificate ${fingerprint} already belongs to consumer "${owner}"` });
+      }
+      fingerprints.set(fingerprint, consumer.id);
     });
     consumer.entitlements.forEach((e, j) => {
       if (!apis.has(e.api)) issues.push({ at: ['consumers', i, 'entitlements', j, 'api'], message: `unknown API "${e.api}" (declared: ${[...apis].join(', ')})` });

@@ -1,6 +1,8 @@
 /** Looks up the declared consumer a credential belongs to; built once per routing table. */
 import type { ConsumerConfig } from './schema.js';
 import { AddressRules } from '../ip-rules/address-rules.js';
+import { CertificateBindings } from '../mtls/certificate-binding.js';
+import type { VerifiedCertificate } from '../mtls/client-certificates.js';
 
 /** A declared consumer as the pipeline sees it: frozen, shared by every request it makes. */
 export interface Consumer {
@@ -18,6 +20,7 @@ export interface Consumer {
 export class ConsumerIndex {
   private readonly byIdentity = new Map<string, Consumer>();
   private readonly byId = new Map<string, Consumer>();
+  private readonly certificates = new CertificateBindings<Consumer>();
 
   constructor(consumers: readonly ConsumerConfig[]) {
     for (const config of consumers) {
@@ -30,6 +33,7 @@ export class ConsumerIndex {
       const consumer: Consumer = Object.freeze({ id: config.id, contact: config.contact, plan: config.plan, entitlements, ipRules: AddressRules.compile(config.ipRules) });
       this.byId.set(config.id, consumer);
       for (const identity of config.identities) this.byIdentity.set(identityKey(identity.provider, identity.claim), consumer);
+      for (const binding of config.certificates) this.certificates.add(consumer, binding);
     }
   }
 
@@ -41,6 +45,16 @@ export class ConsumerIndex {
   /** The consumer a token of `providerId` with this consumer-claim value belongs to. */
   byToken(providerId: string, claim: string): Consumer | undefined {
     return this.byIdentity.get(identityKey(providerId, claim));
+  }
+
+  /** The consumer a verified client certificate is bound to. */
+  byCertificate(certificate: VerifiedCertificate): Consumer | undefined {
+    return this.certificates.consumerOf(certificate);
+  }
+
+  /** True when some consumer is bound to client certificates. */
+  get hasCertificateBindings(): boolean {
+    return this.certificates.size > 0;
   }
 
   /** The consumer with this id. */

@@ -1,5 +1,6 @@
 /** Config schema of consumers: the partners known to the gateway, how each is recognised, and what it may call. */
 import { ipRulesSchema, type IpRulesConfig } from '../ip-rules/schema.js';
+import { certificateBindingSchema, type CertificateBindingConfig } from '../mtls/schema.js';
 
 /** A credential that identifies a consumer: a token from an identity provider whose consumer claim has this value. */
 export interface ConsumerIdentityConfig {
@@ -21,6 +22,7 @@ export interface ConsumerConfig {
   /** Id of the plan (`plans[]`) that sets this consumer's rate and quota. */
   plan?: string;
   identities: ConsumerIdentityConfig[];
+  certificates: CertificateBindingConfig[];
   entitlements: EntitlementConfig[];
   ipRules?: IpRulesConfig;
 }
@@ -60,6 +62,13 @@ export const consumerSchema = {
           claim: { type: 'string', minLength: 1, maxLength: 1024, description: 'Value of the provider\'s consumer claim in this consumer\'s tokens.' },
         },
       },
+    },
+    certificates: {
+      type: 'array',
+      default: [],
+      items: certificateBindingSchema,
+      description:
+        'Client certificates that identify this consumer (see listen.tls). A request over such a certificate is this consumer: a token or key of another consumer on it gets 403 MTLS_CERT_NOT_ALLOWED, and operations whose security admits mutualTLS accept the certificate alone.',
     },
     entitlements: {
       type: 'array',

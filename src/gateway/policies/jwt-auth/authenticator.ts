@@ -30,6 +30,21 @@ export interface Principal {
   readonly claims: JWTPayload;
   /** `exp`, epoch seconds. */
   readonly expiresAt?: number;
+  /**
+   * RFC 8705 §3.1 `cnf["x5t#S256"]`: the token is bound to the client certificate with this
+   * thumbprint ('' when `cnf` names one in a form that no certificate can match).
+   */
+  readonly certificateThumbprint?: string;
+}
+
+/** The `x5t#S256` confirmation of a token: undefined when unbound, '' when malformed (so nothing matches). */
+function certificateThumbprintOf(payload: JWTPayload): string | undefined {
+  const cnf = payload.cnf;
+  if (cnf === undefined) return undefined;
+  if (cnf === null || typeof cnf !== 'object' || Array.isArray(cnf)) return '';
+  if (!Object.prototype.hasOwnProperty.call(cnf, 'x5t#S256')) return undefined;
+  const value = (cnf as Record<string, unknown>)['x5t#S256'];
+  return typeof value === 'string' ? value : '';
 }
 
 /** Authenticates requests by their Authorization header. */
@@ -134,6 +149,7 @@ function toPrincipal(payload: JWTPayload, provider: IdentityProviderConfig): Pri
     scopes: scopesOf(payload),
     claims: payload,
     expiresAt: typeof payload.exp === 'number' ? payload.exp : undefined,
+    certificateThumbprint: certificateThumbprintOf(payload),
   });
 }
 
