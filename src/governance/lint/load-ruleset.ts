@@ -6,6 +6,7 @@ import { bundleAndLoadRuleset } from '@stoplight/spectral-ruleset-bundler/with-l
 // The runtime is CommonJS: its named exports are not visible to ESM, the default import is.
 import spectralRuntime from '@stoplight/spectral-runtime';
 import { defaultRulesetPath } from './default-ruleset.js';
+import { memoiseExampleChecks } from './memoised-example-checks.js';
 import { locateInChain, readRulesetChain, type RulesetFile } from './ruleset-chain.js';
 import { RulesetError } from './ruleset-error.js';
 
@@ -61,14 +62,17 @@ function toRulesetError(error: unknown, file: string, chain: RulesetFile[]): Rul
 /**
  * Loads a ruleset: `path` (YAML, JSON or JavaScript, relative to the working directory), or the
  * bundled `rulesets/accord.yaml`. Custom function options are validated against their schemas
- * here. Throws RulesetError with the file, pointer and line of the first problem.
+ * here. spectral:oas's example checks are memoised per document (memoised-example-checks.ts).
+ * Throws RulesetError with the file, pointer and line of the first problem.
  */
 export async function loadRuleset(path?: string): Promise<Ruleset> {
   const file = resolve(path ?? defaultRulesetPath());
   try {
     const chain = readRulesetChain(file);
     try {
-      return await bundleAndLoadRuleset(file, { fs, fetch: spectralRuntime.fetch });
+      const ruleset = await bundleAndLoadRuleset(file, { fs, fetch: spectralRuntime.fetch });
+      memoiseExampleChecks(ruleset);
+      return ruleset;
     } catch (error) {
       throw toRulesetError(error, file, chain);
     }
