@@ -1,30 +1,38 @@
-// Governance benchmark: lint and diff of a large synthetic contract, run with the built CLI in child processes.
+// Governance benchmark: lint and diff of a large synthetic contract, run with the built CLI in child
+// processes, beside Spectral's own CLI linting the same contract with the same ruleset.
 //
-// Usage: npm run bench:governance [-- --runs N --resources N --keep]
+// Usage: npm run bench:governance [-- --runs N --resources N --keep --contract FILE]
 //        node bench/governance.mjs --generate DIR   (only writes the contracts, for profiling)
 // Generates (in a temp dir, never the repo) a contract of ~1,500 operations (~5 MB of YAML) with
 // shared components and $refs, and a revision with ~50 scattered changes of different kinds.
-// Times `accord lint` and `accord diff` (median of N runs, default 3: wall and CPU time) and reports
-// the peak RSS (ru_maxrss of the CLI process, read in the child at exit). Numbers are printed, never
-// asserted: speed belongs here, not in tests.
+// Times `accord lint`, `spectral lint` (@stoplight/spectral-cli with rulesets/accord.yaml, which is
+// a plain Spectral ruleset: the same rules, so the same findings) and `accord diff` (median of N
+// runs, default 3: wall and CPU time) and reports the peak RSS (ru_maxrss of the process, read in
+// the child at exit). --contract FILE measures an existing contract instead (e.g. GitHub's REST
+// description, api.github.com.yaml from github/rest-api-description): lint and Spectral on FILE,
+// and a diff of FILE against itself. Numbers are printed, never asserted: speed belongs here, not
+// in tests.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem, availableParallelism, release } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
+const SPECTRAL_CLI = join(ROOT, 'node_modules', '@stoplight', 'spectral-cli', 'dist', 'index.js');
+const RULESET = join(ROOT, 'rulesets', 'accord.yaml');
 
 function parseArgs(argv) {
-  const args = { runs: 3, resources: 300, keep: false, generate: undefined };
+  const args = { runs: 3, resources: 300, keep: false, generate: undefined, contract: undefined };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') args.runs = Math.max(1, Number(argv[++i]));
     else if (argv[i] === '--generate') args.generate = argv[++i];
     else if (argv[i] === '--resources') args.resources = Math.max(20, Number(argv[++i]));
     else if (argv[i] === '--keep') args.keep = true;
-    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --resources N, --keep, --generate DIR)`);
+    else if (argv[i] === '--contract') args.contract = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --resources N, --keep, --generate DIR, --contract FILE)`);
   }
   return args;
 }
@@ -261,10 +269,10 @@ const EXIT_STATS_HOOK =
     'import{writeSync}from"node:fs";process.on("exit",()=>{try{const u=process.resourceUsage();writeSync(3,`${u.maxRSS} ${u.userCPUTime+u.systemCPUTime}`)}catch{}});',
   );
 
-function runCli(args) {
+function runCli(script, args) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', EXIT_STATS_HOOK, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', EXIT_STATS_HOOK, script, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     let stats = '';
@@ -286,9 +294,17 @@ function median(values) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+const SPECTRAL_SEVERITIES = ['error', 'warn', 'info', 'hint'];
+
 function summarise(command, output) {
   try {
     const data = JSON.parse(output);
+    if (Array.isArray(data)) {
+      // Spectral's JSON: an array of results with numeric severities.
+      const by = {};
+      for (const r of data) by[SPECTRAL_SEVERITIES[r.severity] ?? r.severity] = (by[SPECTRAL_SEVERITIES[r.severity] ?? r.severity] ?? 0) + 1;
+      return `${data.length} findings (${Object.entries(by).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'})`;
+    }
     if (command === 'diff') {
       const by = {};
       for (const c of data.changes) by[c.severity] = (by[c.severity] ?? 0) + 1;
@@ -303,10 +319,10 @@ function summarise(command, output) {
   }
 }
 
-async function measure(label, args, runs) {
+async function measure(label, script, args, runs) {
   const samples = [];
   for (let i = 0; i < runs; i++) {
-    const result = await runCli(args);
+    const result = await runCli(script, args);
     let parsed = true;
     try {
       JSON.parse(result.stdout);
@@ -330,6 +346,39 @@ async function measure(label, args, runs) {
     exit: samples[0].code,
     summary: summarise(args[0], samples[0].stdout),
   };
+}
+
+/**
+ * Each command once per round, the rounds one after another: commands see the same moments of a
+ * shared machine, so outside load inflates them alike instead of whichever ran last.
+ */
+async function measureInterleaved(commands, runs) {
+  const samples = commands.map(() => []);
+  const failed = commands.map(() => undefined);
+  for (let round = 0; round < runs; round++) {
+    for (let c = 0; c < commands.length; c++) {
+      if (failed[c]) continue;
+      const [label, script, args] = commands[c];
+      const result = await measure(label, script, args, 1);
+      if (result.error) failed[c] = result;
+      else samples[c].push(result);
+    }
+  }
+  return commands.map(([label], c) => {
+    if (failed[c]) return failed[c];
+    const s = samples[c];
+    return {
+      label,
+      runs,
+      median: median(s.map((r) => r.median)),
+      cpu: median(s.map((r) => r.cpu)),
+      min: Math.min(...s.map((r) => r.min)),
+      max: Math.max(...s.map((r) => r.max)),
+      peak: Math.max(...s.map((r) => r.peak)),
+      exit: s[0].exit,
+      summary: s[0].summary,
+    };
+  });
 }
 
 function table(rows) {
@@ -357,36 +406,49 @@ async function main() {
     return;
   }
   if (!existsSync(CLI)) throw new Error(`${CLI} not found: run npm run build first (npm run bench:governance does)`);
+  if (!existsSync(SPECTRAL_CLI)) throw new Error(`${SPECTRAL_CLI} not found: run npm ci (@stoplight/spectral-cli is a devDependency)`);
   const dir = mkdtempSync(join(tmpdir(), 'accord-bench-governance-'));
   try {
-    const t0 = process.hrtime.bigint();
-    const base = baseContract(args.resources);
-    const { rev, changes } = applyChanges(base, args.resources);
-    const baseFile = join(dir, 'base.yaml');
-    const revFile = join(dir, 'revision.yaml');
-    writeFileSync(baseFile, stringify(base, { lineWidth: 0, aliasDuplicateObjects: false }));
-    writeFileSync(revFile, stringify(rev, { lineWidth: 0, aliasDuplicateObjects: false }));
-    const generated = Number(process.hrtime.bigint() - t0) / 1e9;
-    const operations = Object.values(base.paths).reduce((n, item) => n + Object.keys(item).filter((k) => k !== 'parameters').length, 0);
-    const expected = {};
-    for (const c of changes) expected[c.expect] = (expected[c.expect] ?? 0) + 1;
-
     const cpu = cpus();
     console.log('Accord governance benchmark');
     console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores (${availableParallelism()} available), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), ${process.platform} ${release()}`);
     console.log(`node: ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min): other work on the machine inflates times`);
-    console.log(`contract: ${operations} operations, ${Object.keys(base.paths).length} paths, ${Object.keys(base.components.schemas).length} schemas, base ${(statSync(baseFile).size / 2 ** 20).toFixed(2)} MiB, revision ${(statSync(revFile).size / 2 ** 20).toFixed(2)} MiB of YAML (generated in ${generated.toFixed(1)} s)`);
-    console.log(`revision: ${changes.length} changes of ${new Set(changes.map((c) => c.what)).size} kinds (${Object.entries(expected).map(([k, v]) => `${v} ${k}`).join(', ')})`);
-    console.log(`files: ${dir}${args.keep ? ' (kept)' : ' (removed at the end)'}`);
+    let baseFile;
+    let revFile;
+    if (args.contract !== undefined) {
+      baseFile = resolve(args.contract);
+      revFile = baseFile;
+      console.log(`contract: ${baseFile}, ${(statSync(baseFile).size / 2 ** 20).toFixed(2)} MiB (the diff compares it with itself)`);
+    } else {
+      const t0 = process.hrtime.bigint();
+      const base = baseContract(args.resources);
+      const { rev, changes } = applyChanges(base, args.resources);
+      baseFile = join(dir, 'base.yaml');
+      revFile = join(dir, 'revision.yaml');
+      writeFileSync(baseFile, stringify(base, { lineWidth: 0, aliasDuplicateObjects: false }));
+      writeFileSync(revFile, stringify(rev, { lineWidth: 0, aliasDuplicateObjects: false }));
+      const generated = Number(process.hrtime.bigint() - t0) / 1e9;
+      const operations = Object.values(base.paths).reduce((n, item) => n + Object.keys(item).filter((k) => k !== 'parameters').length, 0);
+      const expected = {};
+      for (const c of changes) expected[c.expect] = (expected[c.expect] ?? 0) + 1;
+      console.log(`contract: ${operations} operations, ${Object.keys(base.paths).length} paths, ${Object.keys(base.components.schemas).length} schemas, base ${(statSync(baseFile).size / 2 ** 20).toFixed(2)} MiB, revision ${(statSync(revFile).size / 2 ** 20).toFixed(2)} MiB of YAML (generated in ${generated.toFixed(1)} s)`);
+      console.log(`revision: ${changes.length} changes of ${new Set(changes.map((c) => c.what)).size} kinds (${Object.entries(expected).map(([k, v]) => `${v} ${k}`).join(', ')})`);
+      console.log(`files: ${dir}${args.keep ? ' (kept)' : ' (removed at the end)'}`);
+    }
     console.log('');
 
-    const rows = [];
-    rows.push(await measure('lint base', ['lint', baseFile, '--format', 'json'], args.runs));
-    rows.push(await measure('diff base revision', ['diff', baseFile, revFile, '--format', 'json'], args.runs));
+    const rows = await measureInterleaved(
+      [
+        ['accord lint', CLI, ['lint', baseFile, '--format', 'json']],
+        ['spectral lint (same ruleset)', SPECTRAL_CLI, ['lint', baseFile, '--ruleset', RULESET, '--format', 'json', '--quiet', '--fail-severity', 'error']],
+        [args.contract === undefined ? 'accord diff base revision' : 'accord diff (contract with itself)', CLI, ['diff', baseFile, revFile, '--format', 'json']],
+      ],
+      args.runs,
+    );
     console.log(table(rows));
     console.log('');
     console.log('Wall time per CLI process (startup, parse, work, output); CPU = user + system time of that process;');
-    console.log('peak RSS = the largest ru_maxrss over the runs.');
+    console.log('peak RSS = the largest ru_maxrss over the runs. Commands take turns, one run each per round.');
     console.log(`load average at end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
   } finally {
     if (!args.keep) rmSync(dir, { recursive: true, force: true });

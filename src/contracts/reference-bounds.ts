@@ -11,17 +11,21 @@ import { SourceError } from './source.js';
  */
 export const MAX_RESOLVED_DEPTH = 1000;
 
-interface Frame {
-  node: object;
-  file: string;
-  /** Where the node sits: under `parent` at `key`, or at `pointer` (a root or a `$ref` target). */
-  parent?: Frame;
-  key?: string;
-  pointer?: string;
+/** One node of the walk. A class, so that every frame has one shape (the walk makes one per mapping and sequence). */
+class Frame {
   /** Children pushed already: the frame is being finished. */
-  expanded: boolean;
+  expanded = false;
   /** What the node's `$ref` points at, once looked up. */
-  target?: object;
+  target: object | undefined = undefined;
+
+  constructor(
+    readonly node: object,
+    readonly file: string,
+    /** Where the node sits: under `parent` at `key`, or at `pointer` (a root or a `$ref` target). */
+    readonly parent: Frame | undefined,
+    readonly key: string | undefined,
+    readonly pointer: string | undefined,
+  ) {}
 }
 
 /** The JSON pointer of a frame, built only when needed (an error, a `$ref` to resolve). */
@@ -63,7 +67,17 @@ function targetOf(doc: OpenApiDocument, node: Record<string, unknown>, file: str
 export function checkReferenceBounds(doc: OpenApiDocument): void {
   const heights = new Map<object, number>();
   const onPath = new Set<object>();
-  const stack: Frame[] = [{ node: doc.data, file: doc.file, pointer: '', expanded: false }];
+  // What each distinct `$ref` of each file points at: a large contract repeats a few hundred
+  // references tens of thousands of times, and a lookup parses the pointer and walks the data.
+  const targets = new Map<string, ReturnType<typeof targetOf>>();
+  const targetFor = (record: Record<string, unknown>, file: string, frame: Frame): ReturnType<typeof targetOf> => {
+    const key = `${file}\u0000${record.$ref as string}`;
+    if (targets.has(key)) return targets.get(key);
+    const target = targetOf(doc, record, file, pointerOf(frame));
+    targets.set(key, target);
+    return target;
+  };
+  const stack: Frame[] = [new Frame(doc.data, doc.file, undefined, undefined, '')];
   // Pointers are kept as parent links, not strings: a 5 MB contract has ~10^6 nodes.
   const heightOf = (value: unknown): number => (value !== null && typeof value === 'object' && !onPath.has(value) ? heights.get(value) ?? 0 : 0);
   while (stack.length > 0) {
@@ -79,18 +93,21 @@ export function checkReferenceBounds(doc: OpenApiDocument): void {
       if (Array.isArray(node)) {
         for (let i = 0; i < node.length; i++) {
           const child: unknown = node[i];
-          if (child !== null && typeof child === 'object' && !heights.has(child)) stack.push({ node: child, file, parent: frame, key: String(i), expanded: false });
+          if (child !== null && typeof child === 'object' && !heights.has(child)) stack.push(new Frame(child, file, frame, String(i), undefined));
         }
       } else {
         const record = node as Record<string, unknown>;
-        for (const key in record) {
+        // Object.keys, not for...in: the same own keys of plain data, enumerated faster.
+        const keys = Object.keys(record);
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i]!;
           const child = record[key];
-          if (child !== null && typeof child === 'object' && !heights.has(child)) stack.push({ node: child, file, parent: frame, key, expanded: false });
+          if (child !== null && typeof child === 'object' && !heights.has(child)) stack.push(new Frame(child, file, frame, key, undefined));
         }
-        const target = typeof record.$ref === 'string' ? targetOf(doc, record, file, pointerOf(frame)) : undefined;
+        const target = typeof record.$ref === 'string' ? targetFor(record, file, frame) : undefined;
         if (target !== undefined) {
           frame.target = target.node;
-          if (!heights.has(target.node)) stack.push({ ...target, expanded: false });
+          if (!heights.has(target.node)) stack.push(new Frame(target.node, target.file, undefined, undefined, target.pointer));
         }
       }
       continue;
@@ -99,10 +116,11 @@ export function checkReferenceBounds(doc: OpenApiDocument): void {
     onPath.delete(node);
     let below = 0;
     if (Array.isArray(node)) {
-      for (const child of node as unknown[]) below = Math.max(below, heightOf(child));
+      for (let i = 0; i < node.length; i++) below = Math.max(below, heightOf(node[i]));
     } else {
       const record = node as Record<string, unknown>;
-      for (const key in record) below = Math.max(below, heightOf(record[key]));
+      const keys = Object.keys(record);
+      for (let i = 0; i < keys.length; i++) below = Math.max(below, heightOf(record[keys[i]!]));
     }
     if (frame.target !== undefined) below = Math.max(below, heightOf(frame.target));
     const height = below + 1;

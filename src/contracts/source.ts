@@ -311,8 +311,9 @@ function aliasExpansion(data: object): { written: number; expanded: number } {
 export function parseSource(text: string, file: string): SourceDocument {
   // A byte-order mark is not content: JSON.parse would reject it, YAML readers skip it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lineStarts = computeLineStarts(text);
   if (looksLikeJson(file, text)) {
+    // Only the JSON reader uses line starts (YAML lines come from its own lookup).
+    const lineStarts = computeLineStarts(text);
     const deepAt = jsonTooDeepAt(text);
     if (deepAt >= 0) {
       throw new SourceError('SOURCE_TOO_COMPLEX', file, `nesting deeper than ${MAX_NESTING} levels (the parser's limit)`, lineAtOffset(lineStarts, deepAt));

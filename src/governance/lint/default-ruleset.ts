@@ -21,3 +21,8 @@ function packageRoot(): string {
 export function defaultRulesetPath(): string {
   return join(packageRoot(), 'rulesets', 'accord.yaml');
 }
+
+/** Absolute path of `rulesets/accord-default.js`, the default ruleset as a module (generated from accord.yaml). */
+export function defaultRulesetModulePath(): string {
+  return join(packageRoot(), 'rulesets', 'accord-default.js');
+}

@@ -4,9 +4,11 @@ import { dirname, resolve } from 'node:path';
 import { Document, Spectral, type Ruleset } from '@stoplight/spectral-core';
 // CommonJS: the default import carries the parsers (named imports are not visible to ESM).
 import Parsers from '@stoplight/spectral-parsers';
+import { findDuplicateKey } from '../../contracts/compile/json-duplicate-keys.js';
 import { fileReader, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
 import { SourceError } from '../../contracts/source.js';
 import type { Finding } from '../findings.js';
+import { createLocalRefResolver } from './local-ref-resolver.js';
 import { findingOf } from './spectral-findings.js';
 
 function readText(file: string, path: string): string {
@@ -46,10 +48,37 @@ export function loadForLint(file: string, text?: string): LintInput {
   return { file, path, document };
 }
 
-/** The document as Spectral reads it: the loader's text (without a byte-order mark), named by its absolute path. */
+type SpectralOptions = NonNullable<ConstructorParameters<typeof Spectral>[0]>;
+type SpectralParser = typeof Parsers.Yaml | typeof Parsers.Json;
+type SpectralParse = ReturnType<SpectralParser['parse']>;
+type SpectralPath = Parameters<SpectralParser['getLocationForJsonPath']>[1];
+
+/**
+ * The document as Spectral reads it, named by its absolute path: the data the shared loader
+ * already parsed, with Spectral's own parse of the text made only when a finding needs a
+ * location (Spectral's ParsedDocument input). Parsing a 5 MB contract a second time costs
+ * ~0.6 s, and a contract without findings never needs it. Locations come from Spectral's parser
+ * as before, so lines and columns stay what they were.
+ *
+ * The loader's data is what Spectral's parser would produce, with two exceptions handled by
+ * giving Spectral the text to parse itself, as before: a JSON text with a repeated member name
+ * (JSON.parse keeps the last silently, Spectral reports it), and a JSON text that is not strict
+ * JSON (the loader read it as YAML).
+ */
 function spectralDocument(input: LintInput): Parameters<Spectral['run']>[0] {
-  const text = input.document.source.text;
-  return input.document.source.format === 'json' ? new Document(text, Parsers.Json, input.path) : new Document(text, Parsers.Yaml, input.path);
+  const { text, format, data } = input.document.source;
+  const parser: SpectralParser = format === 'json' ? Parsers.Json : Parsers.Yaml;
+  if (format === 'json' && findDuplicateKey(Buffer.from(text)) !== undefined) return new Document(text, Parsers.Json, input.path);
+  let parsed: SpectralParse | undefined;
+  return {
+    parsed: { data, diagnostics: [] },
+    source: input.path,
+    getLocationForJsonPath: (_parsed: unknown, path: SpectralPath, closest?: boolean) => {
+      parsed ??= parser.parse(text);
+      // Called exactly as Spectral's Document calls it (the YAML wrapper ignores `closest`).
+      return (parser.getLocationForJsonPath as (result: SpectralParse, path: SpectralPath, closest?: boolean) => ReturnType<SpectralParser['getLocationForJsonPath']>)(parsed, path, closest);
+    },
+  } as unknown as Parameters<Spectral['run']>[0];
 }
 
 /**
@@ -59,7 +88,9 @@ function spectralDocument(input: LintInput): Parameters<Spectral['run']>[0] {
  */
 export async function lintDocument(ruleset: Ruleset, contract: string | LintInput, text?: string): Promise<Finding[]> {
   const input = typeof contract === 'string' ? loadForLint(contract, text) : contract;
-  const spectral = new Spectral();
+  // Local references are resolved from the loader's data (local-ref-resolver.ts); documents that
+  // reference other files or URLs go to Spectral's own resolver.
+  const spectral = new Spectral({ resolver: createLocalRefResolver() as unknown as SpectralOptions['resolver'] });
   spectral.setRuleset(ruleset);
   const results = await spectral.run(spectralDocument(input));
   return results.map((result) => findingOf(result, input.path));

@@ -1,0 +1,103 @@
+/** Runs spectral:oas's example checks once per distinct example and schema of a document, instead of once per place they appear. */
+import type { IFunctionResult, Ruleset, RulesetFunction, RulesetFunctionContext } from '@stoplight/spectral-core';
+import { oas } from '@stoplight/spectral-rulesets';
+
+/*
+ * Why: the `oas*-valid-*-example` rules call spectral:oas's oasExample for every schema, media
+ * type, parameter and header that carries an example or a default, and oasExample deep-copies the
+ * schema before validating, so Ajv compiles a fresh validator on every call (~0.6 ms each). A large
+ * contract repeats the same property (an `id` with its example, a paging parameter with its
+ * default) hundreds of times: on the benchmark contract that was 1,800 compilations, a third of
+ * lint. The outcome of a call depends only on the value, the options, whether the rule reads the
+ * resolved document (the schema function forgives a bad $ref then), the document (the
+ * same for one run) and, for media types, whether the path lies under a request body or a
+ * response (the function's isMediaRequest / isMediaResponse). So a call whose key was seen before
+ * in the same run returns the earlier results with their paths moved under the new place; the
+ * results' messages name at most the last segment of a path, which lies inside the value.
+ */
+
+type Segment = string | number;
+
+/** The first path segments oasExample's request/response test reads (REQUEST_MEDIA_PATHS, RESPONSE_MEDIA_PATHS). */
+function placeOf(path: readonly Segment[]): Segment[] {
+  return path[0] === 'paths' ? ['paths', path[3] ?? ''] : [path[0] ?? '', path[1] ?? ''];
+}
+
+/** A key equal for calls with the same outcome, or undefined when the value holds something JSON cannot tell apart (NaN, ±Infinity, -0). */
+function keyOf(input: unknown, options: unknown, context: RulesetFunctionContext): string | undefined {
+  let exact = true;
+  const key = JSON.stringify([context.rule.resolved, placeOf(context.path), options, input], (_name, value: unknown) => {
+    if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) exact = false;
+    return value;
+  });
+  return exact ? key : undefined;
+}
+
+/** `path` without its first `prefix.length` segments, or undefined when it does not start with `prefix`. */
+function relativeTo(path: readonly Segment[], prefix: readonly Segment[]): Segment[] | undefined {
+  if (path.length < prefix.length) return undefined;
+  for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return undefined;
+  return path.slice(prefix.length);
+}
+
+type Stored = { results: undefined } | { results: Array<IFunctionResult & { relative?: Segment[] }> };
+
+function memoised(fn: RulesetFunction): RulesetFunction {
+  // One memo per run: Spectral makes a new document inventory for every document it lints.
+  const runs = new WeakMap<object, Map<string, Stored>>();
+  const wrapper: RulesetFunction = (input, options, context) => {
+    let key: string | undefined;
+    try {
+      key = keyOf(input, options, context);
+    } catch {
+      key = undefined; // a BigInt, say: not memoised
+    }
+    if (key === undefined) return fn(input, options, context);
+    let memo = runs.get(context.documentInventory);
+    if (memo === undefined) {
+      memo = new Map();
+      runs.set(context.documentInventory, memo);
+    }
+    const seen = memo.get(key);
+    if (seen !== undefined) {
+      if (seen.results === undefined) return undefined;
+      return seen.results.map(({ relative, ...result }) => (relative === undefined ? { ...result } : { ...result, path: [...context.path, ...relative] }));
+    }
+    const results = fn(input, options, context);
+    if (results === undefined) memo.set(key, { results: undefined });
+    else if (Array.isArray(results)) {
+      const stored: Array<IFunctionResult & { relative?: Segment[] }> = [];
+      for (const result of results) {
+        if (result.path === undefined) {
+          stored.push({ ...result });
+          continue;
+        }
+        const relative = relativeTo(result.path, context.path);
+        if (relative === undefined) return results; // a result outside the value: not memoised
+        const { path: _path, ...rest } = result;
+        stored.push({ ...rest, relative });
+      }
+      memo.set(key, { results: stored });
+    }
+    return results;
+  };
+  Object.defineProperty(wrapper, 'name', { value: fn.name });
+  return wrapper;
+}
+
+/**
+ * Replaces, in `ruleset`'s own rules, spectral:oas's oasExample (wherever a rule uses it) with a
+ * memoised equivalent. The rules' `then` lists are replaced, not changed: they may be shared with
+ * spectral:oas's exported definition.
+ */
+export function memoiseExampleChecks(ruleset: Ruleset): void {
+  const exampleCheck = [oas.rules['oas3-valid-schema-example']]
+    .flatMap((rule) => (rule === undefined || !('then' in rule) ? [] : Array.isArray(rule.then) ? rule.then : [rule.then]))
+    .map((then) => then.function)[0];
+  if (exampleCheck === undefined) return;
+  const replacement = memoised(exampleCheck);
+  for (const rule of Object.values(ruleset.rules)) {
+    if (!rule.then.some((then) => then.function === exampleCheck)) continue;
+    rule.then = rule.then.map((then) => (then.function === exampleCheck ? { ...then, function: replacement } : then));
+  }
+}
