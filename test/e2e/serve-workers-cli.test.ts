@@ -155,7 +155,7 @@ describe('accord serve --workers 2, memory store', () => {
     for (let i = 0; i < 20; i++) {
       const res = await rawRequest(url, 'GET', STATUS);
       assert.equal(res.status, 200);
-      assert.equal(res.headers['ratelimit-policy'], '"default";q=50;w=60');
+      assert.equal(res.headers['ratelimit-policy'], '"rate";q=50;w=60');
     }
     await untilLines(serve, (l) => l.type === 'access' && l.api === 'shop', 20, from);
     assert.deepEqual([...workersServing(serve, from)].sort(), [1, 2]);
