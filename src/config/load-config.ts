@@ -117,6 +117,9 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
     });
   });
   for (const issue of checkConsumers(config)) at(issue.at, issue.message);
+  config.admin.auth.providers.forEach((id, j) => {
+    if (!providerIds.has(id)) at(['admin', 'auth', 'providers', j], `unknown identity provider "${id}" (declared: ${[...providerIds].join(', ') || 'none'})`);
+  });
   return issues;
 }
 

@@ -8,6 +8,8 @@ import { rateLimitSchema, type RateLimitConfig } from '../gateway/policies/rate-
 import { authSchema, type AuthConfig } from '../gateway/policies/auth/schema.js';
 import { admitSchema, consumerSchema, type AdmitMode, type ConsumerConfig } from '../gateway/policies/consumers/schema.js';
 import { requestValidationSchema } from '../gateway/policies/request-validation/schema.js';
+import { usageSchema, type UsageConfig } from '../usage/schema.js';
+import { adminSchema, type AdminConfig } from '../admin/schema.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -74,6 +76,8 @@ export interface GatewayConfig {
   identityProviders: IdentityProviderConfig[];
   consumers: ConsumerConfig[];
   apis: ApiConfig[];
+  usage: UsageConfig;
+  admin: AdminConfig;
 }
 
 const semver = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?$';
@@ -161,6 +165,8 @@ export const gatewayConfigSchema = {
       items: consumerSchema,
       description: 'The partners known to the gateway: how each is recognised and which APIs it may call.',
     },
+    usage: usageSchema,
+    admin: adminSchema,
     apis: {
       type: 'array',
       minItems: 1,

@@ -19,6 +19,8 @@ import { createMetrics, type GatewayMetrics } from '../observability/metrics.js'
 import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
 import { memoryLimiterStore, type LimiterStore } from './policies/rate-limit/index.js';
+import { createUsageRecorder, type UsageRecorder } from '../usage/index.js';
+import { startAdminServer, type RunningAdminServer } from '../admin/server.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -26,6 +28,8 @@ export interface StartOptions {
   dataDir: string;
   logger: Logger;
   port?: number;
+  /** Admin listener port (overrides admin.listen.port; ADMIN_PORT in `accord serve`; 0 picks a free one). */
+  adminPort?: number;
   /** Reload config and contracts when their files change (default true). */
   watch?: boolean;
   /** Quiet time that ends a burst of file changes before a reload (default 200 ms). */
@@ -39,6 +43,10 @@ export type ReloadTrigger = 'file-change' | 'SIGHUP' | 'manual';
 export interface RunningGateway {
   gateway: Gateway;
   server: RunningServer;
+  /** The admin listener, unless `admin.enabled` is false. */
+  admin: RunningAdminServer | undefined;
+  /** The usage recorder, when `usage.enabled`. */
+  usage: UsageRecorder | undefined;
   loaded: LoadedConfig;
   /**
    * Rebuilds from disk; a bad new config is rejected and the old table keeps serving. Resolves
@@ -61,7 +69,7 @@ async function identityProviders(loaded: LoadedConfig, dataDir: string): Promise
 }
 
 /** Builds everything a routing table needs from a loaded configuration. */
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, recordUsage: boolean): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
@@ -72,7 +80,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
     metrics.upstreamFailures.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', reason });
   };
   try {
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, onResponseInvalid, onUpstreamFailure });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, onResponseInvalid, onUpstreamFailure, recordUsage });
     return { table, authenticator };
   } catch (error) {
     authenticator?.close();
@@ -87,19 +95,40 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const metrics = createMetrics();
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = memoryLimiterStore();
-  let built = await build(loaded, options.dataDir, logger, metrics, limiterStore);
-  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics);
+  // Usage and admin settings are read once: like the listener's, they take effect at the next restart.
+  const usageConfig = loaded.config.usage;
+  const adminConfig = loaded.config.admin;
+  let built = await build(loaded, options.dataDir, logger, metrics, limiterStore, usageConfig.enabled);
+  const usage = usageConfig.enabled ? createUsageRecorder(usageConfig, { logger, metrics }) : undefined;
+  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics, usage);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;
+  let admin: RunningAdminServer | undefined;
   try {
+    if (adminConfig.enabled) {
+      admin = await startAdminServer({
+        host: adminConfig.listen.host,
+        port: options.adminPort ?? adminConfig.listen.port,
+        auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope },
+        deps: { logger, usage },
+      }).catch((error: unknown) => {
+        // Tagged, so that `accord serve` names the admin port rather than the data-plane one.
+        throw Object.assign(error as Error, { listener: 'admin', port: options.adminPort ?? adminConfig.listen.port });
+      });
+      if (adminConfig.auth.providers.length === 0) logger.warn({ url: admin.url }, 'admin listener: admin.auth.providers is empty, so every admin request is refused (401)');
+    }
     server = await startServer(gateway, loaded.config.listen, logger, port);
   } catch (error) {
-    // A port in use: nothing serves, so the upstream pools and key fetches must not keep the process alive.
+    // A port in use: nothing serves, so the upstream pools, key fetches and timers must not keep the process alive.
+    await admin?.close(0);
+    await usage?.close();
     built.table.close();
     built.authenticator?.close();
     throw error;
   }
+  if (admin) logger.info({ url: admin.url }, 'admin listener listening');
+  if (usage) logger.info({ store: usage.storeKind, flushIntervalSeconds: usageConfig.flushIntervalSeconds }, 'usage records enabled');
   const describeServed = (table: RouteTable): string[] => table.served.map((s) => `${s.prefix} -> ${s.apiId}@${s.version}`);
   logger.info({ url: server.url, apis: describeServed(built.table) }, 'gateway listening');
   metrics.configLastReloadSuccess.set(Date.now() / 1000);
@@ -108,7 +137,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const attempt = async (trigger: ReloadTrigger, changed: readonly string[]): Promise<boolean> => {
     try {
       const next = loadConfig(options.configPath);
-      const nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore);
+      const nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, usageConfig.enabled);
       const old = built;
       gateway.swap(nextBuilt.table);
       built = nextBuilt;
@@ -124,6 +153,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       logger.info({ trigger, outcome: 'success', changed, apis: describeServed(nextBuilt.table) }, 'configuration reloaded');
       if (JSON.stringify(previous.config.listen) !== JSON.stringify(next.config.listen)) {
         logger.warn({ trigger }, 'listen settings changed: they take effect at the next restart');
+      }
+      if (JSON.stringify(previous.config.usage) !== JSON.stringify(next.config.usage) || JSON.stringify(previous.config.admin.listen) !== JSON.stringify(next.config.admin.listen) || previous.config.admin.enabled !== next.config.admin.enabled) {
+        logger.warn({ trigger }, 'usage or admin listener settings changed: they take effect at the next restart (admin.auth applies now)');
       }
       return true;
     } catch (error) {
@@ -173,6 +205,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   return {
     gateway,
     server,
+    admin,
+    usage,
     get loaded() {
       return loaded;
     },
@@ -180,6 +214,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     async stop() {
       await watcher?.close();
       await server.shutdown();
+      // After the drain, so that the last requests' usage is flushed too.
+      await usage?.close();
+      await admin?.close(loaded.config.listen.shutdownGraceMs);
       built.table.close();
       built.authenticator?.close();
     },

@@ -51,6 +51,16 @@ export type UndeclaredParameters = 'allow' | 'refuse';
 /** Alternatives (any one suffices) of requirement sets (all schemes of a set are needed). */
 export type SecurityRequirements = ReadonlyArray<ReadonlyArray<SecuritySchemeRequirement>>;
 
+/** A declared parameter: where it is read from and its name (lower-cased for headers). */
+export interface DeclaredParameter {
+  readonly in: 'path' | 'query' | 'header' | 'cookie';
+  readonly name: string;
+  /** For an exploded `form` object in the query: the member names sent as keys of their own. */
+  readonly members?: readonly string[];
+  /** `deepObject` style: sent as `name[member]` keys. */
+  readonly deep?: boolean;
+}
+
 /** One operation of a contract with every validator compiled at load. */
 export interface CompiledOperation {
   /** Upper-case HTTP method. */
@@ -66,6 +76,8 @@ export interface CompiledOperation {
   requestBodyRequired: boolean;
   /** True when some request media type has a schema that bodies are validated against. */
   hasBodyValidation: boolean;
+  /** The parameters the operation declares (path-level ones included); header names lower-cased. */
+  parameters: ReadonlyArray<DeclaredParameter>;
   /** Validates parameters and body; parses nothing but this request's own data. */
   checkRequest(parts: RequestParts): RequestCheck;
   /**
