@@ -19,4 +19,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'lint', load: async () => (await import('./lint.js')).registerLint },
   { name: 'diff', load: async () => (await import('./diff.js')).registerDiff },
   { name: 'check', load: async () => (await import('./check.js')).registerCheck },
+  { name: 'usage', load: async () => (await import('./usage.js')).registerUsage },
 ];
