@@ -99,7 +99,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const usageConfig = loaded.config.usage;
   const adminConfig = loaded.config.admin;
   let built = await build(loaded, options.dataDir, logger, metrics, limiterStore, usageConfig.enabled);
-  const usage = usageConfig.enabled ? createUsageRecorder(usageConfig, { logger, metrics }) : undefined;
+  const usage = usageConfig.enabled ? await createUsageRecorder(usageConfig, { logger, metrics }) : undefined;
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies }, metrics, usage);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;

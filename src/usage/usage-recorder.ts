@@ -1,7 +1,8 @@
 /**
  * Gathers usage in memory as responses finish and writes it to the store in batches, off the
- * request path: on a timer, at a UTC day boundary and on shutdown. A failed write is kept for the
- * next flush (up to a bound), so a short store outage loses nothing.
+ * request path: on a timer and on shutdown (the first call of a new UTC day seals the previous
+ * day's counts into a batch of their own). A failed write is kept for the next flush (up to a
+ * bound), so a short store outage loses nothing.
  */
 import type { Logger } from '../observability/logger.js';
 import type { OperationUsage } from './operation-usage.js';

@@ -3,7 +3,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startUpstream, type TestUpstream } from '../support/upstream.js';
 import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
-import { freePort } from '../support/free-port.js';
+import { freePort, occupyPort } from '../support/free-port.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startCli, type CliResult } from '../support/cli.js';
 
 /** Runs `accord ...args` without blocking this process, whose event loop serves the gateway. */
@@ -76,4 +79,17 @@ describe('accord usage', () => {
       assert.equal(result.stderr.trim().split('\n').length, 1);
     });
   }
+
+  it('accord serve exits 2 naming ADMIN_PORT when the admin port is taken', async () => {
+    const taken = await occupyPort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'accord-usage-cli-'));
+    try {
+      const result = await runCli(['serve', '--config', join(import.meta.dirname, '..', '..', 'policies'), '--port', '0', '--data-dir', dataDir, '--no-watch'], { env: { ADMIN_PORT: String(taken.port) } });
+      assert.equal(result.status, 2, result.stdout);
+      assert.equal(result.stderr, `accord: ADMIN_PORT=${taken.port}: admin port ${taken.port} is in use (EADDRINUSE): another program (perhaps another \`accord serve\`) listens there; choose another port (ADMIN_PORT) or set admin.enabled: false\n`);
+    } finally {
+      await taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
