@@ -12,6 +12,7 @@ import type { OperationUsage } from '../../src/usage/operation-usage.js';
 import type { UsageConfig } from '../../src/usage/schema.js';
 import type { RequestSample } from '../../src/usage/request-fingerprint.js';
 import type { UsageBatch } from '../../src/usage/usage-record.js';
+import { recordCall } from '../../src/usage/record-call.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -273,4 +274,34 @@ describe('usage recorder: bounds and store failures', () => {
     store.down = false;
     assert.equal((await recorder.query({})).records[0]!.calls, 2);
   });
+});
+
+describe('recordCall: what a finished request hands the recorder', () => {
+  type Ctx = Parameters<typeof recordCall>[2];
+  const ctx = (parts: { parsedBody?: unknown; body?: string; contentType?: string; consumerId?: string; status?: number }): Ctx =>
+    ({
+      req: { headers: parts.contentType ? { 'content-type': parts.contentType } : {} },
+      res: { statusCode: parts.status ?? 200 },
+      consumerId: parts.consumerId,
+      rawQuery: '',
+      body: parts.body === undefined ? undefined : Buffer.from(parts.body),
+      parsedBody: parts.parsedBody,
+    }) as unknown as Ctx;
+
+  const cases: Array<{ name: string; ctx: Ctx; consumer: string; locations: string[] }> = [
+    { name: 'the body validation parsed', ctx: ctx({ parsedBody: { a: 1 }, body: '{"a":1}', contentType: 'application/json', consumerId: 'acme' }), consumer: 'acme', locations: ['=1', '/a=1'] },
+    { name: 'a JSON body validation did not parse (validation off) is parsed once', ctx: ctx({ body: '{"b":{"c":2}}', contentType: 'application/problem+json', consumerId: 'acme' }), consumer: 'acme', locations: ['=1', '/b=1', '/b/c=1'] },
+    { name: 'a body that is not JSON adds only its presence', ctx: ctx({ body: 'a=1', contentType: 'text/plain' }), consumer: '(anonymous)', locations: ['=1'] },
+    { name: 'JSON that does not parse adds only its presence', ctx: ctx({ body: '{"a":', contentType: 'application/json' }), consumer: '(anonymous)', locations: ['=1'] },
+    { name: 'no body', ctx: ctx({}), consumer: '(anonymous)', locations: [] },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { recorder } = setup(config());
+      recordCall(recorder, PLAN, c.ctx);
+      const report = await recorder.query({});
+      assert.equal(report.records[0]!.consumer, c.consumer);
+      assert.deepEqual(report.fingerprints[0]!.locations.map((l) => `${l.name}=${l.count}`), c.locations);
+    });
+  }
 });
