@@ -76,6 +76,8 @@ export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseVali
     version: 1,
     contractsDir: '../contracts',
     listen: { host: '127.0.0.1', port: 0 },
+    // The bench measures the data plane; an admin listener on its default port could meet a running gateway.
+    admin: { enabled: false },
     identityProviders: [{ id: 'bench', issuer: ISSUER, jwks: { keys: [issuer.publicJwk] }, audiences: [AUDIENCE], algorithms: ['RS256'] }],
     apis: [
       {

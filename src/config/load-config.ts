@@ -142,6 +142,9 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
       if (consumer.certificates.length > 0) at(['consumers', i, 'certificates'], 'certificate bindings need listen.tls (the CA bundle certificates are checked against)');
     });
   }
+  config.admin.auth.providers.forEach((id, j) => {
+    if (!providerIds.has(id)) at(['admin', 'auth', 'providers', j], `unknown identity provider "${id}" (declared: ${[...providerIds].join(', ') || 'none'})`);
+  });
   return issues;
 }
 

@@ -13,6 +13,8 @@ import { ipRulesSchema, type IpRulesConfig } from '../gateway/policies/ip-rules/
 import type { ClientAddressHeader } from '../gateway/edge/client-address.js';
 import { limitsSchema, type LimitsConfig } from '../gateway/policies/rate-limit/stores/store-schema.js';
 import { listenTlsSchema, mtlsSchema, type ListenTlsConfig, type MtlsConfig } from '../gateway/policies/mtls/schema.js';
+import { usageSchema, type UsageConfig } from '../usage/schema.js';
+import { adminSchema, type AdminConfig } from '../admin/schema.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -86,6 +88,8 @@ export interface GatewayConfig {
   limits: LimitsConfig;
   apiKeys: ApiKeysConfig;
   apis: ApiConfig[];
+  usage: UsageConfig;
+  admin: AdminConfig;
 }
 
 const semver = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?$';
@@ -189,6 +193,8 @@ export const gatewayConfigSchema = {
     },
     limits: limitsSchema,
     apiKeys: apiKeysSchema,
+    usage: usageSchema,
+    admin: adminSchema,
     apis: {
       type: 'array',
       minItems: 1,

@@ -16,6 +16,8 @@ import { parseRequestPath, rawPathAfter } from './routing/request-path.js';
 import { attachContext, contextOfResponse, type RequestContext } from './pipeline/request-context.js';
 import type { RouteTable } from './pipeline/build-routes.js';
 import { abandonUpstream } from './proxy/upstream-proxy.js';
+import type { UsageRecorder } from '../usage/usage-recorder.js';
+import { recordCall } from '../usage/record-call.js';
 
 /** Edge limits checked before routing. */
 export interface EdgeLimits {
@@ -37,7 +39,7 @@ export class Gateway {
   /** Responses not yet closed, for graceful shutdown. */
   readonly inFlight = new InFlight();
 
-  constructor(logger: Logger, limits: EdgeLimits, metrics?: GatewayMetrics) {
+  constructor(logger: Logger, limits: EdgeLimits, metrics?: GatewayMetrics, usage?: UsageRecorder) {
     this.logger = logger;
     this.limits = limits;
     this.metrics = metrics;
@@ -51,6 +53,8 @@ export class Gateway {
       if (ctx.inFlight) inFlight.remove(ctx.inFlight);
       if (ctx.upstreamRequest && !this.writableFinished) abandonUpstream(ctx.upstreamRequest);
       accessLog.record(ctx, !this.writableFinished);
+      const plan = ctx.operation?.usage;
+      if (usage && plan) recordCall(usage, plan, ctx);
     };
   }
 
@@ -99,6 +103,7 @@ export class Gateway {
       pathParams: undefined,
       rawQuery: undefined,
       body: undefined,
+      parsedBody: undefined,
       upstreamPath: undefined,
       upstreamRequest: undefined,
       upstreamStartedAt: undefined,

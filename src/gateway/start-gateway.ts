@@ -23,6 +23,8 @@ import { openLimiterStore } from './open-limiter-store.js';
 import { ApiKeyVerifier } from './policies/auth/api-key-verifier.js';
 import { openKeyStore } from './policies/auth/stores/open-store.js';
 import { ClientCertificates, TlsFileError, TlsMaterial } from './policies/mtls/index.js';
+import { createUsageRecorder, type UsageRecorder } from '../usage/index.js';
+import { startAdminServer, type RunningAdminServer } from '../admin/server.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -30,6 +32,8 @@ export interface StartOptions {
   dataDir: string;
   logger: Logger;
   port?: number;
+  /** Admin listener port (overrides admin.listen.port; ADMIN_PORT in `accord serve`; 0 picks a free one). */
+  adminPort?: number;
   /** Reload config and contracts when their files change (default true). */
   watch?: boolean;
   /** Quiet time that ends a burst of file changes before a reload (default 200 ms). */
@@ -47,6 +51,10 @@ export type ReloadTrigger = 'file-change' | 'SIGHUP' | 'manual';
 export interface RunningGateway {
   gateway: Gateway;
   server: RunningServer;
+  /** The admin listener, unless `admin.enabled` is false. */
+  admin: RunningAdminServer | undefined;
+  /** The usage recorder, when `usage.enabled`. */
+  usage: UsageRecorder | undefined;
   loaded: LoadedConfig;
   /** The TLS files in service, when listen.tls is configured. */
   tls: TlsMaterial | undefined;
@@ -88,7 +96,7 @@ function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   );
 }
 
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
@@ -103,7 +111,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, recordUsage });
     try {
       await apiKeys.ready();
     } catch (error) {
@@ -146,33 +154,54 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         onRejection: (reason) => metrics.mtlsRejections.inc({ reason }),
       })
     : undefined;
+  // Usage and admin settings are read once: like the listener's, they take effect at the next restart.
+  const usageConfig = loaded.config.usage;
+  const adminConfig = loaded.config.admin;
   // One key verifier per apiKeys setting: a reload that leaves it alone keeps the followed store and its cache.
   let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, keys.verifier, options.now, clientCertificates);
+    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled);
   } catch (error) {
     await keys.verifier.close();
     await limiterStore.close?.();
     throw error;
   }
-  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics);
+  const usage = usageConfig.enabled ? await createUsageRecorder(usageConfig, { logger, metrics }) : undefined;
+  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics, usage);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;
+  let admin: RunningAdminServer | undefined;
   try {
+    if (adminConfig.enabled) {
+      admin = await startAdminServer({
+        host: adminConfig.listen.host,
+        port: options.adminPort ?? adminConfig.listen.port,
+        auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope },
+        deps: { logger, usage },
+      }).catch((error: unknown) => {
+        // Tagged, so that `accord serve` names the admin port rather than the data-plane one.
+        throw Object.assign(error as Error, { listener: 'admin', port: options.adminPort ?? adminConfig.listen.port });
+      });
+      if (adminConfig.auth.providers.length === 0) logger.warn({ url: admin.url }, 'admin listener: admin.auth.providers is empty, so every admin request is refused (401)');
+    }
     server = await startServer(gateway, loaded.config.listen, logger, port, {
       readiness: () => ({ limiter: limiterStore.health?.() ?? { store: limiterStore.kind, degraded: false } }),
       tls: material ? { material, onHandshakeFailure: (reason) => metrics.tlsHandshakeFailures.inc({ reason }) } : undefined,
     });
   } catch (error) {
+    await admin?.close(0);
+    await usage?.close();
     await limiterStore.close?.();
-    // A port in use: nothing serves, so the upstream pools and key fetches must not keep the process alive.
+    // A port in use: nothing serves, so the upstream pools, key fetches and timers must not keep the process alive.
     built.table.close();
     built.authenticator?.close();
     await keys.verifier.close();
     throw error;
   }
+  if (admin) logger.info({ url: admin.url }, 'admin listener listening');
+  if (usage) logger.info({ store: usage.storeKind, flushIntervalSeconds: usageConfig.flushIntervalSeconds }, 'usage records enabled');
   const describeServed = (table: RouteTable): string[] => table.served.map((s) => `${s.prefix} -> ${s.apiId}@${s.version}`);
   logger.info({ url: server.url, apis: describeServed(built.table) }, 'gateway listening');
   metrics.configLastReloadSuccess.set(Date.now() / 1000);
@@ -185,7 +214,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
       let nextBuilt: Awaited<ReturnType<typeof build>>;
       try {
-        nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, nextKeys.verifier, options.now, clientCertificates);
+        nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled);
       } catch (error) {
         if (nextKeys !== keys) await nextKeys.verifier.close();
         throw error;
@@ -211,6 +240,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       }
       if (JSON.stringify(previous.config.limits) !== JSON.stringify(next.config.limits)) {
         logger.warn({ trigger }, 'limits settings changed: they take effect at the next restart');
+      }
+      if (JSON.stringify(previous.config.usage) !== JSON.stringify(next.config.usage) || JSON.stringify(previous.config.admin.listen) !== JSON.stringify(next.config.admin.listen) || previous.config.admin.enabled !== next.config.admin.enabled) {
+        logger.warn({ trigger }, 'usage or admin listener settings changed: they take effect at the next restart (admin.auth applies now)');
       }
       return true;
     } catch (error) {
@@ -262,6 +294,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     gateway,
     server,
     tls,
+    admin,
+    usage,
     get loaded() {
       return loaded;
     },
@@ -274,6 +308,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await watcher?.close();
       await tls?.close();
       await server.shutdown();
+      // After the drain, so that the last requests' usage is flushed too.
+      await usage?.close();
+      await admin?.close(loaded.config.listen.shutdownGraceMs);
       built.table.close();
       built.authenticator?.close();
       await limiterStore.close?.();

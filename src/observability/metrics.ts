@@ -33,6 +33,10 @@ export interface GatewayMetrics {
   tlsHandshakeFailures: Counter<'reason'>;
   /** Reloads of the TLS files, by kind (listener, ca, crl) and outcome (success, failure). */
   tlsReloads: Counter<'kind' | 'outcome'>;
+  /** Usage flushes that could not write their batch to the store. */
+  usageFlushFailures: Counter<'store'>;
+  /** Calls whose usage was not recorded, by reason (`capacity`, `store-unavailable`). */
+  usageDroppedRecords: Counter<'reason'>;
   /** Records one finished request (`api` undefined when it matched no API). */
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
 }
@@ -137,6 +141,20 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['kind', 'outcome'],
     registers: [registry],
   });
+  const usageFlushFailures = new Counter({
+    name: 'accord_usage_flush_failures_total',
+    help: 'Usage flushes that could not write their batch to the store (kept and retried at the next flush), by store.',
+    labelNames: ['store'],
+    registers: [registry],
+  });
+  const usageDroppedRecords = new Counter({
+    name: 'accord_usage_dropped_records_total',
+    help: 'Calls whose usage was not recorded, by reason: capacity (usage.maxPendingRecords reached between two flushes) or store-unavailable (a batch retried usage.maxRetainedBatches times).',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  usageDroppedRecords.inc({ reason: 'capacity' }, 0);
+  usageDroppedRecords.inc({ reason: 'store-unavailable' }, 0);
   // Label objects made once per served API version (and status and code), reused by every request.
   const series = new WeakMap<ApiLabels, ApiSeries>();
   const newSeries = (api: string, version: string): ApiSeries => ({ api, version, latency: { api, version }, requests: new Map() });
@@ -171,6 +189,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     mtlsRejections,
     tlsHandshakeFailures,
     tlsReloads,
+    usageFlushFailures,
+    usageDroppedRecords,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
       requests.inc(requestLabels(labels, status, code ?? ''));

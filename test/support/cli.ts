@@ -16,7 +16,8 @@ export interface CliResult {
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    // A free admin port unless the test names one: parallel `accord serve` runs must not contend for 9080.
+    env: { ...process.env, NO_COLOR: '1', ADMIN_PORT: '0', ...options.env },
     input: options.input,
     encoding: 'utf8',
     timeout: 60_000,
@@ -26,7 +27,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
 
 /** Starts a long-running `accord` command; `lines` collects its stdout lines. */
 export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): { child: ChildProcess; lines: string[]; stderr: string[] } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ADMIN_PORT: '0', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const stderr: string[] = [];
   let buffer = '';

@@ -51,6 +51,8 @@ export async function createTestIssuer(issuer = 'https://issuer.test', audience 
 /** A running test gateway with its captured log lines. */
 export interface TestGateway {
   url: string;
+  /** The admin listener's URL (admin.enabled is true by default). */
+  adminUrl: string | undefined;
   dir: string;
   running: RunningGateway;
   logs: Array<Record<string, unknown>>;
@@ -82,9 +84,10 @@ export async function startTestGateway(options: {
     },
   });
   const logger = createLogger({ level: 'info', destination });
-  const running = await startGateway({ configPath: join(dir, 'policies'), dataDir: options.dataDir ?? join(dir, '.accord'), logger, port: 0, watch: false, ...options.start });
+  const running = await startGateway({ configPath: join(dir, 'policies'), dataDir: options.dataDir ?? join(dir, '.accord'), logger, port: 0, adminPort: 0, watch: false, ...options.start });
   return {
     url: running.server.url,
+    adminUrl: running.admin?.url,
     dir,
     running,
     logs,

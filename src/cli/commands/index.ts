@@ -21,4 +21,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'diff', load: async () => (await import('./diff.js')).registerDiff },
   { name: 'check', load: async () => (await import('./check.js')).registerCheck },
   { name: 'contracts', load: async () => (await import('./contracts.js')).registerContracts },
+  { name: 'usage', load: async () => (await import('./usage.js')).registerUsage },
 ];

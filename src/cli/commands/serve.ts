@@ -32,9 +32,10 @@ function describeConfigError(error: ConfigError): string[] {
 type PortSource = { kind: 'flag' | 'env'; port: number } | { kind: 'config' };
 
 /** One line naming the setting whose port cannot be had, or undefined for other failures. */
-function listenFailure(error: unknown, source: PortSource, loaded: LoadedConfig): string | undefined {
+function listenFailure(error: unknown, source: PortSource, loaded: LoadedConfig, adminSource: PortSource): string | undefined {
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') return undefined;
+  if ((error as { listener?: string }).listener === 'admin') return adminListenFailure(code, adminSource, loaded);
   const port = source.kind === 'config' ? loaded.config.listen.port : source.port;
   const why =
     code === 'EADDRINUSE'
@@ -93,11 +94,25 @@ async function servePrimary(opts: { config: string; watch: boolean }, workers: n
   }
 }
 
+/** The same for the admin listener. */
+function adminListenFailure(code: string, source: PortSource, loaded: LoadedConfig): string {
+  const port = source.kind === 'config' ? loaded.config.admin.listen.port : source.port;
+  const why =
+    code === 'EADDRINUSE'
+      ? `admin port ${port} is in use (EADDRINUSE): another program (perhaps another \`accord serve\`) listens there; choose another port (ADMIN_PORT) or set admin.enabled: false`
+      : code === 'EACCES'
+        ? `admin port ${port} cannot be opened (EACCES): ports below 1024 need privileges; choose another port`
+        : `address ${loaded.config.admin.listen.host} cannot be bound on this machine (EADDRNOTAVAIL)`;
+  if (source.kind === 'env') return `ADMIN_PORT=${port}: ${why}`;
+  const pointer = code === 'EADDRNOTAVAIL' ? '/admin/listen/host' : '/admin/listen/port';
+  return formatIssue({ file: displayPath(loaded.file), pointer, line: loaded.lineOf(pointer), message: why });
+}
+
 /** Registers `serve`. */
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the gateway (default port 8080; PORT overrides)')
+    .description('run the gateway (default port 8080; PORT overrides) and its admin listener (default 127.0.0.1:9080; ADMIN_PORT overrides)')
     .option('--config <dir>', 'configuration folder or file', 'policies')
     .option('--port <port>', 'data-plane port (overrides PORT and the config)')
     .option('--data-dir <dir>', 'data directory (ACCORD_DATA_DIR; default .accord/)')
@@ -114,6 +129,8 @@ export function registerServe(program: Command): void {
       const envPort = parsePort(process.env.PORT, 'PORT');
       const port = flagPort ?? envPort;
       const source: PortSource = flagPort !== undefined ? { kind: 'flag', port: flagPort } : envPort !== undefined ? { kind: 'env', port: envPort } : { kind: 'config' };
+      const adminPort = parsePort(process.env.ADMIN_PORT, 'ADMIN_PORT');
+      const adminSource: PortSource = adminPort !== undefined ? { kind: 'env', port: adminPort } : { kind: 'config' };
       const dataDir = resolveDataDir(opts.dataDir);
       let mocks: { close(): Promise<void> } | undefined;
       let loaded: LoadedConfig | undefined;
@@ -125,13 +142,13 @@ export function registerServe(program: Command): void {
           const { startMockUpstreams } = await import('../../mock/mock-upstreams.js');
           mocks = await startMockUpstreams(loaded, logger);
         }
-        running = await startGateway({ configPath: opts.config, dataDir, logger, port, watch: opts.watch && !worker, workers });
+        running = await startGateway({ configPath: opts.config, dataDir, logger, port, adminPort, watch: opts.watch && !worker, workers });
       } catch (error) {
         await mocks?.close();
         // The IPC channel would keep a worker that failed to start alive; once the reason is out, let it go.
         if (worker) setImmediate(() => worker.disconnect());
         if (error instanceof ConfigError) throw configUsageError(error);
-        const reason = loaded && listenFailure(error, source, loaded);
+        const reason = loaded && listenFailure(error, source, loaded, adminSource);
         if (reason) throw new UsageError(reason);
         throw error;
       }

@@ -2,9 +2,10 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import type { Location, OpenApiDocument } from '../openapi-document.js';
-import type { CompiledOperation, OperationExtension, RequestCheck, RequestParts, ResponseCheck, SecurityRequirements, UndeclaredParameters } from './types.js';
+import type { CompiledOperation, OperationExtension, DeclaredParameter, RequestCheck, RequestParts, ResponseCheck, SecurityRequirements, UndeclaredParameters } from './types.js';
 import { escapeToken } from '../json-pointer.js';
 import type { OperationPlan } from './operation-plan.js';
+import type { ParameterGroup, ParameterPlan } from './parameter-plan.js';
 import { BUNDLE_ID, type SchemaBundle } from './schema-bundle.js';
 import { MediaTypeTable } from './media-type.js';
 import { queryNamesOf, RequestValidator, type BodyMedia } from './request-check.js';
@@ -24,6 +25,7 @@ class OperationValidators implements CompiledOperation {
   readonly requestBodyRequired: boolean;
   readonly hasBodyValidation: boolean;
   readonly extensions: ReadonlyMap<string, OperationExtension>;
+  readonly parameters: readonly DeclaredParameter[];
   private readonly request: RequestValidator;
   private readonly response: ResponseValidator;
 
@@ -37,6 +39,7 @@ class OperationValidators implements CompiledOperation {
     this.requestBodyRequired = plan.body?.required ?? false;
     this.hasBodyValidation = plan.body?.media.some((m) => m.schemaKey !== undefined) ?? false;
     this.extensions = extensions;
+    this.parameters = (plan.parameters?.plans ?? []).map(declaredParameter);
     this.request = request;
     this.response = response;
   }
@@ -52,6 +55,17 @@ class OperationValidators implements CompiledOperation {
   checkResponse(status: number, contentType: string | undefined, body: Buffer): ResponseCheck {
     return this.response.check(status, contentType, body);
   }
+}
+
+const IN_OF: Readonly<Record<ParameterGroup, DeclaredParameter['in']>> = { path: 'path', query: 'query', headers: 'header', cookies: 'cookie' };
+
+/** What a parameter plan tells about the names a request uses for it. */
+function declaredParameter(plan: ParameterPlan): DeclaredParameter {
+  const declared: DeclaredParameter = { in: IN_OF[plan.group], name: plan.name };
+  if (plan.group !== 'query') return declared;
+  if (plan.style === 'deepObject') return { ...declared, deep: true };
+  if (plan.style === 'form' && plan.explode && plan.shape.kind === 'object' && !plan.isJson) return { ...declared, members: [...plan.shape.properties.keys()] };
+  return declared;
 }
 
 /** Compiles one bundle def (shared defs are compiled once per contract); a failure names the contract location. */

@@ -14,6 +14,7 @@ export type {
   CompiledContract,
   CompiledOperation,
   CompileOptions,
+  DeclaredParameter,
   RequestCheck,
   RequestParts,
   ResponseCheck,

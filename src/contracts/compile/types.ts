@@ -63,6 +63,16 @@ export interface OperationExtension {
   lineOf(pointer: string): number | undefined;
 }
 
+/** A declared parameter: where it is read from and its name (lower-cased for headers). */
+export interface DeclaredParameter {
+  readonly in: 'path' | 'query' | 'header' | 'cookie';
+  readonly name: string;
+  /** For an exploded `form` object in the query: the member names sent as keys of their own. */
+  readonly members?: readonly string[];
+  /** `deepObject` style: sent as `name[member]` keys. */
+  readonly deep?: boolean;
+}
+
 /** One operation of a contract with every validator compiled at load. */
 export interface CompiledOperation {
   /** Upper-case HTTP method. */
@@ -80,6 +90,8 @@ export interface CompiledOperation {
   hasBodyValidation: boolean;
   /** The operation's `x-accord-` extensions by name (policies read and check their own). */
   extensions: ReadonlyMap<string, OperationExtension>;
+  /** The parameters the operation declares (path-level ones included); header names lower-cased. */
+  parameters: ReadonlyArray<DeclaredParameter>;
   /** Validates parameters and body; parses nothing but this request's own data. */
   checkRequest(parts: RequestParts): RequestCheck;
   /**

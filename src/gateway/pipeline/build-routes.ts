@@ -15,6 +15,7 @@ import { OperationTrie, PrefixTable } from '../routing/route-table.js';
 import { compareSemVer, parseSemVer, type SemVer } from '../../governance/check/contract-version.js';
 import { ConsumerIndex } from '../policies/consumers/consumer-index.js';
 import { POLICY_ORDER } from './order.js';
+import { planOperationUsage, type OperationUsage } from '../../usage/operation-usage.js';
 import { composeRequest, composeResponse } from './compose.js';
 import { forwardStep } from './forward.js';
 import type { ApiPolicy, PolicyDependencies, RequestStep, ResponseStep } from './policy.js';
@@ -50,6 +51,8 @@ export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
   /** Build only to check the configuration (`accord config validate`): no authenticator needed, never served. */
   dryRun?: boolean;
+  /** Plan every operation's usage records (when usage recording is on). */
+  recordUsage?: boolean;
 }
 
 /** The highest configured version of each major of an API. */
@@ -75,6 +78,7 @@ function buildOperation(
   proxy: UpstreamProxy,
   config: LoadedConfig['config'],
   upstreamHeaders: UpstreamHeaderPolicy,
+  usage: OperationUsage | undefined,
 ): OperationRoute {
   const requestSteps: RequestStep[] = [];
   const responseSteps: ResponseStep[] = [];
@@ -88,7 +92,7 @@ function buildOperation(
   }
   const terminal = forwardStep(api, op, config, proxy, upstreamHeaders, composeResponse(responseSteps));
   const run = composeRequest(requestSteps, terminal);
-  return { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), policies: names, run };
+  return { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), usage, policies: names, run };
 }
 
 /**
@@ -146,7 +150,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         const prefix = `${api.basePath}/v${major}`;
         const operations = new OperationTrie<OperationRoute>();
         for (const op of compiled.operations) {
-          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders));
+          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders, deps.recordUsage ? planOperationUsage(op, api.id, v.version, major) : undefined));
         }
         const entry: ServedVersion = { apiId: api.id, version: v.version, logFields: apiLogFields(api.id, v.version), major, prefix, operations };
         prefixes.add(prefix, entry);

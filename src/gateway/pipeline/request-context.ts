@@ -4,6 +4,7 @@ import type { InFlightEntry } from '../in-flight.js';
 import type { Principal } from '../policies/jwt-auth/index.js';
 import type { Consumer } from '../policies/consumers/consumer-index.js';
 import type { VerifiedCertificate } from '../policies/mtls/client-certificates.js';
+import type { OperationUsage } from '../../usage/operation-usage.js';
 
 /** The served API version a request was routed to; one object per routing table entry. */
 export interface ApiLabels {
@@ -20,6 +21,8 @@ export interface OperationLabels {
   readonly operationId: string | undefined;
   /** Its access-log fields, serialised once when the routing table is built. */
   readonly logFields: string;
+  /** Its usage-record plan, when usage is recorded. */
+  readonly usage?: OperationUsage;
 }
 
 /** What the pipeline knows about one request as it moves through the steps. */
@@ -56,6 +59,8 @@ export interface RequestContext {
   rawQuery?: string;
   /** The buffered request body when there was one. */
   body?: Buffer;
+  /** The body as request validation parsed it (JSON value or form fields), so that nothing parses it twice. */
+  parsedBody?: unknown;
   /** The path and query sent upstream. */
   upstreamPath?: string;
   /** The request to the upstream, once it was sent. */

@@ -19,6 +19,9 @@ export const requestValidation: Policy = {
         const check = (ctx: RequestContext): void => {
           const verdict = op.checkRequest({ pathParams: ctx.pathParams!, rawQuery: ctx.rawQuery!, headers: ctx.req.headers, body: ctx.body });
           if (!verdict.ok) throw new GatewayError(verdict.code, verdict.detail, { errors: verdict.violations });
+          // Kept for the usage fingerprint, which reads the body's members after the response; only
+          // when usage is recorded, so that a large parsed body is not held for nothing.
+          if (ctx.operation?.usage) ctx.parsedBody = verdict.body;
         };
         const request: RequestStep = (ctx) => {
           if (!hasBody(ctx.req)) return check(ctx);

@@ -1,0 +1,96 @@
+/**
+ * Finds the locations one request uses: declared query, header and cookie parameters (undeclared
+ * query keys are only counted, never named), and the JSON pointers of its body's members with array
+ * indices as `*`. Bounded per request: depth, values visited and elements per array.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { escapeToken } from '../contracts/json-pointer.js';
+import type { OperationUsage } from './operation-usage.js';
+import type { FingerprintConfig } from './schema.js';
+
+/** The parts of a request a fingerprint reads. */
+export interface RequestSample {
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  /** The body as validation parsed it (JSON value, or form fields), when there was one. */
+  body: unknown;
+  hasBody: boolean;
+}
+
+/** Receives each location a request uses (a location may come more than once). */
+export type LocationSink = (location: string) => void;
+
+/** Examines one request; returns true when its query has a key the operation does not declare. */
+export function examineRequest(plan: OperationUsage, sample: RequestSample, bounds: Pick<FingerprintConfig, 'maxDepth' | 'maxNodes' | 'arrayElements'>, sink: LocationSink): boolean {
+  const undeclared = sample.rawQuery === '' ? false : examineQuery(plan, sample.rawQuery, sink);
+  for (const [name, location] of plan.headers) if (sample.headers[name] !== undefined) sink(location);
+  if (plan.cookies.size > 0 && typeof sample.headers.cookie === 'string') examineCookies(plan, sample.headers.cookie, sink);
+  if (sample.hasBody) {
+    sink('body:');
+    if (sample.body !== null && typeof sample.body === 'object') {
+      walk(sample.body, 'body:', 1, bounds, { nodes: 0 }, sink);
+    }
+  }
+  return undeclared;
+}
+
+function queryKey(raw: string): string {
+  if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) return raw;
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
+function examineQuery(plan: OperationUsage, rawQuery: string, sink: LocationSink): boolean {
+  let undeclared = false;
+  let start = 0;
+  while (start <= rawQuery.length) {
+    let end = rawQuery.indexOf('&', start);
+    if (end < 0) end = rawQuery.length;
+    if (end > start) {
+      const eq = rawQuery.indexOf('=', start);
+      const key = queryKey(rawQuery.slice(start, eq >= 0 && eq < end ? eq : end));
+      const location = plan.queryKeys.get(key);
+      if (location !== undefined) sink(location);
+      else {
+        const bracket = key.indexOf('[');
+        const deep = bracket > 0 ? plan.deepQuery.get(key.slice(0, bracket)) : undefined;
+        if (deep !== undefined) sink(deep);
+        else undeclared = true;
+      }
+    }
+    start = end + 1;
+  }
+  return undeclared;
+}
+
+function examineCookies(plan: OperationUsage, header: string, sink: LocationSink): void {
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    const location = plan.cookies.get((eq < 0 ? pair : pair.slice(0, eq)).trim());
+    if (location !== undefined) sink(location);
+  }
+}
+
+/** Records the pointer of every object member under `value`; arrays contribute `/*`. */
+function walk(value: object, pointer: string, depth: number, bounds: Pick<FingerprintConfig, 'maxDepth' | 'maxNodes' | 'arrayElements'>, budget: { nodes: number }, sink: LocationSink): void {
+  if (Array.isArray(value)) {
+    const elements = value.length < bounds.arrayElements ? value.length : bounds.arrayElements;
+    const items = pointer + '/*';
+    for (let i = 0; i < elements; i++) {
+      const element: unknown = value[i];
+      if (++budget.nodes > bounds.maxNodes) return;
+      if (element !== null && typeof element === 'object' && depth < bounds.maxDepth) walk(element, items, depth + 1, bounds, budget, sink);
+    }
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (++budget.nodes > bounds.maxNodes) return;
+    const member = pointer + '/' + (key.indexOf('~') < 0 && key.indexOf('/') < 0 ? key : escapeToken(key));
+    sink(member);
+    const child: unknown = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && depth < bounds.maxDepth) walk(child, member, depth + 1, bounds, budget, sink);
+  }
+}
