@@ -173,13 +173,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;
   let admin: RunningAdminServer | undefined;
+  // The admin API issues and revokes keys in the store the gateway verifies against; the consumers
+  // that may hold one are those of the configuration in service (it follows reloads).
+  const adminKeys = adminConfig.enabled ? { store: openKeyStore(loaded.config.apiKeys, options.dataDir), isDeclaredConsumer: (id: string) => loaded.config.consumers.some((c) => c.id === id) } : undefined;
   try {
     if (adminConfig.enabled) {
       admin = await startAdminServer({
         host: adminConfig.listen.host,
         port: options.adminPort ?? adminConfig.listen.port,
         auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope },
-        deps: { logger, usage },
+        deps: { logger, usage, keys: adminKeys },
       }).catch((error: unknown) => {
         // Tagged, so that `accord serve` names the admin port rather than the data-plane one.
         throw Object.assign(error as Error, { listener: 'admin', port: options.adminPort ?? adminConfig.listen.port });
@@ -192,6 +195,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     });
   } catch (error) {
     await admin?.close(0);
+    await adminKeys?.store.close();
     await usage?.close();
     await limiterStore.close?.();
     // A port in use: nothing serves, so the upstream pools, key fetches and timers must not keep the process alive.
@@ -311,6 +315,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // After the drain, so that the last requests' usage is flushed too.
       await usage?.close();
       await admin?.close(loaded.config.listen.shutdownGraceMs);
+      await adminKeys?.store.close();
       built.table.close();
       built.authenticator?.close();
       await limiterStore.close?.();

@@ -6,12 +6,16 @@ import type { Router } from 'express';
 import type { Logger } from '../../observability/logger.js';
 import type { UsageRecorder } from '../../usage/usage-recorder.js';
 import { usageRoutes } from './usage.js';
+import { keysRoutes } from './keys.js';
+import type { ApiKeyStore } from '../../gateway/policies/auth/stores/key-store.js';
 
 /** What the composition root hands the admin routes; a resource that is not available is undefined. */
 export interface AdminDependencies {
   readonly logger: Logger;
   /** Usage records (undefined when `usage.enabled` is false). */
   readonly usage: UsageRecorder | undefined;
+  /** The API key store and who may hold keys (undefined: `/keys` answers 503). */
+  readonly keys?: { readonly store: ApiKeyStore; isDeclaredConsumer(id: string): boolean };
 }
 
 /** One admin resource: mounts its routes (already behind admin authentication). */
@@ -20,4 +24,4 @@ export interface AdminRoutes {
   mount(router: Router, deps: AdminDependencies): void;
 }
 
-export const ADMIN_ROUTES: readonly AdminRoutes[] = [usageRoutes];
+export const ADMIN_ROUTES: readonly AdminRoutes[] = [usageRoutes, keysRoutes];

@@ -7,6 +7,7 @@ import { GatewayError, writeProblem, type ProblemViolation } from '../../errors/
 import { KEY_ID_PATTERN } from '../../gateway/policies/auth/api-key-format.js';
 import { parseExpiry } from '../../gateway/policies/auth/key-expiry.js';
 import { KeyStoreInputError, type ApiKeyStore } from '../../gateway/policies/auth/stores/key-store.js';
+import type { AdminRoutes } from './index.js';
 
 /** Options of the keys routes. */
 export interface KeysRouterOptions {
@@ -66,7 +67,10 @@ export function keysRouter(store: ApiKeyStore, options: KeysRouterOptions = {}):
     res.status(201).location(`${req.baseUrl}/${issued.record.id}`).json({ ...issued.record, key: issued.key });
   });
   router.get('/', async (req, res) => {
-    const consumer = typeof req.query.consumer === 'string' ? req.query.consumer : undefined;
+    // Read from the URL itself: the admin listener turns Express's query parser off.
+    const url = req.originalUrl ?? req.url;
+    const q = url.indexOf('?');
+    const consumer = new URLSearchParams(q < 0 ? '' : url.slice(q + 1)).get('consumer') ?? undefined;
     res.json({ keys: await store.list({ consumer }) });
   });
   router.get('/:id', async (req, res) => {
@@ -99,3 +103,18 @@ export function keysRouter(store: ApiKeyStore, options: KeysRouterOptions = {}):
   });
   return router;
 }
+
+/** The `/keys` resource of the admin listener, over the key store the composition root opened. */
+export const keysRoutes: AdminRoutes = {
+  name: 'keys',
+  mount(router, deps) {
+    const keys = deps.keys;
+    if (!keys) {
+      router.use('/keys', () => {
+        throw new GatewayError('SERVICE_UNAVAILABLE', 'the API key store is not open on this listener');
+      });
+      return;
+    }
+    router.use('/keys', keysRouter(keys.store, { isDeclaredConsumer: keys.isDeclaredConsumer, onStoreError: (error) => deps.logger.warn({ err: error }, 'API key store failed on the admin listener') }));
+  },
+};
