@@ -109,6 +109,8 @@ export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseVali
     ];
     // The API's lists: checked on every request, loopback allowed, a documentation range denied.
     config.apis[0].ipRules = { allow: ['127.0.0.0/8', '::1'], deny: ['192.0.2.0/24'] };
+    // Usage records (memory store, request fingerprints at the default sampling).
+    config.usage = { enabled: true };
     if (distinct) config.apis[0].admit = 'any-authenticated';
   }
   writeFileSync(join(configDir, 'gateway.yaml'), stringify(config));
