@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync, existsSync, openSync, closeSync, readFileSync, wri
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
+import https from 'node:https';
+import { spawnSync } from 'node:child_process';
 import { canPin, pinSelf, createChildSet, waitForListening } from './gateway/child-processes.mjs';
 import { chooseLoadGenerator, createLoadGenerator } from './gateway/load-generator.mjs';
 import { clockTicksPerSecond, cpuTimeMicros, memoryBytes } from './gateway/proc-stats.mjs';
@@ -21,7 +23,7 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup S        warm-up seconds before a variant's first method (default 5; env BENCH_WARMUP)
   --connections N   keep-alive connections (default 50; env BENCH_CONNECTIONS)
   --load NAME       wrk or autocannon (default: wrk when on PATH; env BENCH_LOAD)
-  --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-core,accord-report,accord-distinct
+  --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-core,accord-tls,accord-report,accord-distinct
   --baseline-cli F  also run another Accord build (its dist/cli.js) with the core policies, beside this
                     build with the same config (accord-core): the cost of a change, measured in one run
   --no-distinct     skip the Accord run with 12,000 distinct tokens (same as leaving accord-distinct out)
@@ -38,7 +40,7 @@ const DISTINCT_TOKENS = 12_000;
 const GET_PATH = '/shop/v1/items?limit=10';
 const POST_PATH = '/shop/v1/items';
 const TARGETS = { maxCpuOverhead: 0.1, maxRssMb: 130 };
-const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-report', 'accord-distinct'];
+const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct'];
 
 function parseOptions(argv, env) {
   const options = {
@@ -100,9 +102,24 @@ function postBody() {
 }
 
 /** One HTTP request from the orchestrator, for the checks before measuring. */
+/**
+ * A self-signed server certificate for 127.0.0.1 in `dir` (made once, with the openssl CLI): the
+ * HTTPS variant measures what TLS costs the listener; no client certificate is asked for by the load.
+ */
+function serverCertificate(dir) {
+  const key = join(dir, 'tls-key.pem');
+  const cert = join(dir, 'tls-cert.pem');
+  if (!existsSync(cert)) {
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`openssl could not make the bench's server certificate: ${made.stderr}`);
+  }
+  return { key, cert, ca: cert };
+}
+
 function probe(url, { method = 'GET', headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false }, (res) => {
+    const client = url.startsWith('https:') ? https : http;
+    const req = client.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false, rejectUnauthorized: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (text += chunk));
@@ -249,6 +266,7 @@ async function main() {
     { id: 'accord', label: 'Accord, all policies, responses not validated', methods: ['GET', 'POST'], accord: 'off' },
     { id: 'accord-core', label: 'Accord, core policies (JWT + scopes, rate limit, request validation)', methods: ['GET', 'POST'], accord: 'off', profile: 'core' },
     { id: 'accord-baseline', label: `Accord at --baseline-cli, core policies`, methods: ['GET', 'POST'], accord: 'off', profile: 'core', cli: options.baselineCli },
+    { id: 'accord-tls', label: 'Accord, all policies, HTTPS listener (TLS 1.3, RSA 2048 server certificate)', methods: ['GET', 'POST'], accord: 'off', tls: true },
     { id: 'accord-report', label: 'Accord, all policies, responses validated (report)', methods: ['GET', 'POST'], accord: 'report' },
     { id: 'accord-distinct', label: `Accord, responses not validated, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens`, methods: ['GET'], accord: 'off' },
   ].filter((v) => options.variants.includes(v.id));
@@ -271,7 +289,8 @@ async function main() {
       if (variant.accord) {
         const variantCli = variant.cli ?? cli;
         if (!existsSync(variantCli)) throw new Error(`${variantCli} is missing: run npm run build`);
-        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined });
+        const tls = variant.tls ? serverCertificate(dir) : undefined;
+        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined, tls, olderBuild: variant.cli !== undefined });
         args = [variantCli, 'serve', '--config', configDir, '--port', '0', '--data-dir', join(dir, `data-${variant.id}`), '--no-watch'];
       } else {
         args = [join(import.meta.dirname, 'gateway', variant.script), upstream.url];

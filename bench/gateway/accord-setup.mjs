@@ -69,15 +69,14 @@ export function writeContracts(dir) {
  * policy this build has. `distinct` (thousands of clients): consumers are resolved, and callers that
  * are none of them admitted, so that every token is still a success.
  */
-export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseValidation, profile = 'all', distinct = false }) {
+export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseValidation, profile = 'all', distinct = false, tls = undefined, olderBuild = false }) {
   const configDir = join(dir, name);
   mkdirSync(configDir, { recursive: true });
   const config = {
     version: 1,
     contractsDir: '../contracts',
     listen: { host: '127.0.0.1', port: 0 },
-    // The bench measures the data plane; an admin listener on its default port could meet a running gateway.
-    admin: { enabled: false },
+
     identityProviders: [{ id: 'bench', issuer: ISSUER, jwks: { keys: [issuer.publicJwk] }, audiences: [AUDIENCE], algorithms: ['RS256'] }],
     apis: [
       {
@@ -113,6 +112,11 @@ export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseVali
     config.usage = { enabled: true };
     if (distinct) config.apis[0].admit = 'any-authenticated';
   }
+  // The bench measures the data plane; an admin listener on its default port would meet the other
+  // variants' (a build from before the admin listener does not know the setting).
+  if (!olderBuild) config.admin = { enabled: false };
+  // HTTPS with a server certificate; the API does not ask the load for client certificates.
+  if (tls) config.listen.tls = tls;
   writeFileSync(join(configDir, 'gateway.yaml'), stringify(config));
   return configDir;
 }
