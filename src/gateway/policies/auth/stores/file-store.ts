@@ -2,6 +2,7 @@
  * API keys in one JSON file under the data directory: written atomically (temp file, fsync,
  * rename) under a lock file, followed by every instance through a short stat poll.
  */
+import { RefreshPoller } from './refresh-poller.js';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -58,8 +59,6 @@ export function fileKeyStore(options: FileKeyStoreOptions): ApiKeyStore {
   let generation = 0;
   let lastRead = 0;
   let seen = '';
-  let timer: NodeJS.Timeout | undefined;
-  let polling = false;
 
   /** The records on disk; none when the file does not exist yet. */
   const readAll = (): StoredApiKey[] => {
@@ -95,6 +94,7 @@ export function fileKeyStore(options: FileKeyStoreOptions): ApiKeyStore {
     }
     lastRead = Date.now();
   };
+  const poller = new RefreshPoller(refresh, pollMs, options.onError);
 
   /** Runs `change` on the records under the lock and writes the result atomically. */
   const update = async <T>(change: (records: StoredApiKey[]) => { records: StoredApiKey[]; result: T }): Promise<T> => {
@@ -170,23 +170,12 @@ export function fileKeyStore(options: FileKeyStoreOptions): ApiKeyStore {
     },
     async follow(): Promise<void> {
       await refresh();
-      if (timer) return;
-      timer = setInterval(() => {
-        if (polling) return;
-        polling = true;
-        refresh()
-          .catch((error: unknown) => options.onError?.(error as Error))
-          .finally(() => {
-            polling = false;
-          });
-      }, pollMs);
-      timer.unref();
+      poller.start();
     },
     snapshot: () => snapshot,
     lastReadAt: () => lastRead,
     async close(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      poller.stop();
     },
   };
 }

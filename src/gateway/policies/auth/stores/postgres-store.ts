@@ -2,6 +2,7 @@
  * API keys in PostgreSQL (table `<schema>.api_keys`, created if missing), followed by every
  * instance through a short poll of a change counter, so a revocation reaches all within a second.
  */
+import { RefreshPoller } from './refresh-poller.js';
 import pg from 'pg';
 import { generateKey, KEY_ID_PATTERN } from '../api-key-format.js';
 import { EMPTY_SNAPSHOT, KeyStoreInputError, publicRecord, snapshotOf, type ApiKeyRecord, type ApiKeyStore, type CreateKeyInput, type IssuedApiKey, type KeySnapshot, type StoredApiKey } from './key-store.js';
@@ -62,8 +63,6 @@ export function postgresKeyStore(options: PostgresKeyStoreOptions): ApiKeyStore 
   let generation = 0;
   let lastRead = 0;
   let seen = '';
-  let timer: NodeJS.Timeout | undefined;
-  let polling = false;
 
   /** Creates schema, sequence and table once; an advisory lock keeps concurrent first starts apart. */
   const ensureTable = (): Promise<void> => {
@@ -115,6 +114,7 @@ export function postgresKeyStore(options: PostgresKeyStoreOptions): ApiKeyStore 
     }
     lastRead = Date.now();
   };
+  const poller = new RefreshPoller(refresh, pollMs, options.onError);
 
   return {
     description: `postgresql ${options.schema}.api_keys`,
@@ -142,23 +142,12 @@ export function postgresKeyStore(options: PostgresKeyStoreOptions): ApiKeyStore 
     },
     async follow(): Promise<void> {
       await refresh();
-      if (timer) return;
-      timer = setInterval(() => {
-        if (polling) return;
-        polling = true;
-        refresh()
-          .catch((error: unknown) => options.onError?.(error as Error))
-          .finally(() => {
-            polling = false;
-          });
-      }, pollMs);
-      timer.unref();
+      poller.start();
     },
     snapshot: () => snapshot,
     lastReadAt: () => lastRead,
     async close(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      poller.stop();
       await pool.end();
     },
   };
