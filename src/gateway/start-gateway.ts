@@ -34,6 +34,8 @@ export interface StartOptions {
   port?: number;
   /** Admin listener port (overrides admin.listen.port; ADMIN_PORT in `accord serve`; 0 picks a free one). */
   adminPort?: number;
+  /** Overrides `admin.enabled` (a cluster worker without a fixed admin port runs none). */
+  adminEnabled?: boolean;
   /** Reload config and contracts when their files change (default true). */
   watch?: boolean;
   /** Quiet time that ends a burst of file changes before a reload (default 200 ms). */
@@ -156,7 +158,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     : undefined;
   // Usage and admin settings are read once: like the listener's, they take effect at the next restart.
   const usageConfig = loaded.config.usage;
-  const adminConfig = loaded.config.admin;
+  const adminConfig = options.adminEnabled === undefined ? loaded.config.admin : { ...loaded.config.admin, enabled: options.adminEnabled };
   // One key verifier per apiKeys setting: a reload that leaves it alone keeps the followed store and its cache.
   let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;

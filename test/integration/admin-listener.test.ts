@@ -24,7 +24,7 @@ describe('admin listener', () => {
   });
 
   it('lists usage among its resources', () => {
-    assert.deepEqual(ADMIN_ROUTES.map((r) => r.name), ['usage']);
+    assert.deepEqual(ADMIN_ROUTES.map((r) => r.name), ['usage', 'keys']);
   });
 
   it('mounts a resource added to the list behind admin authentication', async () => {

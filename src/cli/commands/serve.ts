@@ -8,7 +8,7 @@ import { resolveDataDir } from '../data-dir.js';
 import { displayPath } from '../display-path.js';
 import { UsageError } from '../exit-codes.js';
 import { loadConfig, type LoadedConfig } from '../../config/load-config.js';
-import { isReloadMessage } from '../../gateway/workers/worker-messages.js';
+import { isReloadMessage, type ListeningMessage } from '../../gateway/workers/worker-messages.js';
 
 function parsePort(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -142,7 +142,11 @@ export function registerServe(program: Command): void {
           const { startMockUpstreams } = await import('../../mock/mock-upstreams.js');
           mocks = await startMockUpstreams(loaded, logger);
         }
-        running = await startGateway({ configPath: opts.config, dataDir, logger, port, adminPort, watch: opts.watch && !worker, workers });
+        // Cluster workers share listeners by (address, port): an ephemeral admin port (0) would share the
+        // data plane's socket when both are port 0 on one address, so workers run the admin listener
+        // only on a fixed port.
+        const workerAdminOff = worker !== undefined && (adminPort ?? loaded.config.admin.listen.port) === 0;
+        running = await startGateway({ configPath: opts.config, dataDir, logger, port, adminPort, adminEnabled: workerAdminOff ? false : undefined, watch: opts.watch && !worker, workers });
       } catch (error) {
         await mocks?.close();
         // The IPC channel would keep a worker that failed to start alive; once the reason is out, let it go.
@@ -161,6 +165,10 @@ export function registerServe(program: Command): void {
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));
       process.on('SIGHUP', () => void running.reload('SIGHUP'));
+      if (worker) {
+        const listening: ListeningMessage = { accord: 'listening', url: running.server.url };
+        process.send?.(listening);
+      }
       if (!worker) {
         process.once('SIGINT', () => void stop('SIGINT'));
         return;

@@ -9,7 +9,7 @@ import type { LoadedConfig } from '../../config/load-config.js';
 import type { Logger } from '../../observability/logger.js';
 import { startClusterLimiterPrimary } from '../policies/rate-limit/stores/cluster-store.js';
 import type { ReloadTrigger } from '../start-gateway.js';
-import type { ReloadMessage } from './worker-messages.js';
+import { isListeningMessage, type ReloadMessage } from './worker-messages.js';
 
 /** Options of the primary. */
 export interface PrimaryOptions {
@@ -66,16 +66,16 @@ export async function startPrimary(options: PrimaryOptions): Promise<RunningPrim
     startedAt.set(worker, Date.now());
   };
 
-  cluster.on('listening', (worker, address) => {
+  cluster.on('message', (worker, message: unknown) => {
+    if (!isListeningMessage(message)) return;
     if (allListening) {
       logger.info({ worker: worker.id, pid: worker.process.pid }, 'replacement worker listening');
       return;
     }
     if (++listeningCount < count) return;
     allListening = true;
-    const host = address.address === '0.0.0.0' || address.address === '::' || !address.address ? '127.0.0.1' : address.address;
     const pids = [...startedAt.keys()].map((w) => w.process.pid);
-    logger.info({ url: `http://${host}:${address.port}`, workers: count, pids }, 'workers listening');
+    logger.info({ url: message.url, workers: count, pids }, 'workers listening');
     resolveListening();
   });
 
