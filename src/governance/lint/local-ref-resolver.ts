@@ -111,21 +111,21 @@ class OrderGraph {
   private dfs(edges: Map<string, string[]>, visited: Set<string>, result: string[], start: string): void {
     if (visited.has(start)) return;
     const inPath = new Set<string>();
-    const todo: Array<{ node: string; processed: boolean }> = [{ node: start, processed: false }];
-    while (todo.length > 0) {
-      const current = todo[todo.length - 1]!;
+    const stack: Array<{ node: string; processed: boolean }> = [{ node: start, processed: false }];
+    while (stack.length > 0) {
+      const current = stack[stack.length - 1]!;
       const { node } = current;
       if (!current.processed) {
         if (visited.has(node) || inPath.has(node)) {
-          todo.pop();
+          stack.pop();
           continue;
         }
         inPath.add(node);
         const next = edges.get(node)!;
-        for (let i = next.length - 1; i >= 0; i--) todo.push({ node: next[i]!, processed: false });
+        for (let i = next.length - 1; i >= 0; i--) stack.push({ node: next[i]!, processed: false });
         current.processed = true;
       } else {
-        todo.pop();
+        stack.pop();
         inPath.delete(node);
         visited.add(node);
         result.push(node);
