@@ -24,13 +24,7 @@ export function rawRequest(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let json: Record<string, unknown> | undefined;
-        try {
-          json = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: jsonOf(text) });
       });
       res.on('error', reject);
     });
@@ -38,4 +32,13 @@ export function rawRequest(
     if (options.body !== undefined) req.end(options.body);
     else req.end();
   });
+}
+
+/** A response body as a JSON object, or undefined when it is not JSON. */
+export function jsonOf(text: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 /** HTTPS requests for gateway tests, with an optional client certificate and source address. */
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import type { RawResponse } from './raw-request.js';
+import { jsonOf, type RawResponse } from './raw-request.js';
 
 /** A response with the server certificate it came over. */
 export interface TlsResponse extends RawResponse {
@@ -51,13 +51,7 @@ export function tlsRequest(baseUrl: string, path: string, options: TlsRequestOpt
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let json: Record<string, unknown> | undefined;
-          try {
-            json = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, serverFingerprint, reusedSocket: req.reusedSocket });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: jsonOf(text), serverFingerprint, reusedSocket: req.reusedSocket });
         });
         res.on('error', reject);
       },
