@@ -23,7 +23,8 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup S        warm-up seconds before a variant's first method (default 5; env BENCH_WARMUP)
   --connections N   keep-alive connections (default 50; env BENCH_CONNECTIONS)
   --load NAME       wrk or autocannon (default: wrk when on PATH; env BENCH_LOAD)
-  --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-core,accord-tls,accord-report,accord-distinct
+  --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-core,accord-tls,accord-report,accord-distinct,
+                    accord-no-usage,accord-no-ip-rules,accord-no-plan,accord-no-consumers (all policies but one: what that one costs)
   --baseline-cli F  also run another Accord build (its dist/cli.js) with the core policies, beside this
                     build with the same config (accord-core): the cost of a change, measured in one run
   --no-distinct     skip the Accord run with 12,000 distinct tokens (same as leaving accord-distinct out)
@@ -40,7 +41,9 @@ const DISTINCT_TOKENS = 12_000;
 const GET_PATH = '/shop/v1/items?limit=10';
 const POST_PATH = '/shop/v1/items';
 const TARGETS = { maxCpuOverhead: 0.1, maxRssMb: 130 };
-const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct'];
+/** Variants with every policy but one, run only when named: the partner policies' costs one by one. */
+const WITHOUT_ONE = ['usage', 'ip-rules', 'plan', 'consumers'];
+const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct', ...WITHOUT_ONE.map((p) => `accord-no-${p}`)];
 
 function parseOptions(argv, env) {
   const options = {
@@ -86,7 +89,7 @@ function parseOptions(argv, env) {
   if (notFlag !== undefined) throw new Error(`--node-flags takes Node/V8 flags starting with --, got ${notFlag}`);
   if (!['auto', 'wrk', 'autocannon'].includes(options.load)) throw new Error(`--load must be wrk or autocannon, got ${options.load}`);
   options.switchWarmup = Math.min(options.switchWarmup, options.warmup);
-  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct') && (id !== 'accord-baseline' || options.baselineCli !== undefined));
+  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct') && (id !== 'accord-baseline' || options.baselineCli !== undefined) && !id.startsWith('accord-no-'));
   if (options.variants.includes('accord-baseline') && options.baselineCli === undefined) throw new Error('the accord-baseline variant needs --baseline-cli PATH');
   const unknown = options.variants.filter((id) => !VARIANT_IDS.includes(id));
   if (unknown.length > 0) throw new Error(`unknown variant ${unknown.join(', ')}; known: ${VARIANT_IDS.join(', ')}`);
@@ -269,6 +272,7 @@ async function main() {
     { id: 'accord-tls', label: 'Accord, all policies, HTTPS listener (TLS 1.3, RSA 2048 server certificate)', methods: ['GET', 'POST'], accord: 'off', tls: true },
     { id: 'accord-report', label: 'Accord, all policies, responses validated (report)', methods: ['GET', 'POST'], accord: 'report' },
     { id: 'accord-distinct', label: `Accord, responses not validated, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens`, methods: ['GET'], accord: 'off' },
+    ...WITHOUT_ONE.map((policy) => ({ id: `accord-no-${policy}`, label: `Accord, all policies but ${policy}`, methods: ['GET', 'POST'], accord: 'off', omit: policy })),
   ].filter((v) => options.variants.includes(v.id));
   const distinct = variants.find((v) => v.id === 'accord-distinct');
   if (distinct) {
@@ -290,7 +294,7 @@ async function main() {
         const variantCli = variant.cli ?? cli;
         if (!existsSync(variantCli)) throw new Error(`${variantCli} is missing: run npm run build`);
         const tls = variant.tls ? serverCertificate(dir) : undefined;
-        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined, tls, olderBuild: variant.cli !== undefined });
+        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined, tls, olderBuild: variant.cli !== undefined, omit: variant.omit });
         args = [variantCli, 'serve', '--config', configDir, '--port', '0', '--data-dir', join(dir, `data-${variant.id}`), '--no-watch'];
       } else {
         args = [join(import.meta.dirname, 'gateway', variant.script), upstream.url];
@@ -400,6 +404,12 @@ async function main() {
     const all = rowsByMethod.get(method).find((r) => r.id === 'accord');
     if (current && baseline) changeCost.push(`- ${method}: this build ${current.summary.cpuUsPerRequest.toFixed(1)} µs/req, --baseline-cli build ${baseline.summary.cpuUsPerRequest.toFixed(1)} µs/req with the same config: ${(current.summary.cpuUsPerRequest - baseline.summary.cpuUsPerRequest).toFixed(1)} µs/req`);
     if (current && all) changeCost.push(`- ${method}: all policies ${all.summary.cpuUsPerRequest.toFixed(1)} µs/req against the core policies ${current.summary.cpuUsPerRequest.toFixed(1)} µs/req: the policies beyond the core cost ${(all.summary.cpuUsPerRequest - current.summary.cpuUsPerRequest).toFixed(1)} µs/req`);
+  }
+  for (const [method, all] of coreRows('accord')) {
+    for (const policy of WITHOUT_ONE) {
+      const without = rowsByMethod.get(method).find((r) => r.id === `accord-no-${policy}`);
+      if (all && without) changeCost.push(`- ${method}: ${policy} costs ${(all.summary.cpuUsPerRequest - without.summary.cpuUsPerRequest).toFixed(1)} µs/req (all policies ${all.summary.cpuUsPerRequest.toFixed(1)}, all but ${policy} ${without.summary.cpuUsPerRequest.toFixed(1)}; peak RSS ${all.summary.peakMb.toFixed(0)} vs ${without.summary.peakMb.toFixed(0)} MiB)`);
+    }
   }
   if (changeCost.length > 0) out.push('', '## Cost of a change and of the policies beyond the core (medians, same run)', '', ...changeCost);
   if (policyCost.length > 0) {

@@ -62,14 +62,16 @@ export function writeContracts(dir) {
   copyFileSync(join(import.meta.dirname, 'bench-contract.yaml'), join(dir, 'contracts', 'shop', '1.0.0.yaml'));
 }
 
-/** Writes `<dir>/<name>/gateway.yaml` for one Accord variant and returns that folder. */
 /**
+ * Writes `<dir>/<name>/gateway.yaml` for one Accord variant and returns that folder.
+ *
  * `profile` "core" keeps to the policies every build since the first benchmark knows (JWT + scopes,
  * rate limit, request validation), so another build can run the same file; "all" turns on every
- * policy this build has. `distinct` (thousands of clients): consumers are resolved, and callers that
- * are none of them admitted, so that every token is still a success.
+ * policy this build has, and `omit` leaves one of them out (usage, ip-rules, plan, consumers).
+ * `distinct` (thousands of clients): consumers are resolved, and callers that are none of them
+ * admitted, so that every token is still a success.
  */
-export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseValidation, profile = 'all', distinct = false, tls = undefined, olderBuild = false }) {
+export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseValidation, profile = 'all', distinct = false, tls = undefined, olderBuild = false, omit = undefined }) {
   const configDir = join(dir, name);
   mkdirSync(configDir, { recursive: true });
   const config = {
@@ -111,6 +113,19 @@ export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseVali
     // Usage records (memory store, request fingerprints at the default sampling).
     config.usage = { enabled: true };
     if (distinct) config.apis[0].admit = 'any-authenticated';
+    // One partner policy left out of "all": what that policy costs is the difference, in the same run.
+    if (omit === 'usage') delete config.usage;
+    else if (omit === 'ip-rules') {
+      delete config.apis[0].ipRules;
+      delete config.consumers[0].ipRules;
+    } else if (omit === 'plan') {
+      delete config.consumers[0].plan;
+      delete config.plans;
+    } else if (omit === 'consumers') {
+      // Without declared consumers every authenticated caller is admitted (and no plan applies).
+      delete config.consumers;
+      delete config.plans;
+    } else if (omit !== undefined) throw new Error(`unknown policy to omit: ${omit}`);
   }
   // The bench measures the data plane; an admin listener on its default port would meet the other
   // variants' (a build from before the admin listener does not know the setting).

@@ -4,6 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { pino } from 'pino';
 import { UsageRecorder, type DropReason } from '../../src/usage/usage-recorder.js';
 import { MemoryUsageStore } from '../../src/usage/stores/memory-store.js';
@@ -304,4 +305,18 @@ describe('recordCall: what a finished request hands the recorder', () => {
       assert.deepEqual(report.fingerprints[0]!.locations.map((l) => `${l.name}=${l.count}`), c.locations);
     });
   }
+
+  // Every finished request makes one sample: an object V8 had to keep in dictionary mode (an object
+  // literal with its own getter is one) cost about 1 µs to build and made every scavenge slow.
+  it('hands a sample with fast properties (V8 natives, in a child process)', () => {
+    const script = [
+      `const { recordCall } = await import(${JSON.stringify(new URL('../../src/usage/record-call.ts', import.meta.url).href)});`,
+      'const samples = [];',
+      'const recorder = { record: (_plan, _consumer, _status, sample) => samples.push(sample) };',
+      "for (const rawQuery of ['a=1', 'b=2']) recordCall(recorder, {}, { res: { statusCode: 200 }, req: { headers: {} }, rawQuery, body: Buffer.from('{}') });",
+      'console.log(JSON.stringify({ fast: %HasFastProperties(samples[0]), sameShape: %HaveSameMap(samples[0], samples[1]) }));',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), { fast: true, sameShape: true });
+  });
 });
