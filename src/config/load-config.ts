@@ -116,6 +116,11 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
       const problem = upstreamUrlProblem(api.upstream.url);
       if (problem) at(['apis', i, 'upstream', 'url'], problem);
     }
+    const fromRegistry = config.registry.enabled;
+    if (!fromRegistry && api.versions.length === 0) {
+      at(source.lineOf(`/apis/${i}/versions`) !== undefined ? ['apis', i, 'versions'] : ['apis', i], 'no versions to serve: list at least one in versions, or serve the registry (registry.enabled)');
+    }
+    if (fromRegistry && !api.upstream.url) at(['apis', i, 'upstream'], 'with registry.enabled, upstream.url is required: it serves every registered version that versions[] does not name');
     const seen = new Set<string>();
     api.versions.forEach((v, j) => {
       if (v.upstream !== undefined) {
@@ -125,7 +130,8 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
       if (seen.has(v.version)) at(['apis', i, 'versions', j, 'version'], `version ${v.version} listed twice`);
       seen.add(v.version);
       if (!v.upstream && !api.upstream.url) at(['apis', i, 'versions', j], `no upstream: set versions[${j}].upstream or upstream.url`);
-      if (!findContractFile(contractsDir, api.id, v.version)) {
+      // With the registry, a listed version may be registered rather than a file.
+      if (!fromRegistry && !findContractFile(contractsDir, api.id, v.version)) {
         at(['apis', i, 'versions', j, 'version'], `contract not found: ${join(contractsDir, api.id, v.version)}.yaml (or .yml/.json)`);
       }
     });
@@ -133,6 +139,12 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   for (const issue of checkConsumers(config)) at(issue.at, issue.message);
   for (const issue of checkRateLimits(config)) at(issue.at, issue.message);
   for (const issue of checkIpRules(config)) at(issue.at, issue.message);
+  if (config.registry.enabled && config.registry.store === 'postgres' && !process.env.DATABASE_URL) {
+    at(source.lineOf('/registry/store') !== undefined ? ['registry', 'store'] : ['registry'], 'the registry store is postgres but the environment variable DATABASE_URL is not set');
+  }
+  if (config.registry.ruleset !== undefined && !existsSync(resolve(dirname(file), config.registry.ruleset))) {
+    at(['registry', 'ruleset'], `ruleset not found: ${resolve(dirname(file), config.registry.ruleset)}`);
+  }
   if (config.apiKeys.store === 'postgres' && !process.env[config.apiKeys.postgres.urlEnv]) {
     // Where the file says postgres: the line an operator must fix, or the variable to set.
     at(source.lineOf('/apiKeys/postgres/urlEnv') !== undefined ? ['apiKeys', 'postgres', 'urlEnv'] : ['apiKeys', 'store'], `the store is postgres but the environment variable ${config.apiKeys.postgres.urlEnv} is not set`);

@@ -15,6 +15,7 @@ import { limitsSchema, type LimitsConfig } from '../gateway/policies/rate-limit/
 import { listenTlsSchema, mtlsSchema, type ListenTlsConfig, type MtlsConfig } from '../gateway/policies/mtls/schema.js';
 import { usageSchema, type UsageConfig } from '../usage/schema.js';
 import { adminSchema, type AdminConfig } from '../admin/schema.js';
+import { registrySchema, type RegistryConfig } from '../registry/schema.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -90,6 +91,7 @@ export interface GatewayConfig {
   apis: ApiConfig[];
   usage: UsageConfig;
   admin: AdminConfig;
+  registry: RegistryConfig;
 }
 
 const semver = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?$';
@@ -195,6 +197,7 @@ export const gatewayConfigSchema = {
     apiKeys: apiKeysSchema,
     usage: usageSchema,
     admin: adminSchema,
+    registry: registrySchema,
     apis: {
       type: 'array',
       minItems: 1,
@@ -202,7 +205,7 @@ export const gatewayConfigSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['id', 'basePath', 'versions'],
+        required: ['id', 'basePath'],
         properties: {
           id: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'API id; also the folder name under contractsDir.' },
           basePath: {
@@ -212,8 +215,9 @@ export const gatewayConfigSchema = {
           },
           versions: {
             type: 'array',
-            minItems: 1,
-            description: 'Contract versions to serve. The highest version of each major serves that major.',
+            default: [],
+            description:
+              'Contract versions to serve; the highest version of each major serves that major. Required unless `registry.enabled`; with the registry, the registered versions are served and an entry here only names the upstream of its version.',
             items: {
               type: 'object',
               additionalProperties: false,

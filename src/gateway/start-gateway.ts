@@ -25,6 +25,7 @@ import { openKeyStore } from './policies/auth/stores/open-store.js';
 import { ClientCertificates, TlsFileError, TlsMaterial } from './policies/mtls/index.js';
 import { createUsageRecorder, type UsageRecorder } from '../usage/index.js';
 import { startAdminServer, type RunningAdminServer } from '../admin/server.js';
+import { openRegistry, type RegistryRuntime } from './registry-runtime.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -47,7 +48,7 @@ export interface StartOptions {
 }
 
 /** What started a reload, for its log line. */
-export type ReloadTrigger = 'file-change' | 'SIGHUP' | 'manual';
+export type ReloadTrigger = 'file-change' | 'SIGHUP' | 'manual' | 'registry-change';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -57,6 +58,8 @@ export interface RunningGateway {
   admin: RunningAdminServer | undefined;
   /** The usage recorder, when `usage.enabled`. */
   usage: UsageRecorder | undefined;
+  /** The registry served from, when `registry.enabled`. */
+  registry: RegistryRuntime | undefined;
   loaded: LoadedConfig;
   /** The TLS files in service, when listen.tls is configured. */
   tls: TlsMaterial | undefined;
@@ -98,7 +101,9 @@ function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   );
 }
 
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+  // Read first: a registry that cannot be read leaves the table in service untouched.
+  const snapshot = registry ? await registry.snapshot(loaded) : undefined;
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
@@ -111,9 +116,13 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   const onLimitRejected = (apiId: string, policy: 'rate' | 'burst' | 'quota'): void => {
     metrics.limitRejections.inc({ api: apiId, policy });
   };
+  const onDeprecatedCall = (api: string, version: string, consumer: string): void => {
+    metrics.deprecatedCalls.inc({ api, version, consumer });
+  };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, recordUsage });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled });
+    registry?.compiled.sweep();
     try {
       await apiKeys.ready();
     } catch (error) {
@@ -160,12 +169,23 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const usageConfig = loaded.config.usage;
   const adminConfig = options.adminEnabled === undefined ? loaded.config.admin : { ...loaded.config.admin, enabled: options.adminEnabled };
   // One key verifier per apiKeys setting: a reload that leaves it alone keeps the followed store and its cache.
+  // Like usage and admin, the registry settings are read once.
+  let registry: RegistryRuntime | undefined;
+  if (loaded.config.registry.enabled) {
+    try {
+      registry = await openRegistry({ loaded, dataDir: options.dataDir, logger, metrics, now: options.now });
+    } catch (error) {
+      await limiterStore.close?.();
+      throw error;
+    }
+  }
   let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled);
+    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
   } catch (error) {
     await keys.verifier.close();
+    await registry?.close();
     await limiterStore.close?.();
     throw error;
   }
@@ -199,6 +219,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await admin?.close(0);
     await adminKeys?.store.close();
     await usage?.close();
+    await registry?.close();
     await limiterStore.close?.();
     // A port in use: nothing serves, so the upstream pools, key fetches and timers must not keep the process alive.
     built.table.close();
@@ -220,7 +241,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
       let nextBuilt: Awaited<ReturnType<typeof build>>;
       try {
-        nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled);
+        nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
       } catch (error) {
         if (nextKeys !== keys) await nextKeys.verifier.close();
         throw error;
@@ -238,9 +259,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         old.authenticator?.close();
         if (oldKeys !== nextKeys) void oldKeys.verifier.close();
       }, next.config.listen.shutdownGraceMs).unref();
-      metrics.configReloads.inc({ outcome: 'success' });
+      if (trigger === 'registry-change') {
+        metrics.registryUpdates.inc({ outcome: 'success' });
+        logger.info({ trigger, outcome: 'success', apis: describeServed(nextBuilt.table) }, 'registry change in service');
+      } else {
+        metrics.configReloads.inc({ outcome: 'success' });
+        logger.info({ trigger, outcome: 'success', changed, apis: describeServed(nextBuilt.table) }, 'configuration reloaded');
+      }
       metrics.configLastReloadSuccess.set(Date.now() / 1000);
-      logger.info({ trigger, outcome: 'success', changed, apis: describeServed(nextBuilt.table) }, 'configuration reloaded');
       if (JSON.stringify(previous.config.listen) !== JSON.stringify(next.config.listen)) {
         logger.warn({ trigger }, 'listen settings changed: they take effect at the next restart');
       }
@@ -252,9 +278,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       }
       return true;
     } catch (error) {
-      metrics.configReloads.inc({ outcome: 'rejected' });
       const problems = error instanceof ConfigError ? error.message.split('\n') : error instanceof ContractError || error instanceof SourceError ? [error.describe()] : [(error as Error).message];
-      logger.error({ trigger, outcome: 'rejected', changed, problems }, 'configuration reload rejected; the previous configuration keeps serving');
+      if (trigger === 'registry-change') {
+        metrics.registryUpdates.inc({ outcome: 'rejected' });
+        logger.error({ trigger, outcome: 'rejected', problems }, 'registry change not served; the previous routing table keeps serving');
+      } else {
+        metrics.configReloads.inc({ outcome: 'rejected' });
+        logger.error({ trigger, outcome: 'rejected', changed, problems }, 'configuration reload rejected; the previous configuration keeps serving');
+      }
       return false;
     }
   };
@@ -295,6 +326,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await watcher.ready;
     await tls?.watch(options.watchDebounceMs);
   }
+  // The registry is followed whatever --no-watch says: it is how registrations reach every instance.
+  registry?.follow(() => void requestReload('registry-change'));
 
   return {
     gateway,
@@ -302,6 +335,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     tls,
     admin,
     usage,
+    registry,
     get loaded() {
       return loaded;
     },
@@ -318,6 +352,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await usage?.close();
       await admin?.close(loaded.config.listen.shutdownGraceMs);
       await adminKeys?.store.close();
+      await registry?.close();
       built.table.close();
       built.authenticator?.close();
       await limiterStore.close?.();

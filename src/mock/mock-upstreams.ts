@@ -3,7 +3,7 @@ import type { LoadedConfig } from '../config/load-config.js';
 import { findContractFile } from '../config/load-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { toPointer } from '../contracts/json-pointer.js';
-import { servedVersions } from '../gateway/pipeline/build-routes.js';
+import { servedVersions } from '../gateway/pipeline/served-contracts.js';
 import type { Logger } from '../observability/logger.js';
 import { startMockServer } from './mock-server.js';
 

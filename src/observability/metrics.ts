@@ -37,6 +37,14 @@ export interface GatewayMetrics {
   usageFlushFailures: Counter<'store'>;
   /** Calls whose usage was not recorded, by reason (`capacity`, `store-unavailable`). */
   usageDroppedRecords: Counter<'reason'>;
+  /** Calls to deprecated versions, by API, version and consumer (a declared consumer's id, `(undeclared)` or `(anonymous)`). */
+  deprecatedCalls: Counter<'api' | 'version' | 'consumer'>;
+  /** Routing tables rebuilt because the registry changed, by outcome (`success`, `rejected`). */
+  registryUpdates: Counter<'outcome'>;
+  /** Versions retired by the gateway because their sunset passed. */
+  registryAutoRetired: Counter<'api'>;
+  /** Contract files of the import on start, by outcome (created, identical, conflict, rejected, invalid, unreadable). */
+  registryImports: Counter<'outcome'>;
   /** Records one finished request (`api` undefined when it matched no API). */
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
 }
@@ -153,6 +161,32 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['reason'],
     registers: [registry],
   });
+  const deprecatedCalls = new Counter({
+    name: 'accord_deprecated_calls_total',
+    help: 'Calls to a deprecated API version, by API, version and consumer (a declared consumer, or (undeclared) / (anonymous)): who must still move before the sunset.',
+    labelNames: ['api', 'version', 'consumer'],
+    registers: [registry],
+  });
+  const registryUpdates = new Counter({
+    name: 'accord_registry_updates_total',
+    help: 'Routing tables rebuilt after a registry change, by outcome: success (in service), or rejected (the previous table keeps serving; see the log).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  registryUpdates.inc({ outcome: 'success' }, 0);
+  registryUpdates.inc({ outcome: 'rejected' }, 0);
+  const registryAutoRetired = new Counter({
+    name: 'accord_registry_auto_retired_total',
+    help: 'Deprecated versions this instance retired because their sunset passed (registry.autoRetire), by API.',
+    labelNames: ['api'],
+    registers: [registry],
+  });
+  const registryImports = new Counter({
+    name: 'accord_registry_imports_total',
+    help: 'Contract files registered by the import on start, by outcome: created, identical, conflict, rejected, invalid, unreadable.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   usageDroppedRecords.inc({ reason: 'capacity' }, 0);
   usageDroppedRecords.inc({ reason: 'store-unavailable' }, 0);
   // Label objects made once per served API version (and status and code), reused by every request.
@@ -191,6 +225,10 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     tlsReloads,
     usageFlushFailures,
     usageDroppedRecords,
+    deprecatedCalls,
+    registryUpdates,
+    registryAutoRetired,
+    registryImports,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
       requests.inc(requestLabels(labels, status, code ?? ''));

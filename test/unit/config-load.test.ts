@@ -84,8 +84,17 @@ describe('loadConfig', () => {
         { pointer: '/version', line: 1, message: /must be 1/ },
         { pointer: '/apis/0/id', line: 3, message: /must match pattern/ },
         { pointer: '/apis/0/basePath', line: 4, message: /must match pattern/ },
-        { pointer: '/apis/0/versions', line: 5, message: /must NOT have fewer than 1 items/ },
       ],
+    },
+    {
+      name: 'no versions to serve without the registry',
+      yaml: 'version: 1\napis:\n  - id: orders\n    basePath: /orders\n    versions: []\n    upstream: { url: "http://127.0.0.1:9" }\n',
+      expect: [{ pointer: '/apis/0/versions', line: 5, message: /no versions to serve: list at least one in versions, or serve the registry/ }],
+    },
+    {
+      name: 'the registry serves an API with no versions listed, but needs its upstream',
+      yaml: 'version: 1\nregistry: { enabled: true }\napis:\n  - id: orders\n    basePath: /orders\n',
+      expect: [{ pointer: '/apis/0/upstream', line: 4, message: /with registry.enabled, upstream.url is required/ }],
     },
     {
       name: 'bad enum value',

@@ -2,13 +2,13 @@
  * `accord contracts register|list|show|diff|deprecate|retire|audit|import`: the registry from the
  * command line, through the admin API (`--admin-url`, ACCORD_TOKEN) or the local store (`--local`).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isAtLeast, type Finding } from '../../governance/findings.js';
 import { loadRuleset, RulesetError } from '../../governance/lint/index.js';
-import { compareSemVer, parseContractPath } from '../../governance/check/contract-version.js';
 import { FileRegistryStore } from '../../registry/store/file-store.js';
+import { ContractFolderError, listContractFiles, type ContractFolderEntry } from '../../registry/contract-folder.js';
 import { PostgresRegistryStore } from '../../registry/store/postgres-store.js';
 import type { RegistryStore } from '../../registry/store/registry-store.js';
 import { RegistryService } from '../../registry/registry-service.js';
@@ -146,21 +146,18 @@ export function registerContracts(program: Command): void {
     .option('--format <format>', 'text or json', 'text')
     .action(async (dir: string, flags: ConnectionFlags) => {
       const format = formatOf(flags);
-      let entries: string[];
+      let files: ContractFolderEntry[];
       try {
-        if (!statSync(dir).isDirectory()) throw new Error();
-        entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
-      } catch {
-        throw new UsageError(`${dir}: not a folder`);
+        files = listContractFiles(dir);
+      } catch (error) {
+        if (error instanceof ContractFolderError) throw new UsageError(error.message);
+        throw error;
       }
-      const files = entries.map((p) => parseContractPath(p.split('\\').join('/'), '')).filter((f) => f !== undefined);
       if (files.length === 0) throw new UsageError(`${dir}: no contracts laid out as <api>/<version>.yaml`);
-      files.sort((a, b) => (a.api !== b.api ? (a.api < b.api ? -1 : 1) : compareSemVer(a.version, b.version)));
       await withClient(flags, async (client) => {
         let worst = EXIT_OK;
         for (const f of files) {
-          const path = join(dir, f.path);
-          const code = reportRegistration(await client.register(f.api, readDocument(path), undefined), f.api, path, format);
+          const code = reportRegistration(await client.register(f.api, readDocument(f.path), undefined), f.api, f.path, format);
           worst = Math.max(worst, code);
         }
         return worst;

@@ -3,16 +3,16 @@
  * contract once, and composes one handler per operation with the policies that apply to it.
  * Which policies apply, and in what order, is POLICY_ORDER's (pipeline/order.ts) alone.
  */
-import { loadOpenApi, ContractError } from '../../contracts/openapi-document.js';
 import { compileContract, type CompiledOperation } from '../../contracts/compile/index.js';
-import { findContractFile, type LoadedConfig } from '../../config/load-config.js';
+import type { LoadedConfig } from '../../config/load-config.js';
 import type { ApiConfig } from '../../config/schema.js';
 import { createUpstreamProxy, type UpstreamProxy, type UpstreamFailure } from '../proxy/upstream-proxy.js';
 import { UpstreamHeaderPolicy } from '../edge/upstream-headers.js';
 import type { ApiLabels, OperationLabels, RequestContext } from './request-context.js';
 import { apiLogFields, operationLogFields } from '../../observability/access-log.js';
 import { OperationTrie, PrefixTable } from '../routing/route-table.js';
-import { compareSemVer, parseSemVer, type SemVer } from '../../governance/check/contract-version.js';
+import { servedContracts, type RegistrySnapshot } from './served-contracts.js';
+import type { CompiledContracts } from './compiled-contracts.js';
 import { ConsumerIndex } from '../policies/consumers/consumer-index.js';
 import { POLICY_ORDER } from './order.js';
 import { planOperationUsage, type OperationUsage } from '../../usage/operation-usage.js';
@@ -53,18 +53,10 @@ export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
   dryRun?: boolean;
   /** Plan every operation's usage records (when usage recording is on). */
   recordUsage?: boolean;
-}
-
-/** The highest configured version of each major of an API. */
-export function servedVersions(api: ApiConfig): Array<ApiConfig['versions'][number] & { semver: SemVer }> {
-  const byMajor = new Map<number, ApiConfig['versions'][number] & { semver: SemVer }>();
-  for (const v of api.versions) {
-    // The config schema only admits semver, so parsing cannot fail here.
-    const semver = parseSemVer(v.version)!;
-    const current = byMajor.get(semver.major);
-    if (!current || compareSemVer(semver, current.semver) > 0) byMajor.set(semver.major, { ...v, semver });
-  }
-  return [...byMajor.values()].sort((a, b) => compareSemVer(a.semver, b.semver));
+  /** What the registry holds, when the gateway serves from it (else the configured contract files). */
+  registry?: RegistrySnapshot;
+  /** Registered contracts compiled by earlier tables (by digest). */
+  compiled?: CompiledContracts;
 }
 
 /**
@@ -121,13 +113,12 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         if (!shared.has(key)) shared.set(key, make());
         return shared.get(key) as T;
       };
-      for (const v of servedVersions(api)) {
-        const file = findContractFile(loaded.contractsDir, api.id, v.version);
-        if (!file) throw new ContractError('CONTRACT_NOT_OPENAPI', `${loaded.contractsDir}/${api.id}/${v.version}.yaml`, '', 'contract file not found');
-        const doc = loadOpenApi(file);
-        const compiled = compileContract(doc, { undeclaredParameters: api.undeclaredParameters });
-        for (const warning of compiled.warnings) deps.logger.warn({ api: api.id, version: v.version, file }, warning);
-        const target = v.upstream ?? api.upstream.url!;
+      for (const v of servedContracts(api, loaded, deps.registry)) {
+        const compileOptions = { undeclaredParameters: api.undeclaredParameters };
+        const cached = v.digest !== undefined && deps.compiled ? deps.compiled.get(v.digest, compileOptions, () => v.load()) : undefined;
+        const compiled = cached?.compiled ?? compileContract(v.load(), compileOptions);
+        if (!cached || cached.fresh) for (const warning of compiled.warnings) deps.logger.warn({ api: api.id, version: v.version, file: v.name }, warning);
+        const target = v.upstream;
         const proxy = createUpstreamProxy({
           target,
           timeoutMs: api.upstream.timeoutMs,
@@ -139,7 +130,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         });
         proxies.push(proxy);
         const major = v.semver.major;
-        const scope = { api, version: v.version, major, file, config: loaded.config, consumers, perApi };
+        const scope = { api, version: v.version, major, file: v.name, config: loaded.config, consumers, perApi, lifecycle: v.lifecycle };
         const policies: Array<{ name: string; policy: ApiPolicy }> = [];
         for (const definition of POLICY_ORDER) {
           const policy = definition.create(scope, policyDeps);

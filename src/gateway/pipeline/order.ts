@@ -12,6 +12,7 @@ import { consumers } from '../policies/consumers/index.js';
 import { scopes } from '../policies/scopes/index.js';
 import { rateLimit } from '../policies/rate-limit/index.js';
 import { requestValidation } from '../policies/request-validation/index.js';
+import { lifecycle } from '../policies/lifecycle/index.js';
 
 export const POLICY_ORDER: readonly Policy[] = [
   // the client address against the API's allow and deny lists
@@ -26,6 +27,8 @@ export const POLICY_ORDER: readonly Policy[] = [
   scopes,
   // rate limit and quota
   rateLimit,
+  // registry lifecycle: retired versions refused (410), deprecated ones announced
+  lifecycle,
   // the request against the contract (body buffered here)
   requestValidation,
 ];

@@ -11,6 +11,7 @@ import type { ConsumerIndex } from '../policies/consumers/consumer-index.js';
 import type { ApiKeyVerifier } from '../policies/auth/api-key-verifier.js';
 import type { ClientCertificates } from '../policies/mtls/client-certificates.js';
 import type { RequestContext } from './request-context.js';
+import type { ServedLifecycle } from './served-contracts.js';
 
 /**
  * One step of a request. It returns nothing when it decided without I/O, and a promise only when
@@ -37,8 +38,10 @@ export interface PolicyScope {
   /** The contract version serving this major. */
   readonly version: string;
   readonly major: number;
-  /** The contract file, for errors that name it. */
+  /** The contract file (or registered document's name), for errors that name it. */
   readonly file: string;
+  /** The version's lifecycle, when it is served from the registry. */
+  readonly lifecycle?: ServedLifecycle;
   readonly config: GatewayConfig;
   /** The declared consumers, indexed once per routing table. */
   readonly consumers: ConsumerIndex;
@@ -65,6 +68,8 @@ export interface PolicyDependencies {
   readonly apiKeys?: ApiKeyVerifier;
   /** Counts a refused API key or basic credential, by reason (a metric). */
   readonly onKeyFailure?: (reason: string) => void;
+  /** Counts a call to a deprecated version, by consumer (a metric). */
+  readonly onDeprecatedCall?: (apiId: string, version: string, consumer: string) => void;
   /** The client-certificate verifier, when `listen.tls` is configured. */
   readonly clientCertificates?: ClientCertificates;
 }
