@@ -3,7 +3,7 @@
  * path as a registration over the admin API, so files in git and registrations end up in one
  * registry with one history. What is already registered with the same bytes is left as it is.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Logger } from '../observability/logger.js';
 import { listContractFiles } from './contract-folder.js';
 import type { Actor } from './model.js';
@@ -28,6 +28,11 @@ export interface ImportOutcome {
  */
 export async function importContracts(service: RegistryService, dir: string, apis: ReadonlySet<string>, logger: Logger): Promise<ImportOutcome[]> {
   const outcomes: ImportOutcome[] = [];
+  // An instance that only serves what others registered needs no contract files.
+  if (!existsSync(dir)) {
+    logger.info({ contractsDir: dir }, 'registry import: no contracts folder; serving what the registry holds');
+    return outcomes;
+  }
   for (const file of listContractFiles(dir)) {
     if (!apis.has(file.api)) continue;
     let text: string;
