@@ -120,7 +120,6 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
     if (!fromRegistry && api.versions.length === 0) {
       at(source.lineOf(`/apis/${i}/versions`) !== undefined ? ['apis', i, 'versions'] : ['apis', i], 'no versions to serve: list at least one in versions, or serve the registry (registry.enabled)');
     }
-    if (fromRegistry && !api.upstream.url) at(['apis', i, 'upstream'], 'with registry.enabled, upstream.url is required: it serves every registered version that versions[] does not name');
     const seen = new Set<string>();
     api.versions.forEach((v, j) => {
       if (v.upstream !== undefined) {

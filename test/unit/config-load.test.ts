@@ -91,11 +91,7 @@ describe('loadConfig', () => {
       yaml: 'version: 1\napis:\n  - id: orders\n    basePath: /orders\n    versions: []\n    upstream: { url: "http://127.0.0.1:9" }\n',
       expect: [{ pointer: '/apis/0/versions', line: 5, message: /no versions to serve: list at least one in versions, or serve the registry/ }],
     },
-    {
-      name: 'the registry serves an API with no versions listed, but needs its upstream',
-      yaml: 'version: 1\nregistry: { enabled: true }\napis:\n  - id: orders\n    basePath: /orders\n',
-      expect: [{ pointer: '/apis/0/upstream', line: 4, message: /with registry.enabled, upstream.url is required/ }],
-    },
+
     {
       name: 'bad enum value',
       yaml: VALID + '    responseValidation: strict\n',

@@ -114,6 +114,10 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         return shared.get(key) as T;
       };
       for (const v of servedContracts(api, loaded, deps.registry)) {
+        if (v.upstream === undefined) {
+          deps.logger.error({ api: api.id, version: v.version }, 'registered version not served: it has no upstream (list it in apis[].versions with its upstream, or set apis[].upstream.url)');
+          continue;
+        }
         const compileOptions = { undeclaredParameters: api.undeclaredParameters };
         const cached = v.digest !== undefined && deps.compiled ? deps.compiled.get(v.digest, compileOptions, () => v.load()) : undefined;
         const compiled = cached?.compiled ?? compileContract(v.load(), compileOptions);

@@ -24,7 +24,8 @@ export interface ServedLifecycle {
 export interface ServedContract {
   readonly version: string;
   readonly semver: SemVer;
-  readonly upstream: string;
+  /** Undefined for a registered version that neither `versions[]` nor `upstream.url` gives an upstream: not served. */
+  readonly upstream: string | undefined;
   /** The file, or the registered document's name, for errors and logs. */
   readonly name: string;
   /** The registered document's digest: the same digest compiles to the same operations. */
@@ -132,7 +133,7 @@ export function servedContracts(api: ApiConfig, loaded: LoadedConfig, snapshot: 
     return {
       version: record.version,
       semver: semverOf(record),
-      upstream: upstreams.get(record.version) ?? api.upstream.url!,
+      upstream: upstreams.get(record.version) ?? api.upstream.url,
       name,
       digest: record.digest,
       load: () => loadOpenApi(name, { text, reader: () => { throw new Error('a registered document is self-contained'); } }),
