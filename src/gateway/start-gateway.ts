@@ -259,6 +259,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         old.authenticator?.close();
         if (oldKeys !== nextKeys) void oldKeys.verifier.close();
       }, next.config.listen.shutdownGraceMs).unref();
+      // The stamp comes before the log line: both read the same clock, in that order.
+      metrics.configLastReloadSuccess.set(Date.now() / 1000);
       if (trigger === 'registry-change') {
         metrics.registryUpdates.inc({ outcome: 'success' });
         logger.info({ trigger, outcome: 'success', apis: describeServed(nextBuilt.table) }, 'registry change in service');
@@ -266,7 +268,6 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         metrics.configReloads.inc({ outcome: 'success' });
         logger.info({ trigger, outcome: 'success', changed, apis: describeServed(nextBuilt.table) }, 'configuration reloaded');
       }
-      metrics.configLastReloadSuccess.set(Date.now() / 1000);
       if (JSON.stringify(previous.config.listen) !== JSON.stringify(next.config.listen)) {
         logger.warn({ trigger }, 'listen settings changed: they take effect at the next restart');
       }
