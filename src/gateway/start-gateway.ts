@@ -183,8 +183,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       admin = await startAdminServer({
         host: adminConfig.listen.host,
         port: options.adminPort ?? adminConfig.listen.port,
-        auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope },
-        deps: { logger, usage, keys: adminKeys },
+        auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope, owners: () => loaded.config.admin.owners },
+        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes },
       }).catch((error: unknown) => {
         // Tagged, so that `accord serve` names the admin port rather than the data-plane one.
         throw Object.assign(error as Error, { listener: 'admin', port: options.adminPort ?? adminConfig.listen.port });

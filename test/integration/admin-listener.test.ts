@@ -23,8 +23,8 @@ describe('admin listener', () => {
     for (const close of closers.reverse()) await close();
   });
 
-  it('lists usage among its resources', () => {
-    assert.deepEqual(ADMIN_ROUTES.map((r) => r.name), ['usage', 'keys']);
+  it('lists its resources', () => {
+    assert.deepEqual(ADMIN_ROUTES.map((r) => r.name), ['usage', 'keys', 'registry', 'metrics']);
   });
 
   it('mounts a resource added to the list behind admin authentication', async () => {
@@ -33,6 +33,8 @@ describe('admin listener', () => {
     closers.push(async () => authenticator.close());
     const ping: AdminRoutes = {
       name: 'ping',
+      base: '/ping',
+      access: 'admin',
       mount(router) {
         router.get('/ping', (_req, res) => void res.json({ pong: true }));
       },
