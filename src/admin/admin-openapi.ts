@@ -21,6 +21,9 @@ const apiParam: Json = { name: 'api', in: 'path', required: true, description: '
 const versionParam: Json = { name: 'version', in: 'path', required: true, description: 'Semantic version, e.g. `1.2.0`.', schema: { type: 'string', pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$', maxLength: 256 } };
 const keyIdParam: Json = { name: 'id', in: 'path', required: true, description: 'Key id (16 hex digits; anything else is 404).', schema: { type: 'string' } };
 
+/** An ISO 8601 date or date-time, as the registry reads them (Date.parse); the rest is the registry's check. */
+const INSTANT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9].*)?$';
+
 const query = (name: string, description: string, schema: Json, required = false): Json => ({ name, in: 'query', required, description, schema });
 
 /** Registry routes are open to API owners (reads of every API, changes to their own). */
@@ -174,7 +177,7 @@ const document = {
             type: 'object',
             additionalProperties: false,
             properties: {
-              sunset: { type: 'string', format: 'date-time', description: 'When the version stops being served (RFC 8594 Sunset).' },
+              sunset: { type: 'string', pattern: INSTANT, description: 'When the version stops being served (RFC 8594 Sunset): an ISO 8601 date-time (or date), in the future.' },
               successor: { ...(versionParam.schema as Json), description: 'The version callers should move to.' },
             },
           }),
@@ -203,8 +206,8 @@ const document = {
           query('cursor', 'The `next` of the previous page.', { type: 'string', pattern: '^[0-9]{1,15}$' }),
           query('api', 'Only this API.', { type: 'string', maxLength: 63 }),
           query('actor', 'Only this actor (`provider/subject`, or the subject).', { type: 'string', maxLength: 512 }),
-          query('since', 'Entries at or after this instant.', { type: 'string', format: 'date-time' }),
-          query('until', 'Entries at or before this instant.', { type: 'string', format: 'date-time' }),
+          query('since', 'Entries at or after this instant (ISO 8601 date-time or date).', { type: 'string', pattern: INSTANT }),
+          query('until', 'Entries at or before this instant (ISO 8601 date-time or date).', { type: 'string', pattern: INSTANT }),
         ],
         responses: {
           '200': {
