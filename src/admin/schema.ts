@@ -7,10 +7,17 @@ export interface AdminOwner {
   subjects: string[];
 }
 
+/** `admin.listen.tls`: HTTPS with a required client certificate. Paths are relative to the config file's folder. */
+export interface AdminTlsConfig {
+  key: string;
+  cert: string;
+  clientCa: string;
+}
+
 /** The `admin` section after defaults are applied. */
 export interface AdminConfig {
   enabled: boolean;
-  listen: { host: string; port: number };
+  listen: { host: string; port: number; tls?: AdminTlsConfig };
   auth: { providers: string[]; scope: string };
   owners: AdminOwner[];
   maxDocumentBytes: number;
@@ -34,6 +41,18 @@ export const adminSchema = {
       properties: {
         host: { type: 'string', default: '127.0.0.1', description: 'Address to bind (loopback by default: expose it deliberately).' },
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 9080, description: 'Port to bind (ADMIN_PORT overrides).' },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key', 'cert', 'clientCa'],
+          description:
+            'Serve HTTPS and require a client certificate issued by clientCa (mutual TLS) before any admin request; the bearer token is still required. Absent: plain HTTP (keep the listener on loopback). Read at start: a change needs a restart.',
+          properties: {
+            key: { type: 'string', minLength: 1, description: 'PEM private key of the listener (path relative to the config file\'s folder).' },
+            cert: { type: 'string', minLength: 1, description: 'PEM certificate (chain) of the listener.' },
+            clientCa: { type: 'string', minLength: 1, description: 'PEM bundle of the CAs whose client certificates are accepted; any other client is refused in the TLS handshake.' },
+          },
+        },
       },
     },
     auth: {

@@ -5,12 +5,14 @@
  * the admin OpenAPI document, the resources, then 404 and the problem writer.
  */
 import http, { type Server } from 'node:http';
+import https from 'node:https';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GatewayError, writeProblem } from '../errors/problem.js';
 import { requestIdFrom } from '../gateway/edge/request-identity.js';
 import { createAdminAuth, requireAdminScope, type AdminAuthSource } from './auth.js';
 import { setCaller } from './caller.js';
 import { ADMIN_OPENAPI_TEXT } from './admin-openapi.js';
+import type { AdminTlsMaterial } from './admin-tls.js';
 import { AdminRequestValidator } from './admin-request-validation.js';
 import { ADMIN_ROUTES, type AdminDependencies, type AdminRoutes } from './routes/index.js';
 
@@ -31,6 +33,8 @@ export interface AdminServerOptions {
   deps: AdminDependencies;
   /** The resources served (ADMIN_ROUTES unless a test says otherwise). */
   routes?: readonly AdminRoutes[];
+  /** HTTPS with a required client certificate from `ca` (admin.listen.tls); plain HTTP without. */
+  tls?: AdminTlsMaterial;
 }
 
 /** The resource serving a path (its base, or under it). */
@@ -97,7 +101,11 @@ export function createAdminApp(options: Pick<AdminServerOptions, 'auth' | 'deps'
 /** Starts the admin listener; resolves once bound. */
 export function startAdminServer(options: AdminServerOptions): Promise<RunningAdminServer> {
   const app = createAdminApp(options);
-  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app);
+  const timeouts = { requestTimeout: 30_000, headersTimeout: 10_000 };
+  // A client without a certificate of the CA never gets past the handshake: nothing of the admin API is reachable to it.
+  const server: Server = options.tls
+    ? https.createServer({ ...timeouts, key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: true, rejectUnauthorized: true }, app)
+    : http.createServer(timeouts, app);
   server.keepAliveTimeout = 5000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -110,7 +118,7 @@ export function startAdminServer(options: AdminServerOptions): Promise<RunningAd
       resolve({
         server,
         port,
-        url: `http://${host}:${port}`,
+        url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
         close(graceMs = 5000) {
           closing ??= new Promise<void>((done) => {
             server.close(() => done());

@@ -25,6 +25,7 @@ import { openKeyStore } from './policies/auth/stores/open-store.js';
 import { ClientCertificates, TlsFileError, TlsMaterial } from './policies/mtls/index.js';
 import { createUsageRecorder, type UsageRecorder } from '../usage/index.js';
 import { startAdminServer, type RunningAdminServer } from '../admin/server.js';
+import { readAdminTls } from '../admin/admin-tls.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -185,6 +186,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         port: options.adminPort ?? adminConfig.listen.port,
         auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope, owners: () => loaded.config.admin.owners },
         deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes },
+        tls: readAdminTls(adminConfig.listen.tls, loaded),
       }).catch((error: unknown) => {
         // Tagged, so that `accord serve` names the admin port rather than the data-plane one.
         throw Object.assign(error as Error, { listener: 'admin', port: options.adminPort ?? adminConfig.listen.port });
