@@ -77,7 +77,9 @@ export function createAdminApp(options: Pick<AdminServerOptions, 'auth' | 'deps'
     check(req.headers.authorization).then((caller) => {
       setCaller(res, caller);
       // Unknown paths need the admin scope too: an owner learns nothing from a 404 outside /admin.
-      if (resourceOf(resources, req.path)?.access !== 'owner') requireAdminScope(caller, options.auth.scope());
+      const resource = resourceOf(resources, req.path);
+      if (resource?.access !== 'owner') requireAdminScope(caller, options.auth.scope());
+      resource?.authorize?.(caller, req.method, req.path);
       next();
     }, next).catch(next);
   });

@@ -99,6 +99,7 @@ describe('admin API: the registry over HTTP (file store)', () => {
 
   const ownership: Array<{ name: string; token: () => string; method: string; path: string; body?: string; contentType?: string; status: number; code?: string }> = [
     { name: 'an owner registering another team\'s API', token: () => fx.tokens.otherOwner, method: 'POST', path: '/admin/apis/orders/versions', body: withVersion(V1, '1.2.0'), contentType: YAML, status: 403, code: 'API_NOT_OWNED' },
+    { name: 'an owner sending another team\'s API a document past the size limit (refused before the upload)', token: () => fx.tokens.otherOwner, method: 'POST', path: '/admin/apis/orders/versions', body: `${V2}\n# ${'x'.repeat(8000)}\n`, contentType: YAML, status: 403, code: 'API_NOT_OWNED' },
     { name: 'an owner registering an API nobody owns', token: () => fx.tokens.owner, method: 'POST', path: '/admin/apis/inventory/versions', body: V1, contentType: YAML, status: 403, code: 'API_NOT_OWNED' },
     { name: 'an owner deprecating another team\'s version', token: () => fx.tokens.otherOwner, method: 'POST', path: '/admin/apis/orders/versions/1.0.0/deprecation', body: '{}', contentType: 'application/json', status: 403, code: 'API_NOT_OWNED' },
     { name: 'an owner retiring another team\'s version', token: () => fx.tokens.otherOwner, method: 'POST', path: '/admin/apis/orders/versions/1.0.0/retirement', status: 403, code: 'API_NOT_OWNED' },

@@ -182,6 +182,19 @@ export const registryRoutes: AdminRoutes = {
   name: 'registry',
   base: '/admin',
   access: 'owner',
+  authorize(caller, method, path) {
+    // Changes (every POST) need ownership of the API in the path; the route checks again.
+    if (method !== 'POST') return;
+    const m = /^\/admin\/apis\/([^/]+)\//.exec(path);
+    if (!m) return;
+    let api: string;
+    try {
+      api = decodeURIComponent(m[1]!);
+    } catch {
+      return; // Not an API id: the request validation answers it.
+    }
+    requireOwnership(caller, api);
+  },
   mount(router, deps) {
     const registry = deps.registry;
     if (!registry) {

@@ -4,6 +4,7 @@
  * what it needs from AdminDependencies.
  */
 import type { Router } from 'express';
+import type { AdminCaller } from '../caller.js';
 import type { Logger } from '../../observability/logger.js';
 import type { GatewayMetrics } from '../../observability/metrics.js';
 import type { UsageRecorder } from '../../usage/usage-recorder.js';
@@ -39,6 +40,11 @@ export interface AdminRoutes {
    * (admin.owners), the resource checking ownership of what is changed (requireOwnership).
    */
   readonly access: 'admin' | 'owner';
+  /**
+   * A check of the caller against the request, run after authentication and before the body is
+   * read or validated (so a caller refused anyway never uploads a large body). Throws to refuse.
+   */
+  authorize?(caller: AdminCaller, method: string, path: string): void;
   mount(router: Router, deps: AdminDependencies): void;
 }
 
