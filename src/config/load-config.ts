@@ -12,6 +12,7 @@ import { ConfigError, type ConfigIssue } from './config-error.js';
 import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
 import { checkIdentityProvider } from '../gateway/policies/jwt-auth/schema.js';
 import { upstreamUrlProblem } from './upstream-url.js';
+import { checkOwners } from '../admin/owners.js';
 
 /** The name of the main configuration file inside a config folder. */
 export const CONFIG_FILE_NAME = 'gateway.yaml';
@@ -156,6 +157,7 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   config.admin.auth.providers.forEach((id, j) => {
     if (!providerIds.has(id)) at(['admin', 'auth', 'providers', j], `unknown identity provider "${id}" (declared: ${[...providerIds].join(', ') || 'none'})`);
   });
+  for (const issue of checkOwners(config.admin.owners, config.admin.auth.providers)) at(issue.at, issue.message);
   return issues;
 }
 

@@ -51,19 +51,18 @@ export function connectionsCheckingIntervalFor(listen: Pick<ListenConfig, 'heade
 }
 
 /**
- * Answers the gateway's own endpoints (`/healthz`, `/readyz`, `/metrics`); false for any other
- * request. A plain string switch rather than Express routes: three routes in front of the proxy
- * made Express match each of them on every proxied request.
+ * Answers the gateway's own endpoints (`/healthz`, `/readyz`); false for any other request. A plain
+ * string switch rather than Express routes: routes in front of the proxy made Express match each
+ * of them on every proxied request. `/metrics` is on the admin listener: the public port reveals
+ * nothing about the fleet.
  */
 function serveOperational(gateway: Gateway, req: http.IncomingMessage, res: http.ServerResponse, readiness: ReadinessDetail | undefined): boolean {
   const url = req.url ?? '';
-  if (url.charCodeAt(1) !== 104 /* h */ && url.charCodeAt(1) !== 114 /* r */ && url.charCodeAt(1) !== 109 /* m */) return false;
+  if (url.charCodeAt(1) !== 104 /* h */ && url.charCodeAt(1) !== 114 /* r */) return false;
   const path = url.split('?', 1)[0];
-  if (path !== '/healthz' && path !== '/readyz' && path !== '/metrics') return false;
+  if (path !== '/healthz' && path !== '/readyz') return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const metrics = gateway.metrics;
-  if (path === '/metrics' && !metrics) return false;
-  // Tracked like proxied requests, so that shutdown waits for a scrape in progress.
+  // Tracked like proxied requests, so that shutdown waits for a probe in progress.
   const entry = gateway.inFlight.add(res);
   res.once('close', () => gateway.inFlight.remove(entry));
   const send = (status: number, contentType: string, body: string): void => {
@@ -71,15 +70,8 @@ function serveOperational(gateway: Gateway, req: http.IncomingMessage, res: http
     res.end(req.method === 'HEAD' ? undefined : body);
   };
   if (path === '/healthz') send(200, 'application/json', '{"status":"ok"}');
-  else if (path === '/readyz') {
-    if (gateway.isReady()) send(200, 'application/json', JSON.stringify({ status: 'ready', ...readiness?.() }));
-    else send(503, 'application/json', '{"status":"not ready"}');
-  } else if (metrics) {
-    metrics.registry.metrics().then(
-      (text) => send(200, metrics.registry.contentType, text),
-      () => send(500, 'text/plain', 'metrics unavailable'),
-    );
-  }
+  else if (gateway.isReady()) send(200, 'application/json', JSON.stringify({ status: 'ready', ...readiness?.() }));
+  else send(503, 'application/json', '{"status":"not ready"}');
   return true;
 }
 

@@ -26,6 +26,7 @@ import { ClientCertificates, TlsFileError, TlsMaterial } from './policies/mtls/i
 import { createUsageRecorder, type UsageRecorder } from '../usage/index.js';
 import { startAdminServer, type RunningAdminServer } from '../admin/server.js';
 import { openRegistry, type RegistryRuntime } from './registry-runtime.js';
+import { readAdminTls } from '../admin/admin-tls.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -203,8 +204,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       admin = await startAdminServer({
         host: adminConfig.listen.host,
         port: options.adminPort ?? adminConfig.listen.port,
-        auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope },
-        deps: { logger, usage, keys: adminKeys },
+        auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope, owners: () => loaded.config.admin.owners },
+        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service },
+        tls: readAdminTls(adminConfig.listen.tls, loaded),
       }).catch((error: unknown) => {
         // Tagged, so that `accord serve` names the admin port rather than the data-plane one.
         throw Object.assign(error as Error, { listener: 'admin', port: options.adminPort ?? adminConfig.listen.port });

@@ -65,7 +65,7 @@ describe('accord usage', () => {
   const refusals: Array<{ name: string; args: () => Promise<string[]>; token?: () => Promise<string | undefined>; stderr: RegExp }> = [
     { name: 'no ACCORD_TOKEN', args: async () => ['usage', '--admin-url', gw.adminUrl!], token: async () => undefined, stderr: /^accord: ACCORD_TOKEN is not set/ },
     { name: 'a token without accord:admin', args: async () => ['usage', '--admin-url', gw.adminUrl!], token: () => adminToken(issuer, 'orders:read'), stderr: /^accord: the admin listener refused the request: 403 AUTH_SCOPE_INSUFFICIENT/ },
-    { name: 'a since that is no date', args: async () => ['usage', '--admin-url', gw.adminUrl!, '--since', 'soon'], stderr: /^accord: the admin listener refused the request: 400 REQUEST_INVALID: query\/since/ },
+    { name: 'a since that is no date', args: async () => ['usage', '--admin-url', gw.adminUrl!, '--since', 'soon'], stderr: /^accord: the admin listener refused the request: 400 REQUEST_INVALID: .*\/query\/since/ },
     { name: 'no listener there', args: async () => ['usage', '--admin-url', `http://127.0.0.1:${await freePort()}`], stderr: /^accord: cannot reach the admin listener at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/ },
     { name: 'an unknown format', args: async () => ['usage', '--admin-url', gw.adminUrl!, '--format', 'sarif'], stderr: /^accord: --format must be text or json/ },
     { name: 'an admin URL that is no URL', args: async () => ['usage', '--admin-url', 'nowhere'], stderr: /^accord: --admin-url: "nowhere" is not a URL/ },

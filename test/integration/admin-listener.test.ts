@@ -4,6 +4,9 @@
  * listener can be switched off.
  */
 import { describe, it, after } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { startAdminServer, type RunningAdminServer } from '../../src/admin/server.js';
@@ -23,8 +26,8 @@ describe('admin listener', () => {
     for (const close of closers.reverse()) await close();
   });
 
-  it('lists usage among its resources', () => {
-    assert.deepEqual(ADMIN_ROUTES.map((r) => r.name), ['usage', 'keys']);
+  it('lists its resources', () => {
+    assert.deepEqual(ADMIN_ROUTES.map((r) => r.name), ['usage', 'keys', 'registry', 'metrics']);
   });
 
   it('mounts a resource added to the list behind admin authentication', async () => {
@@ -33,6 +36,8 @@ describe('admin listener', () => {
     closers.push(async () => authenticator.close());
     const ping: AdminRoutes = {
       name: 'ping',
+      base: '/ping',
+      access: 'admin',
       mount(router) {
         router.get('/ping', (_req, res) => void res.json({ pong: true }));
       },
@@ -71,6 +76,28 @@ describe('admin listener', () => {
     assert.equal(res.json?.code, 'AUTH_TOKEN_INVALID');
     assert.match(String(res.headers['www-authenticate']), /error="invalid_token"/);
     assert.ok(gw.logs.some((l) => l.msg === 'admin listener: admin.auth.providers is empty, so every admin request is refused (401)'));
+  });
+
+  it('follows admin.owners across a reload: an owner token is admitted to the registry routes only', async () => {
+    const issuer = await createTestIssuer('https://issuer.test', 'orders-api');
+    const upstream = await startUpstream(ordersUpstream);
+    closers.push(() => upstream.close());
+    const config = ordersConfig(issuer, upstream.url);
+    const gw = await startTestGateway({ contracts: { 'orders/1.0.0': ORDERS_V1 }, config });
+    closers.push(() => gw.stop());
+    const owner = await issuer.token({ client_id: 'orders-team', scope: 'orders:read' });
+    const get = (path: string) => rawRequest(gw.adminUrl!, 'GET', path, { headers: { authorization: `Bearer ${owner}` } });
+    const first = await get('/admin/apis');
+    assert.equal(first.status, 403, first.text);
+    assert.equal(first.json?.code, 'AUTH_SCOPE_INSUFFICIENT');
+    const owned = { ...config, admin: { auth: { providers: ['test'] }, owners: [{ api: 'orders', provider: 'test', subjects: ['orders-team'] }] } };
+    writeFileSync(join(gw.dir, 'policies', 'gateway.yaml'), stringify({ version: 1, contractsDir: '../contracts', ...owned }));
+    assert.equal(await gw.running.reload('manual'), true);
+    const reloaded = await get('/admin/apis');
+    assert.ok(reloaded.status !== 401 && reloaded.status !== 403, `admitted as an owner: ${reloaded.status} ${reloaded.text}`);
+    const usage = await get('/usage');
+    assert.equal(usage.status, 403);
+    assert.equal(usage.json?.code, 'AUTH_SCOPE_INSUFFICIENT');
   });
 
   it('is not started when admin.enabled is false', async () => {

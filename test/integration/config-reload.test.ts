@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { stringify } from 'yaml';
 import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
-import { startTestGateway, createTestIssuer, type TestGateway } from '../support/test-gateway.js';
+import { startTestGateway, createTestIssuer, scrapeMetrics, type TestGateway } from '../support/test-gateway.js';
 import { rawRequest } from '../support/raw-request.js';
 
 const SHOP_V1 = join(import.meta.dirname, 'fixtures', 'gateway', 'shop-1.0.0.yaml');
@@ -25,6 +25,7 @@ function configFor(upstream: string): Record<string, unknown> {
     contractsDir: '../contracts',
     listen: { host: '127.0.0.1', port: 0, shutdownGraceMs: 5000 },
     identityProviders: [issuer.provider()],
+    admin: { auth: { providers: ['test'] } },
     apis: [{ id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0', upstream }], auth: { providers: ['test'] } }],
   };
 }
@@ -123,7 +124,7 @@ describe('configuration hot reload', () => {
   });
 
   it('counts every attempt in accord_config_reloads_total and stamps the last success', async () => {
-    const metrics = (await rawRequest(gw.url, 'GET', '/metrics')).text;
+    const metrics = await scrapeMetrics(gw, issuer);
     assert.match(metrics, /^accord_config_reloads_total\{outcome="success"\} 8$/m);
     assert.match(metrics, /^accord_config_reloads_total\{outcome="rejected"\} 1$/m);
     const stamp = /^accord_config_last_reload_success_timestamp_seconds (\S+)$/m.exec(metrics);

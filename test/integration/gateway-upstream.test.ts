@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import http from 'node:http';
 import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
-import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
+import { startTestGateway, createTestIssuer, scrapeMetrics, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
 import { rawRequest } from '../support/raw-request.js';
 
 const SHOP_V1 = join(import.meta.dirname, 'fixtures', 'gateway', 'shop-1.0.0.yaml');
@@ -13,6 +13,7 @@ function config(issuer: TestIssuer, upstream: string, api: Record<string, unknow
   return {
     listen: { host: '127.0.0.1', port: 0, shutdownGraceMs: 3000, ...listen },
     identityProviders: [issuer.provider()],
+    admin: { auth: { providers: ['test'] } },
     apis: [{ id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0', upstream }], upstream: { timeoutMs: 300 }, auth: { providers: ['test'] }, ...api }],
   };
 }
@@ -75,10 +76,9 @@ describe('response validation (report)', () => {
       assert.ok(logged, 'violation logged in report mode');
       const access = gw.logs.find((l) => l.requestId === 'report-1' && l.type === 'access');
       assert.ok(Number(access?.responseViolations) >= 2);
-      const metrics = await rawRequest(gw.url, 'GET', '/metrics');
-      assert.equal(metrics.status, 200);
-      assert.match(metrics.text, /accord_response_contract_violations_total\{api="shop",version="1.0.0",operation="listItems",mode="report"\} 1/);
-      assert.match(metrics.text, /accord_requests_total\{api="shop",version="1.0.0",status="200",code=""\} 1/);
+      const metrics = await scrapeMetrics(gw, issuer);
+      assert.match(metrics, /accord_response_contract_violations_total\{api="shop",version="1.0.0",operation="listItems",mode="report"\} 1/);
+      assert.match(metrics, /accord_requests_total\{api="shop",version="1.0.0",status="200",code=""\} 1/);
     } finally {
       await gw.stop();
       await up.close();
@@ -109,7 +109,7 @@ describe('graceful shutdown', () => {
 });
 
 describe('operational endpoints', () => {
-  it('answers /healthz, /readyz and /metrics before any API routing', async () => {
+  it('answers /healthz and /readyz before any API routing; /metrics only on the admin listener', async () => {
     const issuer = await createTestIssuer();
     const up = await startUpstream(json(200, { items: [] }));
     const gw = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config: config(issuer, up.url) });
@@ -120,10 +120,17 @@ describe('operational endpoints', () => {
       const ready = await rawRequest(gw.url, 'GET', '/readyz?verbose=1');
       assert.equal(ready.status, 200);
       assert.deepEqual(ready.json, { status: 'ready', limiter: { store: 'memory', degraded: false } });
-      const metrics = await rawRequest(gw.url, 'GET', '/metrics');
+      const dataPlane = await rawRequest(gw.url, 'GET', '/metrics');
+      assert.equal(dataPlane.status, 404, 'the public port reveals nothing about the fleet');
+      assert.equal(dataPlane.json?.code, 'ROUTE_NOT_FOUND');
+      const token = await issuer.token({ client_id: 'ops', scope: 'accord:admin' });
+      const metrics = await rawRequest(gw.adminUrl!, 'GET', '/metrics', { headers: { authorization: `Bearer ${token}` } });
       assert.equal(metrics.status, 200);
       assert.match(String(metrics.headers['content-type']), /^text\/plain/);
       assert.match(metrics.text, /accord_process_cpu_user_seconds_total/);
+      const ownerOnly = await rawRequest(gw.adminUrl!, 'GET', '/metrics', { headers: { authorization: `Bearer ${await issuer.token({ client_id: 'ops', scope: 'items:read' })}` } });
+      assert.equal(ownerOnly.status, 403);
+      assert.equal(ownerOnly.json?.code, 'AUTH_SCOPE_INSUFFICIENT');
       const post = await rawRequest(gw.url, 'POST', '/healthz');
       assert.equal(post.status, 404);
       assert.equal(post.json?.code, 'ROUTE_NOT_FOUND');

@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
-import { startTestGateway, createTestIssuer, type TestGateway } from '../support/test-gateway.js';
+import { startTestGateway, createTestIssuer, scrapeMetrics, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
 import { rawRequest } from '../support/raw-request.js';
 import { redisProblem, redisUrl, skipWithoutRedis, assertRedis } from '../support/redis.js';
 
@@ -23,12 +23,13 @@ const SCENARIOS = [
 
 describe('rate limits in Redis, across three instances', { skip: skipWithoutRedis(problem) }, () => {
   let up: TestUpstream;
+  let issuer: TestIssuer;
   const gateways: TestGateway[] = [];
   before(async () => {
     assertRedis(problem);
     process.env[URL_ENV] = redisUrl();
     up = await startUpstream(json(200, { status: 'ok' }));
-    const issuer = await createTestIssuer();
+    issuer = await createTestIssuer();
     const keyPrefix = `accord-test-instances-${process.pid}-${Date.now()}`;
     for (let i = 0; i < 3; i++) {
       gateways.push(
@@ -37,6 +38,7 @@ describe('rate limits in Redis, across three instances', { skip: skipWithoutRedi
           config: {
             listen: { host: '127.0.0.1', port: 0 },
             identityProviders: [issuer.provider()],
+            admin: { auth: { providers: ['test'] } },
             // Generous timeouts: on a loaded machine a count slower than commandTimeoutMs would (rightly)
             // be answered by the insurance limiter, and this test is about Redis's own exactness.
             limits: { store: 'redis', instances: 3, redis: { urlEnv: URL_ENV, keyPrefix, connectTimeoutMs: 10_000, commandTimeoutMs: 10_000 } },
@@ -70,7 +72,7 @@ describe('rate limits in Redis, across three instances', { skip: skipWithoutRedi
 
   it('no instance fell back to its insurance limiter', async () => {
     for (const gw of gateways) {
-      const metrics = (await rawRequest(gw.url, 'GET', '/metrics')).text;
+      const metrics = await scrapeMetrics(gw, issuer);
       assert.match(metrics, /^accord_limiter_degraded\{store="redis"\} 0$/m);
       assert.match(metrics, /^accord_limiter_fallbacks_total\{store="redis"\} 0$/m);
     }

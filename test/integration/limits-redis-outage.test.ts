@@ -8,7 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
-import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
+import { startTestGateway, createTestIssuer, scrapeMetrics, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
 import { rawRequest } from '../support/raw-request.js';
 import { freePort } from '../support/free-port.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis.js';
@@ -36,8 +36,8 @@ async function untilDegraded(url: string, degraded: boolean): Promise<void> {
   assert.fail(`/readyz never said degraded=${degraded}; last: ${JSON.stringify(last)}`);
 }
 
-async function metric(url: string, name: string): Promise<number> {
-  const text = (await rawRequest(url, 'GET', '/metrics')).text;
+async function metric(gw: TestGateway, issuer: TestIssuer, name: string): Promise<number> {
+  const text = await scrapeMetrics(gw, issuer);
   const m = new RegExp(`^${name}\\{store="redis"\\} (\\d+)$`, 'm').exec(text);
   assert.ok(m, `${name} exported`);
   return Number(m[1]);
@@ -47,6 +47,7 @@ function config(issuer: TestIssuer, upstream: string, urlEnv: string): Record<st
   return {
     listen: { host: '127.0.0.1', port: 0 },
     identityProviders: [issuer.provider()],
+    admin: { auth: { providers: ['test'] } },
     // Two instances share the limit of 10: each admits 5 while Redis is away.
     limits: { store: 'redis', instances: 2, redis: { urlEnv, keyPrefix: `accord-test-outage-${process.pid}-${Date.now()}`, connectTimeoutMs: 300, commandTimeoutMs: 300 } },
     apis: [{ id: 'shop', basePath: '/shop', versions: [{ version: '1.0.0' }], upstream: { url: upstream }, auth: { providers: ['test'] }, responseValidation: 'off', rateLimit: { points: 10, windowSeconds: 60 } }],
@@ -77,16 +78,16 @@ describe('rate limits when Redis goes away and comes back', () => {
   it('counts in Redis while it answers', async () => {
     assert.deepEqual((await rawRequest(gw.url, 'GET', '/readyz')).json, { status: 'ready', limiter: { store: 'redis', degraded: false } });
     assert.deepEqual(await statuses(gw.url, 3), [200, 200, 200]);
-    assert.equal(await metric(gw.url, 'accord_limiter_fallbacks_total'), 0);
+    assert.equal(await metric(gw, issuer, 'accord_limiter_fallbacks_total'), 0);
   });
 
   it('Redis stopped: degraded in /readyz, one log line, the gauge at 1; requests still answered, 5 of 10 admitted (10 / 2 instances)', async () => {
     await redis.stop();
     await untilDegraded(gw.url, true);
     assert.equal(logged('rate-limit store unreachable: counting in this process with the insurance limiter'), 1);
-    assert.equal(await metric(gw.url, 'accord_limiter_degraded'), 1);
+    assert.equal(await metric(gw, issuer, 'accord_limiter_degraded'), 1);
     assert.deepEqual(await statuses(gw.url, 8), [200, 200, 200, 200, 200, 429, 429, 429]);
-    assert.equal(await metric(gw.url, 'accord_limiter_fallbacks_total'), 8);
+    assert.equal(await metric(gw, issuer, 'accord_limiter_fallbacks_total'), 8);
   });
 
   it('concurrent requests during the outage are all answered 200 or 429, never 5xx', async () => {
@@ -99,10 +100,10 @@ describe('rate limits when Redis goes away and comes back', () => {
     redis = await startPrivateRedis(redis.port);
     await untilDegraded(gw.url, false);
     assert.equal(logged('rate-limit store reachable again: counting in it'), 1);
-    assert.equal(await metric(gw.url, 'accord_limiter_degraded'), 0);
-    const fallbacks = await metric(gw.url, 'accord_limiter_fallbacks_total');
+    assert.equal(await metric(gw, issuer, 'accord_limiter_degraded'), 0);
+    const fallbacks = await metric(gw, issuer, 'accord_limiter_fallbacks_total');
     assert.deepEqual(await statuses(gw.url, 12), [...Array<number>(10).fill(200), 429, 429]);
-    assert.equal(await metric(gw.url, 'accord_limiter_fallbacks_total'), fallbacks, 'no fallback once Redis is back');
+    assert.equal(await metric(gw, issuer, 'accord_limiter_fallbacks_total'), fallbacks, 'no fallback once Redis is back');
   });
 });
 
@@ -131,7 +132,7 @@ describe('rate limits when Redis stops answering but keeps its connection open (
     process.kill(redis.child.pid!, 'SIGSTOP');
     // The first request waits commandTimeoutMs for Redis, the next ones go straight to the insurance limiter.
     assert.deepEqual(await statuses(gw.url, 8), [200, 200, 200, 200, 200, 429, 429, 429]);
-    assert.equal(await metric(gw.url, 'accord_limiter_fallbacks_total'), 8);
+    assert.equal(await metric(gw, issuer, 'accord_limiter_fallbacks_total'), 8);
     assert.deepEqual((await rawRequest(gw.url, 'GET', '/readyz')).json, { status: 'ready', limiter: { store: 'redis', degraded: true } });
     process.kill(redis.child.pid!, 'SIGCONT');
     await untilDegraded(gw.url, false);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
-import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
+import { startTestGateway, createTestIssuer, scrapeMetrics, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
 import { rawRequest, type RawResponse } from '../support/raw-request.js';
 
 const SHOP = join(import.meta.dirname, 'fixtures', 'gateway', 'shop-1.0.0.yaml');
@@ -58,6 +58,7 @@ describe('plans and quotas', () => {
       config: {
         listen: { host: '127.0.0.1', port: 0 },
         identityProviders: [issuer.provider()],
+        admin: { auth: { providers: ['test'] } },
         plans: [
           { id: 'gold', rate: { limit: 3, per: 'minute', burst: 1 }, quota: { limit: 6, per: 'day', timeZone: 'Europe/Paris' } },
           { id: 'pooled', quota: { limit: 3, per: 'day' }, sharedAcrossApis: true },
@@ -130,7 +131,7 @@ describe('plans and quotas', () => {
     assert.equal(remaining(nextDay, 'rate'), 7);
     assert.equal(limits(nextDay).quota, '5/86400');
 
-    const metrics = (await rawRequest(gw.url, 'GET', '/metrics')).text;
+    const metrics = await scrapeMetrics(gw, issuer);
     assert.match(metrics, /^accord_limit_rejections_total\{api="shop",policy="burst"\} 2$/m);
     assert.match(metrics, /^accord_limit_rejections_total\{api="shop",policy="quota"\} 2$/m);
   });

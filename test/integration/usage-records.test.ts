@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startUpstream, type TestUpstream } from '../support/upstream.js';
-import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
+import { startTestGateway, createTestIssuer, scrapeMetrics, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
 import { rawRequest } from '../support/raw-request.js';
 import { ORDERS_V1, SCRIPT, adminToken, ordersConfig, ordersUpstream, send, settled } from '../support/usage-scenario.js';
 import type { UsageReport } from '../../src/usage/usage-record.js';
@@ -133,9 +133,9 @@ describe('usage records after a scripted sequence of calls', () => {
   });
 
   it('exposes the usage metrics at zero', async () => {
-    const res = await rawRequest(gw.url, 'GET', '/metrics');
-    assert.match(res.text, /accord_usage_dropped_records_total\{reason="capacity"\} 0/);
-    assert.match(res.text, /# TYPE accord_usage_flush_failures_total counter/);
+    const text = await scrapeMetrics(gw, issuer);
+    assert.match(text, /accord_usage_dropped_records_total\{reason="capacity"\} 0/);
+    assert.match(text, /# TYPE accord_usage_flush_failures_total counter/);
   });
 
   const auth: Array<{ name: string; path: string; token?: () => Promise<string>; status: number; code?: string; challenge?: RegExp }> = [

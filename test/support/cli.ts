@@ -25,6 +25,26 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * Runs `accord ...args` to completion without blocking the event loop, for tests whose server
+ * (an admin listener, say) runs in the test process itself.
+ */
+export function runCliAsync(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ADMIN_PORT: '0', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => err.push(c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
 /** Starts a long-running `accord` command; `lines` collects its stdout lines. */
 export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): { child: ChildProcess; lines: string[]; stderr: string[] } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ADMIN_PORT: '0', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -97,3 +97,16 @@ export async function startTestGateway(options: {
     },
   };
 }
+
+/**
+ * The Prometheus text of a gateway, from its admin listener (`/metrics` is not on the data plane);
+ * the config must list the issuer's provider (`test`) in admin.auth.providers.
+ */
+export async function scrapeMetrics(gw: TestGateway, issuer: TestIssuer): Promise<string> {
+  if (!gw.adminUrl) throw new Error('the gateway runs no admin listener');
+  const token = await issuer.token({ client_id: 'ops', scope: 'accord:admin' });
+  const res = await fetch(`${gw.adminUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET /metrics on the admin listener answered ${res.status}: ${text.slice(0, 300)}`);
+  return text;
+}

@@ -11,14 +11,24 @@ import type { RegistrationResult } from '../../registry/register-version.js';
 import type { VersionRecord } from '../../registry/model.js';
 import type { ChangeOutcome } from '../../registry/store/registry-store.js';
 import { callerOf, requireOwnership } from '../caller.js';
+import { DOCUMENT_MEDIA_TYPES } from '../admin-openapi.js';
+import { DEFAULT_MAX_DOCUMENT_BYTES } from '../schema.js';
+import type { AdminRoutes } from './index.js';
 
 /** Media types a contract document may be sent as. */
-const DOCUMENT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/openapi+yaml', 'application/json', 'application/openapi+json'];
+const DOCUMENT_TYPES: string[] = [...DOCUMENT_MEDIA_TYPES];
 
 /** Options of the contracts routes. */
 export interface ContractsRoutesOptions {
-  /** Largest document accepted (bytes). */
-  maxDocumentBytes: number;
+  /** Largest document accepted (bytes); read per request. */
+  maxDocumentBytes: () => number;
+}
+
+/** The query of a request, read from the URL itself: the admin listener turns Express's query parser off. */
+function queryOf(req: Request): URLSearchParams {
+  const url = req.originalUrl ?? req.url;
+  const q = url.indexOf('?');
+  return new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
 }
 
 /** A finding as the admin API reports it (the `diff --format json` shape plus the line). */
@@ -73,7 +83,14 @@ function registrationOutcome(res: Response, result: RegistrationResult, api: str
 /** Builds the router (mount it at `/admin` behind the admin listener's authentication). */
 export function contractsRoutes(service: RegistryService, options: ContractsRoutesOptions): Router {
   const router = express.Router();
-  const documentBody = express.text({ type: DOCUMENT_TYPES, limit: options.maxDocumentBytes, defaultCharset: 'utf-8' });
+  // Behind the admin listener the request validator has read the body already (this parser then
+  // skips); mounted alone, this parser reads it.
+  let parser: { limit: number; parse: ReturnType<typeof express.text> } | undefined;
+  const documentBody = (req: Request, res: Response, next: NextFunction): void => {
+    const limit = options.maxDocumentBytes();
+    if (parser?.limit !== limit) parser = { limit, parse: express.text({ type: DOCUMENT_TYPES, limit, defaultCharset: 'utf-8' }) };
+    parser.parse(req, res, next);
+  };
 
   router.get('/apis', handle(async (_req, res) => {
     const apis = await service.list();
@@ -110,8 +127,9 @@ export function contractsRoutes(service: RegistryService, options: ContractsRout
 
   router.get('/apis/:api/diff', handle(async (req, res) => {
     const api = param(req, 'api');
-    const base = typeof req.query.base === 'string' ? req.query.base : undefined;
-    const revision = typeof req.query.revision === 'string' ? req.query.revision : undefined;
+    const query = queryOf(req);
+    const base = query.get('base') ?? undefined;
+    const revision = query.get('revision') ?? undefined;
     if (!base || !revision) throw new GatewayError('REQUEST_INVALID', 'query parameters base and revision (two registered versions) are required');
     const result = await service.diff(api, base, revision);
     if (result.kind === 'not-found') throw new GatewayError('VERSION_NOT_FOUND', `${api} ${result.version} is not registered`);
@@ -142,7 +160,8 @@ export function contractsRoutes(service: RegistryService, options: ContractsRout
   }));
 
   router.get('/audit', handle(async (req, res) => {
-    const text = (name: string): string | undefined => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    const query = queryOf(req);
+    const text = (name: string): string | undefined => query.get(name) ?? undefined;
     const limit = Number(text('limit') ?? 50);
     const cursor = text('cursor');
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new GatewayError('REQUEST_INVALID', 'limit must be a whole number from 1 to 500', { errors: [{ pointer: '/query/limit', message: 'must be 1..500' }] });
@@ -157,3 +176,33 @@ export function contractsRoutes(service: RegistryService, options: ContractsRout
 
   return router;
 }
+
+/** The registry resource of the admin listener, under `/admin`, over the registry the composition root opened. */
+export const registryRoutes: AdminRoutes = {
+  name: 'registry',
+  base: '/admin',
+  access: 'owner',
+  authorize(caller, method, path) {
+    // Changes (every POST) need ownership of the API in the path; the route checks again.
+    if (method !== 'POST') return;
+    const m = /^\/admin\/apis\/([^/]+)\//.exec(path);
+    if (!m) return;
+    let api: string;
+    try {
+      api = decodeURIComponent(m[1]!);
+    } catch {
+      return; // Not an API id: the request validation answers it.
+    }
+    requireOwnership(caller, api);
+  },
+  mount(router, deps) {
+    const registry = deps.registry;
+    if (!registry) {
+      router.use('/admin', () => {
+        throw new GatewayError('SERVICE_UNAVAILABLE', 'the contract registry is not open on this listener (the gateway runs without a registry)');
+      });
+      return;
+    }
+    router.use('/admin', contractsRoutes(registry, { maxDocumentBytes: deps.maxDocumentBytes ?? (() => DEFAULT_MAX_DOCUMENT_BYTES) }));
+  },
+};

@@ -1,12 +1,18 @@
 /**
- * Every resource of the admin listener, one file each. Adding one touches its file and this list;
- * each reads only what it needs from AdminDependencies.
+ * Every resource of the admin listener, one file each. Adding one touches its file, this list and
+ * the admin OpenAPI document (admin-openapi.ts; a test keeps the two in step); each reads only
+ * what it needs from AdminDependencies.
  */
 import type { Router } from 'express';
+import type { AdminCaller } from '../caller.js';
 import type { Logger } from '../../observability/logger.js';
+import type { GatewayMetrics } from '../../observability/metrics.js';
 import type { UsageRecorder } from '../../usage/usage-recorder.js';
+import type { RegistryService } from '../../registry/registry-service.js';
 import { usageRoutes } from './usage.js';
 import { keysRoutes } from './keys.js';
+import { registryRoutes } from './contracts.js';
+import { metricsRoutes } from './metrics.js';
 import type { ApiKeyStore } from '../../gateway/policies/auth/stores/key-store.js';
 
 /** What the composition root hands the admin routes; a resource that is not available is undefined. */
@@ -16,12 +22,30 @@ export interface AdminDependencies {
   readonly usage: UsageRecorder | undefined;
   /** The API key store and who may hold keys (undefined: `/keys` answers 503). */
   readonly keys?: { readonly store: ApiKeyStore; isDeclaredConsumer(id: string): boolean };
+  /** The contract registry (undefined: the `/admin/...` registry routes answer 503). */
+  readonly registry?: RegistryService | undefined;
+  /** Largest contract document a registration may send (`admin.maxDocumentBytes`; read per request, it follows reloads). */
+  readonly maxDocumentBytes?: () => number;
+  /** The process's Prometheus metrics (undefined: `/metrics` answers 503). */
+  readonly metrics?: GatewayMetrics | undefined;
 }
 
 /** One admin resource: mounts its routes (already behind admin authentication). */
 export interface AdminRoutes {
   readonly name: string;
+  /** The path the resource serves, and everything under it (`/usage`, `/admin`). */
+  readonly base: string;
+  /**
+   * Who may call it: `admin` needs the admin scope; `owner` also admits tokens that own an API
+   * (admin.owners), the resource checking ownership of what is changed (requireOwnership).
+   */
+  readonly access: 'admin' | 'owner';
+  /**
+   * A check of the caller against the request, run after authentication and before the body is
+   * read or validated (so a caller refused anyway never uploads a large body). Throws to refuse.
+   */
+  authorize?(caller: AdminCaller, method: string, path: string): void;
   mount(router: Router, deps: AdminDependencies): void;
 }
 
-export const ADMIN_ROUTES: readonly AdminRoutes[] = [usageRoutes, keysRoutes];
+export const ADMIN_ROUTES: readonly AdminRoutes[] = [usageRoutes, keysRoutes, registryRoutes, metricsRoutes];

@@ -107,6 +107,8 @@ export function keysRouter(store: ApiKeyStore, options: KeysRouterOptions = {}):
 /** The `/keys` resource of the admin listener, over the key store the composition root opened. */
 export const keysRoutes: AdminRoutes = {
   name: 'keys',
+  base: '/keys',
+  access: 'admin',
   mount(router, deps) {
     const keys = deps.keys;
     if (!keys) {

@@ -33,6 +33,8 @@ export function parseUsageFilter(query: URLSearchParams): UsageFilter {
 
 export const usageRoutes: AdminRoutes = {
   name: 'usage',
+  base: '/usage',
+  access: 'admin',
   mount(router, deps) {
     router.get('/usage', async (req, res) => {
       const usage = deps.usage;
