@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
-import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
+import { startTestGateway, createTestIssuer, scrapeMetrics, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
 import { rawRequest, jsonOf, type RawResponse } from '../support/raw-request.js';
 import type { Actor } from '../../src/registry/model.js';
 
@@ -40,6 +40,8 @@ function registryConfig(upstreamUrl: string, issuer: TestIssuer, registry: Recor
     listen: { host: '127.0.0.1', port: 0 },
     identityProviders: [issuer.provider('test')],
     registry: { enabled: true, ...registry },
+    admin: { auth: { providers: ['test'] } },
+    consumers: [{ id: 'acme', identities: [{ provider: 'test', claim: 'acme-app' }], entitlements: [{ api: 'shop' }] }],
     apis: [{ id: 'shop', basePath: '/shop', upstream: { url: upstreamUrl }, auth: { providers: ['test'] }, responseValidation: 'off' }],
   };
 }
@@ -122,6 +124,12 @@ describe('the gateway follows the registry (file store)', () => {
     assert.equal(anonymous.headers['deprecation'], undefined);
     // The published successor announces nothing.
     assert.equal((await get('/shop/v2/items')).headers['deprecation'], undefined);
+    // Each call that reached the lifecycle step is counted for its consumer (the 401 never did).
+    const metrics = await scrapeMetrics(gw, issuer);
+    const counted = /^accord_deprecated_calls_total\{api="shop",version="1\.1\.0",consumer="acme"\} (\d+)$/m.exec(metrics);
+    assert.ok(counted, metrics.split('\n').filter((l) => l.includes('deprecated')).join('\n'));
+    assert.ok(Number(counted[1]) >= 2, `${counted[1]} deprecated calls counted for acme`);
+    assert.doesNotMatch(metrics, /accord_deprecated_calls_total\{[^}]*consumer="\(anonymous\)"/);
   });
 
   it('keeps the gateway\'s lifecycle fields over an upstream\'s, and its Link beside the upstream\'s', async () => {
