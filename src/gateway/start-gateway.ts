@@ -117,8 +117,13 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   const onLimitRejected = (apiId: string, policy: 'rate' | 'burst' | 'quota'): void => {
     metrics.limitRejections.inc({ api: apiId, policy });
   };
+  // One labelled child per (API, version, consumer): the consumers are declared ones or two labels, so few.
+  const deprecatedSeries = new Map<string, { inc(): void }>();
   const onDeprecatedCall = (api: string, version: string, consumer: string): void => {
-    metrics.deprecatedCalls.inc({ api, version, consumer });
+    const key = `${api}\u0000${version}\u0000${consumer}`;
+    let series = deprecatedSeries.get(key);
+    if (!series) deprecatedSeries.set(key, (series = metrics.deprecatedCalls.labels({ api, version, consumer })));
+    series.inc();
   };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
