@@ -127,7 +127,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }) });
     registry?.compiled.sweep();
     try {
       await apiKeys.ready();

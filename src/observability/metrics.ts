@@ -41,6 +41,8 @@ export interface GatewayMetrics {
   deprecatedCalls: Counter<'api' | 'version' | 'consumer'>;
   /** Routing tables rebuilt because the registry changed, by outcome (`success`, `rejected`). */
   registryUpdates: Counter<'outcome'>;
+  /** Registered versions left out of a routing table (cannot be compiled, or no upstream), by API and version. */
+  registryUnservable: Counter<'api' | 'version'>;
   /** Versions retired by the gateway because their sunset passed. */
   registryAutoRetired: Counter<'api'>;
   /** Contract files of the import on start, by outcome (created, identical, conflict, rejected, invalid, unreadable). */
@@ -175,6 +177,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
   });
   registryUpdates.inc({ outcome: 'success' }, 0);
   registryUpdates.inc({ outcome: 'rejected' }, 0);
+  const registryUnservable = new Counter({
+    name: 'accord_registry_unservable_versions_total',
+    help: 'Registered versions left out of a routing table, by API and version: the contract cannot be compiled by this build, or it has no upstream (see the log).',
+    labelNames: ['api', 'version'],
+    registers: [registry],
+  });
   const registryAutoRetired = new Counter({
     name: 'accord_registry_auto_retired_total',
     help: 'Deprecated versions this instance retired because their sunset passed (registry.autoRetire), by API.',
@@ -227,6 +235,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     usageDroppedRecords,
     deprecatedCalls,
     registryUpdates,
+    registryUnservable,
     registryAutoRetired,
     registryImports,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Ruleset } from '@stoplight/spectral-core';
 import { loadOpenApi, isObject, type OpenApiDocument } from '../contracts/openapi-document.js';
+import { compileContract } from '../contracts/compile/index.js';
 import { LocatedError } from '../errors/located-error.js';
 import type { Finding } from '../governance/findings.js';
 import { compareSemVer, parseSemVer, previousVersion, type ContractFile } from '../governance/check/contract-version.js';
@@ -107,6 +108,13 @@ export async function registerVersion(store: RegistryStore, ruleset: Ruleset, re
   // Reloaded under its versioned name, so that findings name `<api>/<version>.<ext>`.
   const name = registeredName(request.api, versionText, format);
   const candidateDocument = loadRegistered(name, request.document);
+  // What the gateway could not compile, it could not serve: refused here, not at the next routing table.
+  try {
+    compileContract(candidateDocument);
+  } catch (error) {
+    if (error instanceof LocatedError) return { kind: 'invalid', detail: `the gateway cannot serve this contract: ${error.message}`, pointer: error.pointer, line: error.line };
+    throw error;
+  }
   const candidate: { file: ContractFile; input: LintInput } = { file: { path: name, api: request.api, version }, input: { file: name, path: name, document: candidateDocument } };
   const versions = (await store.list()).filter((v) => v.api === request.api && v.status !== 'retired');
   const files = versions.map((v): ContractFile => ({ path: registeredName(v.api, v.version, v.format), api: v.api, version: parseSemVer(v.version)! }));

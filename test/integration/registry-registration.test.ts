@@ -109,6 +109,8 @@ describe('registering contract versions', () => {
     { name: 'no semver version', document: withVersion(V1, '1.0.0').replace('  version: 1.0.0', '  version: "2026-12-01"'), detail: /info\.version must be a semantic version/, pointer: '/info/version' },
     { name: 'a $ref to another file', document: withVersion(V1, '1.5.0').replace("$ref: '#/components/parameters/Limit'", "$ref: 'parameters.yaml#/Limit'"), detail: /refers to another file \(\$ref "parameters\.yaml#\/Limit"\)/, pointer: '/paths/~1orders/get/parameters/0/$ref' },
     { name: 'a bad API id', document: V1, api: 'Orders_API', detail: /API id "Orders_API" must match/ },
+    // Lint lets a lookahead through (it is valid ECMA-262), but the gateway evaluates patterns in linear time and cannot serve it.
+    { name: 'a pattern the gateway cannot evaluate', document: withVersion(V1, '1.6.0').replace("pattern: '^ord_[0-9A-Za-z]{16}$'", () => "pattern: '^(?=ord_)[0-9A-Za-z_]{20}$'"), detail: /the gateway cannot serve this contract: .*lookahead/ },
   ];
   for (const c of invalid) {
     it(`refuses an unusable document: ${c.name}`, async () => {

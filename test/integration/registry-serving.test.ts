@@ -248,3 +248,41 @@ describe('the import on start keeps the registry the truth', () => {
     }
   });
 });
+
+describe('a registered version this build cannot serve', () => {
+  it('is left out of the table, loudly, and does not stop the gateway from starting', async () => {
+    const issuer = await createTestIssuer('https://issuer.test', 'shop-api');
+    const upstream = await startUpstream(json(200, { items: [] }));
+    const base = mkdtempSync(join(tmpdir(), 'accord-unservable-'));
+    const dataDir = join(base, 'data');
+    const config = registryConfig(upstream.url, issuer);
+    try {
+      const gw = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config, dataDir });
+      try {
+        // Written past registration (an older build's record): a pattern the gateway cannot evaluate in linear time.
+        const text = SHOP_V2_TEXT.replace('schema: { type: string, enum: [active, archived] }', () => "schema: { type: string, pattern: '^(?=a)[a-z]+$' }");
+        assert.notEqual(text, SHOP_V2_TEXT);
+        const at = new Date().toISOString();
+        const put = await gw.running.registry!.service.store.put(
+          { api: 'shop', version: '2.0.0', status: 'published', digest: 'sha256:unservable', format: 'yaml', publishedAt: at },
+          text,
+          { at, actor: OWNER, action: 'register', api: 'shop', version: '2.0.0' },
+        );
+        assert.equal(put.kind, 'created');
+        assert.ok((await within(1000, async () => gw.logs.some((l) => l.msg === 'registered version not served: its contract cannot be compiled' && l.version === '2.0.0'))) !== undefined);
+        const token = await issuer.token({ client_id: 'acme-app', scope: 'items:read' });
+        assert.equal((await rawRequest(gw.url, 'GET', '/shop/v1/items', { headers: { authorization: `Bearer ${token}` } })).status, 200);
+        assert.equal((await rawRequest(gw.url, 'GET', '/shop/v2/items', { headers: { authorization: `Bearer ${token}` } })).status, 404);
+        assert.match(await scrapeMetrics(gw, issuer), /^accord_registry_unservable_versions_total\{api="shop",version="2\.0\.0"\} [1-9]/m);
+      } finally {
+        await gw.stop();
+      }
+      // A restart on the same registry starts, and serves what it can.
+      const again = await startTestGateway({ contracts: { 'shop/1.0.0': SHOP_V1 }, config, dataDir });
+      await again.stop();
+    } finally {
+      await upstream.close();
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { compileContract, type CompiledOperation } from '../../contracts/compile/index.js';
 import type { LoadedConfig } from '../../config/load-config.js';
+import { LocatedError } from '../../errors/located-error.js';
 import type { ApiConfig } from '../../config/schema.js';
 import { createUpstreamProxy, type UpstreamProxy, type UpstreamFailure } from '../proxy/upstream-proxy.js';
 import { UpstreamHeaderPolicy } from '../edge/upstream-headers.js';
@@ -57,6 +58,8 @@ export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
   registry?: RegistrySnapshot;
   /** Registered contracts compiled by earlier tables (by digest). */
   compiled?: CompiledContracts;
+  /** Counts a registered version left out of the table because it cannot be compiled or has no upstream. */
+  onUnservableVersion?: (apiId: string, version: string) => void;
 }
 
 /**
@@ -116,10 +119,21 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
       for (const v of servedContracts(api, loaded, deps.registry)) {
         if (v.upstream === undefined) {
           deps.logger.error({ api: api.id, version: v.version }, 'registered version not served: it has no upstream (list it in apis[].versions with its upstream, or set apis[].upstream.url)');
+          deps.onUnservableVersion?.(api.id, v.version);
           continue;
         }
         const compileOptions = { undeclaredParameters: api.undeclaredParameters };
-        const cached = v.digest !== undefined && deps.compiled ? deps.compiled.get(v.digest, compileOptions, () => v.load()) : undefined;
+        let cached: ReturnType<CompiledContracts['get']> | undefined;
+        try {
+          cached = v.digest !== undefined && deps.compiled ? deps.compiled.get(v.digest, compileOptions, () => v.load()) : undefined;
+        } catch (error) {
+          // A registered version this build cannot compile (registered by another build, say) must not
+          // take the whole table, and every restart, down with it: it is left out, loudly.
+          if (!(error instanceof LocatedError)) throw error;
+          deps.logger.error({ api: api.id, version: v.version, file: v.name, problem: error.message, pointer: error.pointer, line: error.line }, 'registered version not served: its contract cannot be compiled');
+          deps.onUnservableVersion?.(api.id, v.version);
+          continue;
+        }
         const compiled = cached?.compiled ?? compileContract(v.load(), compileOptions);
         if (!cached || cached.fresh) for (const warning of compiled.warnings) deps.logger.warn({ api: api.id, version: v.version, file: v.name }, warning);
         const target = v.upstream;
