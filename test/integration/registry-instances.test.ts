@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
 import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
+import { within } from '../support/wait.js';
 import { rawRequest, type RawResponse } from '../support/raw-request.js';
 import { DATABASE_URL, postgresSkip, uniqueName } from '../support/services.js';
 import type { Actor } from '../../src/registry/model.js';
@@ -20,15 +21,6 @@ const FIXTURES = join(import.meta.dirname, 'fixtures', 'gateway');
 const SHOP_V1 = join(FIXTURES, 'shop-1.0.0.yaml');
 const SHOP_V2_TEXT = readFileSync(join(FIXTURES, 'shop-2.0.0.yaml'), 'utf8');
 const OWNER: Actor = { provider: 'test', subject: 'shop-team' };
-
-async function within(ms: number, probe: () => Promise<boolean>): Promise<number | undefined> {
-  const start = performance.now();
-  for (;;) {
-    if (await probe()) return performance.now() - start;
-    if (performance.now() - start > ms) return undefined;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('two gateway instances on one PostgreSQL registry', { skip }, () => {
   const schema = uniqueName('accord_reg_gw');

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUpstream, json, type TestUpstream } from '../support/upstream.js';
 import { startTestGateway, createTestIssuer, scrapeMetrics, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
+import { within } from '../support/wait.js';
 import { rawRequest, jsonOf, type RawResponse } from '../support/raw-request.js';
 import type { Actor } from '../../src/registry/model.js';
 
@@ -23,16 +24,6 @@ const OWNER: Actor = { provider: 'test', subject: 'shop-team' };
 /** The 1.0.0 fixture as another minor of major 1 (no change but the version). */
 function minor(version: string): string {
   return readFileSync(SHOP_V1, 'utf8').replace('version: 1.0.0', `version: ${version}`);
-}
-
-/** Polls `probe` every 25 ms until it returns true or `ms` have passed; returns the elapsed time, or undefined. */
-async function within(ms: number, probe: () => Promise<boolean>): Promise<number | undefined> {
-  const start = performance.now();
-  for (;;) {
-    if (await probe()) return performance.now() - start;
-    if (performance.now() - start > ms) return undefined;
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 function registryConfig(upstreamUrl: string, issuer: TestIssuer, registry: Record<string, unknown> = {}): Record<string, unknown> {

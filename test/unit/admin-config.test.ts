@@ -1,21 +1,10 @@
 /** The `admin` config section: defaults, `owners` and `maxDocumentBytes`, errors located by pointer and line. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
-import { ConfigError } from '../../src/config/config-error.js';
 import { OwnerIndex } from '../../src/admin/owners.js';
-
-function configDir(yaml: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'accord-admin-cfg-'));
-  mkdirSync(join(dir, 'policies'));
-  mkdirSync(join(dir, 'contracts', 'orders'), { recursive: true });
-  writeFileSync(join(dir, 'contracts', 'orders', '1.0.0.yaml'), 'openapi: 3.1.0\ninfo: {title: t, version: 1.0.0}\npaths: {}\n');
-  writeFileSync(join(dir, 'policies', 'gateway.yaml'), yaml);
-  return join(dir, 'policies');
-}
+import { configDir, configIssues } from '../support/config-dir.js';
+import type { ConfigIssue } from '../../src/config/config-error.js';
 
 const BASE = `version: 1
 devIssuer:
@@ -28,15 +17,7 @@ apis:
         upstream: http://127.0.0.1:4011
 `;
 
-function issuesOf(yaml: string): Array<{ pointer: string; line: number | undefined; message: string }> {
-  try {
-    loadConfig(configDir(yaml));
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
-}
+const issuesOf = (yaml: string): ConfigIssue[] => configIssues(yaml);
 
 describe('admin config', () => {
   it('defaults to no owners and a 5 MiB document limit', () => {

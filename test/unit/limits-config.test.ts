@@ -1,12 +1,9 @@
 /** The `limits` config (where rate-limit counters live): defaults, and refusals located by pointer and line. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
-import { ConfigError } from '../../src/config/config-error.js';
 import { insurancePoints } from '../../src/gateway/policies/rate-limit/stores/redis-store.js';
+import { configDir, configIssues } from '../support/config-dir.js';
 
 const APIS = `apis:
   - id: orders
@@ -16,24 +13,9 @@ const APIS = `apis:
         upstream: http://127.0.0.1:4011
 `;
 
-function configDir(yaml: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'accord-limits-'));
-  mkdirSync(join(dir, 'policies'));
-  mkdirSync(join(dir, 'contracts', 'orders'), { recursive: true });
-  writeFileSync(join(dir, 'contracts', 'orders', '1.0.0.yaml'), 'openapi: 3.1.0\ninfo: {title: t, version: 1.0.0}\npaths: {}\n');
-  writeFileSync(join(dir, 'policies', 'gateway.yaml'), yaml);
-  return join(dir, 'policies');
-}
-
-function issuesOf(limits: string): Array<[string, number | undefined, string]> {
-  try {
-    loadConfig(configDir(`version: 1\nlimits:\n${limits}${APIS}`));
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => [i.pointer, i.line, i.message]);
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
-}
+const issuesOf = (limits: string): Array<[string, number | undefined, string]> => configIssues(`version: 1
+limits:
+${limits}${APIS}`).map((i) => [i.pointer, i.line, i.message]);
 
 describe('limits config', () => {
   it('defaults: memory store, one instance, REDIS_URL, prefix accord, bounded timeouts', () => {

@@ -1,7 +1,7 @@
 /** mTLS configuration: schema and cross-field errors located by pointer and line, and TLS files that cannot be used at start. */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -10,15 +10,8 @@ import { ContractError } from '../../src/contracts/openapi-document.js';
 import { startTestGateway, createTestIssuer, type TestIssuer } from '../support/test-gateway.js';
 import { createTestCa, type TestCa, type IssuedCertificate } from '../support/test-pki.js';
 import { runCli } from '../support/cli.js';
-
-function configDir(yaml: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'accord-mtls-cfg-'));
-  mkdirSync(join(dir, 'policies'));
-  mkdirSync(join(dir, 'contracts', 'orders'), { recursive: true });
-  writeFileSync(join(dir, 'contracts', 'orders', '1.0.0.yaml'), 'openapi: 3.1.0\ninfo: {title: t, version: 1.0.0}\npaths: {}\n');
-  writeFileSync(join(dir, 'policies', 'gateway.yaml'), yaml);
-  return join(dir, 'policies');
-}
+import { configDir, configIssues } from '../support/config-dir.js';
+import type { ConfigIssue } from '../../src/config/config-error.js';
 
 const API = `apis:
   - id: orders
@@ -29,15 +22,7 @@ const API = `apis:
 `;
 const FINGERPRINT = 'AB:'.repeat(31) + 'AB';
 
-function issuesOf(yaml: string): Array<{ pointer: string; line: number | undefined; message: string }> {
-  try {
-    loadConfig(configDir(yaml));
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
-}
+const issuesOf = (yaml: string): ConfigIssue[] => configIssues(yaml);
 
 describe('mTLS configuration', () => {
   it('accepts listen.tls, apis[].mtls and certificate bindings, with defaults', () => {

@@ -1,14 +1,12 @@
 /** Plans and rate-limit configuration errors (config file and the contract's x-accord-rate-limit), located by file, pointer and line. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
-import { ConfigError } from '../../src/config/config-error.js';
 import { ContractError } from '../../src/contracts/openapi-document.js';
 import { buildRouteTable } from '../../src/gateway/pipeline/build-routes.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { configDir as writeConfigDir, configIssues } from '../support/config-dir.js';
 
 const CONTRACT = `openapi: 3.1.0
 info: {title: t, version: 1.0.0}
@@ -20,15 +18,6 @@ paths:
         '200': {description: ok}
 `;
 
-function configDir(yaml: string, contract = CONTRACT): string {
-  const dir = mkdtempSync(join(tmpdir(), 'accord-plans-'));
-  mkdirSync(join(dir, 'policies'));
-  mkdirSync(join(dir, 'contracts', 'orders'), { recursive: true });
-  writeFileSync(join(dir, 'contracts', 'orders', '1.0.0.yaml'), contract);
-  writeFileSync(join(dir, 'policies', 'gateway.yaml'), yaml);
-  return join(dir, 'policies');
-}
-
 const API = `apis:
   - id: orders
     basePath: /orders
@@ -37,15 +26,8 @@ const API = `apis:
         upstream: http://127.0.0.1:4011
 `;
 
-function issuesOf(yaml: string): Array<{ pointer: string; line: number | undefined; message: string }> {
-  try {
-    loadConfig(configDir(yaml));
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(({ pointer, line, message }) => ({ pointer, line, message }));
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
-}
+const configDir = (yaml: string, contract = CONTRACT): string => writeConfigDir(yaml, contract);
+const issuesOf = (yaml: string): Array<{ pointer: string; line: number | undefined; message: string }> => configIssues(yaml, CONTRACT).map(({ pointer, line, message }) => ({ pointer, line, message }));
 
 describe('plans configuration', () => {
   it('accepts plans, a consumer naming one, and overrides, with defaults applied', () => {
