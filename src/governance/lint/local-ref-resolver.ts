@@ -286,25 +286,32 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
     pointerGraph.depend(parentPointer, targetPointer);
   };
 
-  // Iterative, in the crawler's order (keys in for...in order, depth first); nesting is bounded by
-  // the loader, but a stack of frames costs nothing.
+  // Recursive, in the crawler's order (keys in for...in order, depth first); nesting is bounded by
+  // the loader. The crawler computes a pointer and asks computeRef about every member; computeRef
+  // (json-ref-resolver's defaultGetRef, which Spectral uses) only ever answers for an object with
+  // a string `$ref`, so only those are asked, and a member's pointer is built from the path only
+  // when it holds a reference: on a 5 MB contract that is a few thousand pointers, not a million.
   const rootRef = probe.computeRef({ val: source, jsonPointer: '#', pointerStack });
   if (rootRef !== undefined) resolveRef(rootRef, [], '#');
   else if (source !== null && typeof source === 'object') {
     const path: string[] = [];
-    const walk = (target: object, pointer: string): void => {
+    const walk = (target: object): void => {
       for (const key in target) {
         if (!Object.prototype.hasOwnProperty.call(target, key)) continue;
         const val: unknown = (target as Record<string, unknown>)[key];
-        const currentPointer = addToPointer(pointer, key);
-        const ref = probe.computeRef({ key, val, jsonPointer: currentPointer, pointerStack });
+        if (val === null || typeof val !== 'object') continue;
         path.push(key);
-        if (ref !== undefined) resolveRef(ref, path, currentPointer);
-        else if (val !== null && typeof val === 'object') walk(val, currentPointer);
+        if (typeof (val as { $ref?: unknown }).$ref === 'string') {
+          let currentPointer = '#';
+          for (const part of path) currentPointer = addToPointer(currentPointer, part);
+          const ref = probe.computeRef({ key, val, jsonPointer: currentPointer, pointerStack });
+          if (ref !== undefined) resolveRef(ref, path, currentPointer);
+          else walk(val);
+        } else walk(val);
         path.pop();
       }
     };
-    walk(source, '#');
+    walk(source);
   }
 
   const refMap: Record<string, string> = {};
