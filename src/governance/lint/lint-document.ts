@@ -8,6 +8,7 @@ import { findDuplicateKey } from '../../contracts/compile/json-duplicate-keys.js
 import { fileReader, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
 import { SourceError } from '../../contracts/source.js';
 import type { Finding } from '../findings.js';
+import { houseRun } from './house-rules.js';
 import { createLocalRefResolver } from './local-ref-resolver.js';
 import { findingOf } from './spectral-findings.js';
 
@@ -91,7 +92,10 @@ export async function lintDocument(ruleset: Ruleset, contract: string | LintInpu
   // Local references are resolved from the loader's data (local-ref-resolver.ts); documents that
   // reference other files or URLs go to Spectral's own resolver.
   const spectral = new Spectral({ resolver: createLocalRefResolver() as unknown as SpectralOptions['resolver'] });
-  spectral.setRuleset(ruleset);
-  const results = await spectral.run(spectralDocument(input));
+  // Spectral runs spectral:oas and the user's rules; the house rules run in one pass of their own
+  // over the document Spectral resolved (house-rules.ts), with results merged as Spectral's.
+  const run = houseRun(ruleset);
+  spectral.setRuleset(run.spectral);
+  const results = await run.complete(await spectral.run(spectralDocument(input)));
   return results.map((result) => findingOf(result, input.path));
 }
