@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { isAtLeast, SEVERITIES, type Severity } from '../../governance/findings.js';
-import { isDiffCheckRule, lintDocument, loadForLint, loadRuleset, RulesetError, severityOf, type Ruleset } from '../../governance/lint/index.js';
+import { isDiffCheckRule, lintDocument, loadForLintInBackground, loadRuleset, RulesetError, severityOf, type Ruleset } from '../../governance/lint/index.js';
 import { FORMATS, renderFindings, type Format, type RuleMeta } from '../formatters/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
 
@@ -34,15 +34,21 @@ export function registerLint(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
     .addOption(new Option('--fail-severity <severity>', 'lowest severity that fails').choices([...SEVERITIES]).default('error'))
     .action(async (spec: string, flags: LintFlags) => {
-      // The contract first: what cannot be read safely is refused before the ruleset loads.
+      // The contract is parsed (on a second thread when large) while the ruleset loads; it is
+      // still judged first: a contract that cannot be read safely is refused whatever the ruleset.
       // SourceError and ContractError (unreadable, not YAML/JSON, not OpenAPI) reach cli.ts: exit 2.
-      const input = loadForLint(spec);
-      let ruleset: Ruleset;
+      const contract = loadForLintInBackground(spec);
+      let ruleset: Ruleset | undefined;
+      let rulesetError: unknown;
       try {
         ruleset = await loadRuleset(flags.ruleset);
       } catch (error) {
-        if (error instanceof RulesetError) throw new UsageError(error.describe());
-        throw error;
+        rulesetError = error;
+      }
+      const input = await contract;
+      if (ruleset === undefined) {
+        if (rulesetError instanceof RulesetError) throw new UsageError(rulesetError.describe());
+        throw rulesetError;
       }
       const findings = await lintDocument(ruleset, input);
       const report = { tool: 'lint' as const, findings, files: [resolve(spec)], failThreshold: flags.failSeverity, rules: lintRuleMetadata(ruleset) };

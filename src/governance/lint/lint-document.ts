@@ -6,7 +6,8 @@ import { Document, Spectral, type Ruleset } from '@stoplight/spectral-core';
 import Parsers from '@stoplight/spectral-parsers';
 import { findDuplicateKey } from '../../contracts/compile/json-duplicate-keys.js';
 import { fileReader, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
-import { SourceError } from '../../contracts/source.js';
+import { SourceError, type SourceDocument } from '../../contracts/source.js';
+import { loadInBackground } from '../load-in-background.js';
 import type { Finding } from '../findings.js';
 import { houseRun } from './house-rules.js';
 import { createLocalRefResolver } from './local-ref-resolver.js';
@@ -38,15 +39,22 @@ export interface LintInput {
  * before Spectral sees a byte: a syntax error, a document that is not OpenAPI 3.0/3.1, a file past
  * the parser's limits (nesting, an alias bomb), `$ref`s nesting deeper than any reader can walk.
  * Every file the `$ref`s reach is loaded and checked too. Throws SourceError or ContractError.
+ * `source`: the file as parseSource parsed it already (loadForLintInBackground).
  */
-export function loadForLint(file: string, text?: string): LintInput {
+export function loadForLint(file: string, text?: string, source?: SourceDocument): LintInput {
   const path = resolve(file);
   const document = loadOpenApi(file, {
-    text: text ?? readText(file, path),
+    ...(source === undefined ? { text: text ?? readText(file, path) } : { source }),
     reader: fileReader,
     joinPath: (from, ref) => resolve(dirname(resolve(from)), decodeURIComponent(ref)),
   });
   return { file, path, document };
+}
+
+/** loadForLint(file), with the file parsed on a worker thread when it is large (load-in-background.ts). */
+export function loadForLintInBackground(file: string): Promise<LintInput> {
+  // loadOpenApi with a reader hands the parser the file name as given.
+  return loadInBackground(file, file, (source) => loadForLint(file, undefined, source));
 }
 
 type SpectralOptions = NonNullable<ConstructorParameters<typeof Spectral>[0]>;
