@@ -170,18 +170,20 @@ function fsJoin(from: string, ref: string): string {
  * unreadable or invalid file, or one past the parser's limits (nesting, alias expansion), and
  * ContractError when the document is not OpenAPI 3.0/3.1 or nests, `$ref`s followed, deeper than
  * MAX_RESOLVED_DEPTH. Every reader (gateway, diff, lint, check) loads through here, so all apply
- * the same limits. `source`: the file as parseSource parsed it already (in a worker thread).
+ * the same limits. `source`: the file as parseSource parsed it already (in a worker thread);
+ * `boundsChecked`: that thread found the `$ref` bounds held, every reference being local.
  */
 export function loadOpenApi(
   file: string,
-  options: { text?: string; reader?: TextReader; joinPath?: (from: string, ref: string) => string; source?: SourceDocument } = {},
+  options: { text?: string; reader?: TextReader; joinPath?: (from: string, ref: string) => string; source?: SourceDocument; boundsChecked?: boolean } = {},
 ): OpenApiDocument {
   const reader = options.reader ?? fileReader;
   const name = options.reader ? file : resolvePath(file);
   if (options.source !== undefined) {
-    // Parsed already (by parseSource, in a worker thread): the same checks from here on.
+    // Parsed already (by parseSource, in a worker thread): the same checks from here on, but the
+    // bounds when the worker checked them on a document whose references are all local.
     const parsed = new OpenApiDocument(options.source, reader, options.joinPath ?? fsJoin);
-    checkReferenceBounds(parsed);
+    if (options.boundsChecked !== true) checkReferenceBounds(parsed);
     return parsed;
   }
   let text = options.text;

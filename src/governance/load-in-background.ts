@@ -15,10 +15,11 @@ import type { ParsedMessage } from './parse-worker.js';
  * Why: parsing the 5 MB benchmark contract takes ~0.4 s and loading Spectral ~0.6 s, one after the
  * other on one core while the machine has two. The parsed data comes back by structured clone
  * (~0.1 s for 5 MB, shared nodes of YAML aliases stay shared), so a small file is not worth a
- * thread: below BACKGROUND_MIN_BYTES it is loaded on the calling thread. Everything after the
- * parse (the OpenAPI checks, the `$ref` bounds, referenced files) runs on the calling thread as
- * in loadOpenApi; when the worker fails for any reason the file is loaded on the calling thread,
- * which throws exactly the error a plain load throws.
+ * thread: below BACKGROUND_MIN_BYTES it is loaded on the calling thread. The worker also checks
+ * the `$ref` bounds of a document whose references are all local (they depend on the data alone);
+ * everything else after the parse (the OpenAPI checks, referenced files) runs on the calling
+ * thread as in loadOpenApi. When the worker fails for any reason, or finds the document unusable,
+ * the file is loaded on the calling thread, which throws exactly the error a plain load throws.
  */
 const BACKGROUND_MIN_BYTES = 512 * 1024;
 
@@ -51,7 +52,7 @@ function parseInWorker(file: string, path: string, name: string): Promise<Parsed
  * names the file in errors). The promise never rejects unobserved: the caller may await other
  * work before it.
  */
-export function loadInBackground<T>(file: string, parseName: string, load: (source?: SourceDocument) => T): Promise<T> {
+export function loadInBackground<T>(file: string, parseName: string, load: (source?: SourceDocument, boundsChecked?: boolean) => T): Promise<T> {
   const path = resolve(file);
   const worker = workerFile();
   let size = 0;
@@ -68,7 +69,9 @@ export function loadInBackground<T>(file: string, parseName: string, load: (sour
       loaded = Promise.reject(error);
     }
   } else {
-    loaded = parseInWorker(worker, path, parseName).then((message) => (message.ok ? load(sourceDocumentOf(message.text, parseName, message.format, message.data)) : load()));
+    loaded = parseInWorker(worker, path, parseName).then((message) =>
+      message.ok ? load(sourceDocumentOf(message.text, parseName, message.format, message.data), message.boundsChecked) : load(),
+    );
   }
   loaded.catch(() => undefined);
   return loaded;
@@ -76,5 +79,5 @@ export function loadInBackground<T>(file: string, parseName: string, load: (sour
 
 /** loadOpenApi(file) for a local file, parsed on a worker thread when it is large. */
 export function loadOpenApiInBackground(file: string): Promise<OpenApiDocument> {
-  return loadInBackground(file, resolve(file), (source) => (source === undefined ? loadOpenApi(file) : loadOpenApi(file, { source })));
+  return loadInBackground(file, resolve(file), (source, boundsChecked) => (source === undefined ? loadOpenApi(file) : loadOpenApi(file, { source, boundsChecked })));
 }

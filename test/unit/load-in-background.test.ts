@@ -39,6 +39,14 @@ function largeYaml(tail = ''): string {
   return `${lines.join('\n')}\n${tail}`;
 }
 
+/** Schemas Chain0 … Chain{n} under `components` (appended after largeYaml's), each a `$ref` to the next. */
+function deepChain(n: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(`    Chain${i}: { $ref: '#/components/schemas/Chain${i + 1}' }`);
+  lines.push(`    Chain${n}: { type: string }`);
+  return `${lines.join('\n')}\n`;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'accord-load-in-background-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -62,12 +70,15 @@ async function outcome(load: () => OpenApiDocument | Promise<OpenApiDocument>): 
 
 describe('load in background', async () => {
   const l = await loaders();
+  write('part.yaml', 'Part: { type: object }\n');
   const cases: Record<string, string> = {
     'a large YAML contract': write('large.yaml', largeYaml()),
     'a large JSON contract with a byte-order mark': write('large.json', `\ufeff${JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {}, 'x-pad': 'y'.repeat(600 * 1024) })}`),
     'a large file with a YAML syntax error at the end': write('broken.yaml', largeYaml('bad: [unclosed\n')),
     'a large YAML file that is not OpenAPI': write('not-openapi.yaml', largeYaml().replace('openapi: 3.0.3', 'swagger: "2.0"')),
     'a large file with a $ref to nothing': write('dangling.yaml', largeYaml().replace("'#/components/schemas/Item'", "'#/components/schemas/Nope'")),
+    'a large file whose $refs nest past the bound': write('deep.yaml', largeYaml(deepChain(1100))),
+    'a large file with a $ref to another file': write('external.yaml', largeYaml().replace("'#/components/schemas/Item'", "'./part.yaml#/Part'")),
     'a file that does not exist': join(dir, 'missing.yaml'),
   };
   for (const [name, file] of Object.entries(cases)) {

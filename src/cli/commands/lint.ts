@@ -2,7 +2,12 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { isAtLeast, SEVERITIES, type Severity } from '../../governance/findings.js';
-import { isDiffCheckRule, lintDocument, loadForLintInBackground, loadRuleset, RulesetError, severityOf, type Ruleset } from '../../governance/lint/index.js';
+// Only what loads no Spectral, statically: the parse starts before Spectral loads (see the action).
+import type { Ruleset } from '../../governance/lint/index.js';
+import { isDiffCheckRule } from '../../governance/lint/diff-checks-ruleset.js';
+import { loadForLintInBackground } from '../../governance/lint/load-for-lint.js';
+import { RulesetError } from '../../governance/lint/ruleset-error.js';
+import { severityOf } from '../../governance/lint/spectral-findings.js';
 import { FORMATS, renderFindings, type Format, type RuleMeta } from '../formatters/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
 
@@ -38,6 +43,8 @@ export function registerLint(program: Command): void {
       // still judged first: a contract that cannot be read safely is refused whatever the ruleset.
       // SourceError and ContractError (unreadable, not YAML/JSON, not OpenAPI) reach cli.ts: exit 2.
       const contract = loadForLintInBackground(spec);
+      // Spectral and the ruleset load here, while a large contract parses on a second thread.
+      const { lintDocument, loadRuleset } = await import('../../governance/lint/index.js');
       let ruleset: Ruleset | undefined;
       let rulesetError: unknown;
       try {

@@ -1,4 +1,6 @@
 /** Loads a Spectral ruleset file (the bundled default when none is given) and turns every failure into a located RulesetError. */
+// First: Spectral's runner is to load the modern build of nimma (modern-nimma.ts).
+import './modern-nimma.js';
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
