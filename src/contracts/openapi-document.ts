@@ -50,6 +50,7 @@ export class OpenApiDocument {
   readonly data: JsonObject;
   readonly source: SourceDocument;
   private readonly files = new Map<string, SourceDocument>();
+  private readonly resolvedRefs = new Map<string, Resolved>();
   private readonly reader: TextReader;
   private readonly joinPath: (from: string, ref: string) => string;
 
@@ -109,6 +110,18 @@ export class OpenApiDocument {
    * Throws ContractError CONTRACT_REF_UNRESOLVED when the target does not exist.
    */
   resolveRef(ref: string, fromFile: string, fromPointerHint = ''): Resolved {
+    // A large contract repeats a few hundred references tens of thousands of times; each lookup
+    // parses the pointer and walks the data. Only successes are remembered (an error names the
+    // place of the `$ref`), and each caller gets its own copy of the result.
+    const key = `${fromFile}\u0000${ref}`;
+    const known = this.resolvedRefs.get(key);
+    if (known !== undefined) return { ...known };
+    const resolved = this.resolveRefOnce(ref, fromFile, fromPointerHint);
+    this.resolvedRefs.set(key, resolved);
+    return { ...resolved };
+  }
+
+  private resolveRefOnce(ref: string, fromFile: string, fromPointerHint: string): Resolved {
     const hash = ref.indexOf('#');
     const filePart = hash >= 0 ? ref.slice(0, hash) : ref;
     const fragment = hash >= 0 ? ref.slice(hash) : '';
