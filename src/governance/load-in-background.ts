@@ -4,6 +4,7 @@
  * the file is parsed. The result is what loadOpenApi(file) returns, or its error.
  */
 import { statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -15,13 +16,28 @@ import type { ParsedMessage } from './parse-worker.js';
  * Why: parsing the 5 MB benchmark contract takes ~0.4 s and loading Spectral ~0.6 s, one after the
  * other on one core while the machine has two. The parsed data comes back by structured clone
  * (~0.1 s for 5 MB, shared nodes of YAML aliases stay shared), so a small file is not worth a
- * thread: below BACKGROUND_MIN_BYTES it is loaded on the calling thread. The worker also checks
- * the `$ref` bounds of a document whose references are all local (they depend on the data alone);
- * everything else after the parse (the OpenAPI checks, referenced files) runs on the calling
- * thread as in loadOpenApi. When the worker fails for any reason, or finds the document unusable,
+ * thread: below BACKGROUND_MIN_BYTES it is loaded on the calling thread, and so is any file when
+ * no core is spare (coreToSpare). The worker also checks the `$ref` bounds of a document whose
+ * references are all local (they depend on the data alone); everything else after the parse (the
+ * OpenAPI checks, referenced files) runs on the calling thread as in loadOpenApi. When the worker fails for any reason, or finds the document unusable,
  * the file is loaded on the calling thread, which throws exactly the error a plain load throws.
  */
 const BACKGROUND_MIN_BYTES = 512 * 1024;
+
+/** Tests set `ignoreLoad` to run the worker whatever the machine's load. */
+export const backgroundPolicy = { ignoreLoad: false };
+
+/**
+ * Whether a second thread can run beside this one: more than one core, and the last minute's
+ * load average leaves one mostly idle. Measured on the project's shared 2-core VM, a worker parse
+ * shortened lint and diff only when a core was free; with both cores busy with other work it
+ * lengthened them (its start-up and the copy of the data back cost CPU the busy cores lack).
+ */
+function coreToSpare(): boolean {
+  if (backgroundPolicy.ignoreLoad) return true;
+  const cores = availableParallelism();
+  return cores >= 2 && loadavg()[0]! < cores - 0.5;
+}
 
 /** The worker's file beside this module's; none when running from TypeScript sources (tests under tsx). */
 function workerFile(): string | undefined {
@@ -62,7 +78,7 @@ export function loadInBackground<T>(file: string, parseName: string, load: (sour
     // Unreadable: the plain load below says why.
   }
   let loaded: Promise<T>;
-  if (worker === undefined || size < BACKGROUND_MIN_BYTES) {
+  if (worker === undefined || size < BACKGROUND_MIN_BYTES || !coreToSpare()) {
     try {
       loaded = Promise.resolve(load());
     } catch (error) {
