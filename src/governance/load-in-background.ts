@@ -62,32 +62,37 @@ function parseInWorker(file: string, path: string, name: string): Promise<Parsed
 }
 
 /**
- * `load()` for a local file, with the parse of a large file on a worker thread: `load(source)` is
- * then given the file as parseSource(text, `parseName`) parses it, where `load()` would parse it
- * itself (`parseName`: the name load() gives the parser, which tells JSON by the extension and
- * names the file in errors). The promise never rejects unobserved: the caller may await other
- * work before it.
+ * `load()` for a local file, with the parse of a large file on a worker thread when a core is
+ * spare: `load(source, boundsChecked)` is then given the file as parseSource(text, `parseName`)
+ * parses it, where `load()` would parse it itself (`parseName`: the name load() gives the parser,
+ * which tells JSON by the extension and names the file in errors). Otherwise `load()` runs now, on
+ * this thread, and its result (or error) comes back at once rather than as a promise.
  */
-export function loadInBackground<T>(file: string, parseName: string, load: (source?: SourceDocument, boundsChecked?: boolean) => T): Promise<T> {
+export function loadSoon<T>(file: string, parseName: string, load: (source?: SourceDocument, boundsChecked?: boolean) => T): T | Promise<T> {
   const path = resolve(file);
   const worker = workerFile();
   let size = 0;
   try {
     size = statSync(path).size;
   } catch {
-    // Unreadable: the plain load below says why.
+    // Unreadable: the plain load says why.
   }
+  if (worker === undefined || size < BACKGROUND_MIN_BYTES || !coreToSpare()) return load();
+  const loaded = parseInWorker(worker, path, parseName).then((message) =>
+    message.ok ? load(sourceDocumentOf(message.text, parseName, message.format, message.data), message.boundsChecked) : load(),
+  );
+  // Never rejected unobserved: the caller may await other work first.
+  loaded.catch(() => undefined);
+  return loaded;
+}
+
+/** loadSoon as a promise in every case: an error of a load on this thread is kept for the caller's await. */
+export function loadInBackground<T>(file: string, parseName: string, load: (source?: SourceDocument, boundsChecked?: boolean) => T): Promise<T> {
   let loaded: Promise<T>;
-  if (worker === undefined || size < BACKGROUND_MIN_BYTES || !coreToSpare()) {
-    try {
-      loaded = Promise.resolve(load());
-    } catch (error) {
-      loaded = Promise.reject(error);
-    }
-  } else {
-    loaded = parseInWorker(worker, path, parseName).then((message) =>
-      message.ok ? load(sourceDocumentOf(message.text, parseName, message.format, message.data), message.boundsChecked) : load(),
-    );
+  try {
+    loaded = Promise.resolve(loadSoon(file, parseName, load));
+  } catch (error) {
+    loaded = Promise.reject(error);
   }
   loaded.catch(() => undefined);
   return loaded;

@@ -5,7 +5,7 @@ import { isAtLeast, SEVERITIES, type Severity } from '../../governance/findings.
 // Only what loads no Spectral, statically: the parse starts before Spectral loads (see the action).
 import type { Ruleset } from '../../governance/lint/index.js';
 import { isDiffCheckRule } from '../../governance/lint/diff-checks-ruleset.js';
-import { loadForLintInBackground } from '../../governance/lint/load-for-lint.js';
+import { loadForLintSoon } from '../../governance/lint/load-for-lint.js';
 import { RulesetError } from '../../governance/lint/ruleset-error.js';
 import { severityOf } from '../../governance/lint/spectral-findings.js';
 import { FORMATS, renderFindings, type Format, type RuleMeta } from '../formatters/index.js';
@@ -39,10 +39,11 @@ export function registerLint(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
     .addOption(new Option('--fail-severity <severity>', 'lowest severity that fails').choices([...SEVERITIES]).default('error'))
     .action(async (spec: string, flags: LintFlags) => {
-      // The contract is parsed (on a second thread when large) while the ruleset loads; it is
-      // still judged first: a contract that cannot be read safely is refused whatever the ruleset.
-      // SourceError and ContractError (unreadable, not YAML/JSON, not OpenAPI) reach cli.ts: exit 2.
-      const contract = loadForLintInBackground(spec);
+      // The contract first: parsed here (and refused at once when it cannot be read safely) or, a
+      // large file with a core to spare, on a second thread while the ruleset loads; either way a
+      // contract's problem is reported rather than the ruleset's. SourceError and ContractError
+      // (unreadable, not YAML/JSON, not OpenAPI) reach cli.ts: exit 2.
+      const contract = loadForLintSoon(spec);
       // Spectral and the ruleset load here, while a large contract parses on a second thread.
       const { lintDocument, loadRuleset } = await import('../../governance/lint/index.js');
       let ruleset: Ruleset | undefined;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileReader, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
 import { SourceError, type SourceDocument } from '../../contracts/source.js';
-import { loadInBackground } from '../load-in-background.js';
+import { loadInBackground, loadSoon } from '../load-in-background.js';
 
 function readText(file: string, path: string): string {
   try {
@@ -48,4 +48,12 @@ export function loadForLint(file: string, text?: string, source?: SourceDocument
 export function loadForLintInBackground(file: string): Promise<LintInput> {
   // loadOpenApi with a reader hands the parser the file name as given.
   return loadInBackground(file, file, (source, boundsChecked) => loadForLint(file, undefined, source, boundsChecked));
+}
+
+/**
+ * loadForLint(file) when the file is parsed on this thread (throwing at once for an unusable
+ * contract), or a promise of it when it is parsed on a worker thread (load-in-background.ts).
+ */
+export function loadForLintSoon(file: string): LintInput | Promise<LintInput> {
+  return loadSoon(file, file, (source, boundsChecked) => loadForLint(file, undefined, source, boundsChecked));
 }
