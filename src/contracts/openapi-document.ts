@@ -50,6 +50,7 @@ export class OpenApiDocument {
   readonly data: JsonObject;
   readonly source: SourceDocument;
   private readonly files = new Map<string, SourceDocument>();
+  private readonly resolvedRefs = new Map<string, Resolved>();
   private readonly reader: TextReader;
   private readonly joinPath: (from: string, ref: string) => string;
 
@@ -109,6 +110,18 @@ export class OpenApiDocument {
    * Throws ContractError CONTRACT_REF_UNRESOLVED when the target does not exist.
    */
   resolveRef(ref: string, fromFile: string, fromPointerHint = ''): Resolved {
+    // A large contract repeats a few hundred references tens of thousands of times; each lookup
+    // parses the pointer and walks the data. Only successes are remembered (an error names the
+    // place of the `$ref`), and each caller gets its own copy of the result.
+    const key = `${fromFile}\u0000${ref}`;
+    const known = this.resolvedRefs.get(key);
+    if (known !== undefined) return { ...known };
+    const resolved = this.resolveRefOnce(ref, fromFile, fromPointerHint);
+    this.resolvedRefs.set(key, resolved);
+    return { ...resolved };
+  }
+
+  private resolveRefOnce(ref: string, fromFile: string, fromPointerHint: string): Resolved {
     const hash = ref.indexOf('#');
     const filePart = hash >= 0 ? ref.slice(0, hash) : ref;
     const fragment = hash >= 0 ? ref.slice(hash) : '';
@@ -170,14 +183,22 @@ function fsJoin(from: string, ref: string): string {
  * unreadable or invalid file, or one past the parser's limits (nesting, alias expansion), and
  * ContractError when the document is not OpenAPI 3.0/3.1 or nests, `$ref`s followed, deeper than
  * MAX_RESOLVED_DEPTH. Every reader (gateway, diff, lint, check) loads through here, so all apply
- * the same limits.
+ * the same limits. `source`: the file as parseSource parsed it already (in a worker thread);
+ * `boundsChecked`: that thread found the `$ref` bounds held, every reference being local.
  */
 export function loadOpenApi(
   file: string,
-  options: { text?: string; reader?: TextReader; joinPath?: (from: string, ref: string) => string } = {},
+  options: { text?: string; reader?: TextReader; joinPath?: (from: string, ref: string) => string; source?: SourceDocument; boundsChecked?: boolean } = {},
 ): OpenApiDocument {
   const reader = options.reader ?? fileReader;
   const name = options.reader ? file : resolvePath(file);
+  if (options.source !== undefined) {
+    // Parsed already (by parseSource, in a worker thread): the same checks from here on, but the
+    // bounds when the worker checked them on a document whose references are all local.
+    const parsed = new OpenApiDocument(options.source, reader, options.joinPath ?? fsJoin);
+    if (options.boundsChecked !== true) checkReferenceBounds(parsed);
+    return parsed;
+  }
   let text = options.text;
   if (text === undefined) {
     try {

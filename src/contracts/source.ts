@@ -367,6 +367,15 @@ export function parseSource(text: string, file: string): SourceDocument {
   return { file, text, data, format: 'yaml', lineOf: yamlLineLookup(text) };
 }
 
+/**
+ * The SourceDocument of `text` whose data was parsed by parseSource elsewhere (a worker thread):
+ * the same document parseSource(text, file) returns when given the text it returned.
+ */
+export function sourceDocumentOf(text: string, file: string, format: 'yaml' | 'json', data: unknown): SourceDocument {
+  const lineOf = format === 'json' ? jsonLineLookup(text, computeLineStarts(text)) : yamlLineLookup(text);
+  return { file, text, data, format, lineOf };
+}
+
 /** Reads and parses a file. Throws SourceError (never a raw fs error). */
 export function readSource(path: string): SourceDocument {
   const file = isAbsolute(path) ? path : resolve(path);

@@ -6,7 +6,8 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { Ruleset } from '@stoplight/spectral-core';
+import { Ruleset, type RulesetDefinition } from '@stoplight/spectral-core';
+import { pathToFileURL } from 'node:url';
 import { defaultRulesetPath, loadRuleset } from '../../src/governance/lint/index.js';
 import { DEFAULT_RULESET_MODULE, renderDefaultRulesetModule } from '../support/default-ruleset-module.js';
 
@@ -39,5 +40,22 @@ describe('the default ruleset module', () => {
     const bundled = await loadRuleset(defaultRulesetPath());
     deepStrictEqual(describeRuleset(fromModule), describeRuleset(bundled));
     strictEqual(Object.keys(fromModule.rules).length > 1000, true);
+  });
+
+  it('passes Spectral\'s ruleset validation (lint skips it for this module: it is checked here)', async () => {
+    const module = (await import(pathToFileURL(DEFAULT_RULESET_MODULE).href)) as { default: RulesetDefinition };
+    // The constructor validates the definition and every ruleset it extends; it throws when one is invalid.
+    const validated = new Ruleset(module.default, { severity: 'recommended', source: defaultRulesetPath() });
+    deepStrictEqual(describeRuleset(validated), describeRuleset(await loadRuleset()));
+  });
+
+  it('an invalid definition is still refused by the constructor outside the default load', () => {
+    let refused = false;
+    try {
+      new Ruleset({ rules: { broken: { given: 42, then: {} } } } as unknown as RulesetDefinition);
+    } catch {
+      refused = true;
+    }
+    strictEqual(refused, true);
   });
 });

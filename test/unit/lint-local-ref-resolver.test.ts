@@ -141,6 +141,36 @@ components:
     50%: { type: number }
     with space: { type: boolean }
 `,
+  'a reference placed under a key holding % (a place whose pointer does not parse back to its path)': `
+openapi: 3.0.3
+info: { title: t, version: 1.0.0 }
+paths:
+  /rate:
+    get:
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Item' } } } }
+components:
+  schemas:
+    Item: { type: object, properties: { next: { $ref: '#/components/schemas/Item' }, share: { $ref: '#/components/schemas/Share' } } }
+    Share: { type: object, properties: { '100%': { $ref: '#/components/schemas/Item' } } }
+`,
+  'references inside referenced schemas, nested several levels (stems that are targets themselves)': `
+openapi: 3.0.3
+info: { title: t, version: 1.0.0 }
+paths:
+  /a:
+    get:
+      responses:
+        '200': { $ref: '#/components/responses/Ok' }
+        '201': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/A/properties/b' } } } }
+components:
+  responses:
+    Ok: { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/A' } } } }
+  schemas:
+    A: { type: object, properties: { b: { $ref: '#/components/schemas/B' }, self: { $ref: '#/components/schemas/A' } } }
+    B: { type: object, properties: { c: { $ref: '#/components/schemas/C' }, up: { $ref: '#/components/schemas/A/properties/b' } } }
+    C: { type: array, items: { $ref: '#/components/schemas/A' } }
+`,
   'a reference to another file (left to Spectral)': `
 openapi: 3.0.3
 info: { title: t, version: 1.0.0 }

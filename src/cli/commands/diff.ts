@@ -6,6 +6,7 @@ import { loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-docum
 import { isAtLeast, type Finding, type Severity } from '../../governance/findings.js';
 import { DEFAULT_LIMITS, DiffBudget, DiffBudgetExceeded, diffContracts } from '../../governance/diff/index.js';
 import { gitBlobReader } from '../../governance/check/git-repository.js';
+import { loadOpenApiInBackground } from '../../governance/load-in-background.js';
 import type { Ruleset } from '../../governance/lint/index.js';
 import { severityOf } from '../../governance/lint/spectral-findings.js';
 import { RulesetError } from '../../governance/lint/ruleset-error.js';
@@ -94,8 +95,11 @@ export function registerDiff(program: Command): void {
         if (error instanceof RulesetError) throw new UsageError(error.describe());
         throw error;
       }
+      // A large revision file parses on a second thread while the base loads here; a problem with
+      // the base is still reported first.
+      const revisionSoon = revisionSpec.startsWith(GIT_PREFIX) ? undefined : loadOpenApiInBackground(revisionSpec);
       const base = load(baseSpec);
-      const revision = load(revisionSpec);
+      const revision = revisionSoon === undefined ? load(revisionSpec) : await revisionSoon;
       let findings: Finding[];
       try {
         findings = diffContracts(base, revision, { budget, expand: opts.expand, flatten: opts.flatten });

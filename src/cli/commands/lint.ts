@@ -2,7 +2,12 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { isAtLeast, SEVERITIES, type Severity } from '../../governance/findings.js';
-import { isDiffCheckRule, lintDocument, loadForLint, loadRuleset, RulesetError, severityOf, type Ruleset } from '../../governance/lint/index.js';
+// Only what loads no Spectral, statically: the parse starts before Spectral loads (see the action).
+import type { Ruleset } from '../../governance/lint/index.js';
+import { isDiffCheckRule } from '../../governance/lint/diff-checks-ruleset.js';
+import { loadForLintSoon } from '../../governance/lint/load-for-lint.js';
+import { RulesetError } from '../../governance/lint/ruleset-error.js';
+import { severityOf } from '../../governance/lint/spectral-findings.js';
 import { FORMATS, renderFindings, type Format, type RuleMeta } from '../formatters/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
 
@@ -34,15 +39,24 @@ export function registerLint(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
     .addOption(new Option('--fail-severity <severity>', 'lowest severity that fails').choices([...SEVERITIES]).default('error'))
     .action(async (spec: string, flags: LintFlags) => {
-      // The contract first: what cannot be read safely is refused before the ruleset loads.
-      // SourceError and ContractError (unreadable, not YAML/JSON, not OpenAPI) reach cli.ts: exit 2.
-      const input = loadForLint(spec);
-      let ruleset: Ruleset;
+      // The contract first: parsed here (and refused at once when it cannot be read safely) or, a
+      // large file with a core to spare, on a second thread while the ruleset loads; either way a
+      // contract's problem is reported rather than the ruleset's. SourceError and ContractError
+      // (unreadable, not YAML/JSON, not OpenAPI) reach cli.ts: exit 2.
+      const contract = loadForLintSoon(spec);
+      // Spectral and the ruleset load here, while a large contract parses on a second thread.
+      const { lintDocument, loadRuleset } = await import('../../governance/lint/index.js');
+      let ruleset: Ruleset | undefined;
+      let rulesetError: unknown;
       try {
         ruleset = await loadRuleset(flags.ruleset);
       } catch (error) {
-        if (error instanceof RulesetError) throw new UsageError(error.describe());
-        throw error;
+        rulesetError = error;
+      }
+      const input = await contract;
+      if (ruleset === undefined) {
+        if (rulesetError instanceof RulesetError) throw new UsageError(rulesetError.describe());
+        throw rulesetError;
       }
       const findings = await lintDocument(ruleset, input);
       const report = { tool: 'lint' as const, findings, files: [resolve(spec)], failThreshold: flags.failSeverity, rules: lintRuleMetadata(ruleset) };

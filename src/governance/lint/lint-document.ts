@@ -1,52 +1,18 @@
 /** Lints one OpenAPI document with a loaded ruleset and returns Findings. */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// First: Spectral's runner is to load the modern build of nimma (modern-nimma.ts).
+import './modern-nimma.js';
 import { Document, Spectral, type Ruleset } from '@stoplight/spectral-core';
 // CommonJS: the default import carries the parsers (named imports are not visible to ESM).
 import Parsers from '@stoplight/spectral-parsers';
 import { findDuplicateKey } from '../../contracts/compile/json-duplicate-keys.js';
-import { fileReader, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
-import { SourceError } from '../../contracts/source.js';
 import type { Finding } from '../findings.js';
+import { houseRun } from './house-rules.js';
+import { loadForLint, type LintInput } from './load-for-lint.js';
 import { createLocalRefResolver } from './local-ref-resolver.js';
 import { findingOf } from './spectral-findings.js';
 
-function readText(file: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw new SourceError('SOURCE_UNREADABLE', file, 'is a directory, not a file');
-    if (code === 'ENOENT') throw new SourceError('SOURCE_NOT_FOUND', file, 'file not found');
-    throw new SourceError('SOURCE_UNREADABLE', file, `cannot read file (${code ?? 'error'})`);
-  }
-}
-
-/** A contract loaded for lint: what the shared loader made of it, and where it lives. */
-export interface LintInput {
-  /** The file as the caller named it (errors name it so). */
-  readonly file: string;
-  /** Its absolute path: Spectral resolves relative `$ref`s from it and names it in findings. */
-  readonly path: string;
-  readonly document: OpenApiDocument;
-}
-
-/**
- * Loads `file` (or `text`, named `file`, whose relative `$ref`s resolve from the file's folder)
- * with the shared contract loader, so lint refuses exactly what the gateway and diff refuse,
- * before Spectral sees a byte: a syntax error, a document that is not OpenAPI 3.0/3.1, a file past
- * the parser's limits (nesting, an alias bomb), `$ref`s nesting deeper than any reader can walk.
- * Every file the `$ref`s reach is loaded and checked too. Throws SourceError or ContractError.
- */
-export function loadForLint(file: string, text?: string): LintInput {
-  const path = resolve(file);
-  const document = loadOpenApi(file, {
-    text: text ?? readText(file, path),
-    reader: fileReader,
-    joinPath: (from, ref) => resolve(dirname(resolve(from)), decodeURIComponent(ref)),
-  });
-  return { file, path, document };
-}
+// Loading is its own module, without Spectral: a command can start parsing before Spectral loads.
+export { loadForLint, loadForLintInBackground, type LintInput } from './load-for-lint.js';
 
 type SpectralOptions = NonNullable<ConstructorParameters<typeof Spectral>[0]>;
 type SpectralParser = typeof Parsers.Yaml | typeof Parsers.Json;
@@ -91,7 +57,10 @@ export async function lintDocument(ruleset: Ruleset, contract: string | LintInpu
   // Local references are resolved from the loader's data (local-ref-resolver.ts); documents that
   // reference other files or URLs go to Spectral's own resolver.
   const spectral = new Spectral({ resolver: createLocalRefResolver() as unknown as SpectralOptions['resolver'] });
-  spectral.setRuleset(ruleset);
-  const results = await spectral.run(spectralDocument(input));
+  // Spectral runs spectral:oas and the user's rules; the house rules run in one pass of their own
+  // over the document Spectral resolved (house-rules.ts), with results merged as Spectral's.
+  const run = houseRun(ruleset);
+  spectral.setRuleset(run.spectral);
+  const results = await run.complete(await spectral.run(spectralDocument(input)));
   return results.map((result) => findingOf(result, input.path));
 }

@@ -1,6 +1,9 @@
 /** Loads a Spectral ruleset file (the bundled default when none is given) and turns every failure into a located RulesetError. */
+// First: Spectral's runner is to load the modern build of nimma (modern-nimma.ts).
+import './modern-nimma.js';
 import * as fs from 'node:fs';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ruleset, type RulesetDefinition } from '@stoplight/spectral-core';
 // The runtime is CommonJS: its named exports are not visible to ESM, the default import is.
@@ -67,9 +70,42 @@ function toRulesetError(error: unknown, file: string, chain: RulesetFile[]): Rul
  */
 async function loadDefaultRuleset(): Promise<Ruleset> {
   const module = (await import(pathToFileURL(defaultRulesetModulePath()).href)) as { default: RulesetDefinition };
-  const ruleset = new Ruleset(module.default, { severity: 'recommended', source: defaultRulesetPath() });
+  const ruleset = withoutSchemaValidation(() => new Ruleset(module.default, { severity: 'recommended', source: defaultRulesetPath() }));
   memoiseExampleChecks(ruleset);
   return ruleset;
+}
+
+/** The part of spectral-core's validation/assertions module replaced here. */
+interface RulesetAssertions {
+  assertValidRuleset: (...args: unknown[]) => void;
+}
+
+/**
+ * Runs `build` with Spectral's ruleset schema validation (assertValidRuleset) switched off. Only
+ * for the bundled default ruleset: before validating its first ruleset Spectral compiles the
+ * ruleset JSON schema with Ajv (~0.2-0.4 s of every lint), and this ruleset is generated and
+ * known valid (test/unit/lint-default-ruleset.test.ts validates it, and compares it with what
+ * bundling accord.yaml gives, validation included). The validation is a pure check (no defaults
+ * filled in). The module is spectral-core's own file, which its Ruleset calls through at each
+ * call; when it is not where expected the ruleset is built with validation, as before.
+ */
+function withoutSchemaValidation<T>(build: () => T): T {
+  let assertions: RulesetAssertions | undefined;
+  try {
+    const require = createRequire(import.meta.url);
+    const candidate = require(join(dirname(require.resolve('@stoplight/spectral-core')), 'ruleset', 'validation', 'assertions.js')) as Partial<RulesetAssertions>;
+    if (typeof candidate.assertValidRuleset === 'function') assertions = candidate as RulesetAssertions;
+  } catch {
+    assertions = undefined;
+  }
+  if (assertions === undefined) return build();
+  const assert = assertions.assertValidRuleset;
+  assertions.assertValidRuleset = () => undefined;
+  try {
+    return build();
+  } finally {
+    assertions.assertValidRuleset = assert;
+  }
 }
 
 /**

@@ -240,6 +240,21 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
   const root = probe.root;
   const pointerStack: string[] = [];
   const targetNodes = new Set<string>();
+  // The references, for the stem edges added after the crawl; the targets; the path of every
+  // reference's place (its pointer parsed back gives the same path unless a key holds a `%`).
+  const refs: Array<{ parentPath: Segment[]; parentPointer: string; targetPath: Segment[]; targetPointer: string }> = [];
+  const stemTargets = new Set<string>();
+  let longestTarget = 0;
+  const parentPaths = new Map<string, Segment[]>();
+  const stemPaths = new Map<string, Segment[]>();
+  const parsedStem = (stem: string): Segment[] => {
+    let path = stemPaths.get(stem);
+    if (path === undefined) {
+      path = pointerToPath(stem);
+      stemPaths.set(stem, path);
+    }
+    return path;
+  };
 
   const resolveRef = (ref: RefUri, parentPath: readonly Segment[], parentPointer: string): void => {
     if (!isJsonPointerUri(ref)) throw new NotLocal();
@@ -261,20 +276,10 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
     }
     if (referencesParent) return;
     stemGraph.add(targetPointer);
-    let stem = '#';
-    let tail = '';
-    for (let i = 0; i < parentPath.length; i++) {
-      const part = parentPath[i]!;
-      if (part === targetPath[i]) stem += `/${String(part)}`;
-      else {
-        tail += `/${String(part)}`;
-        const dep = `${stem}${tail}`;
-        if (dep !== parentPointer && dep !== targetPointer) {
-          stemGraph.add(dep);
-          stemGraph.depend(dep, targetPointer);
-        }
-      }
-    }
+    stemTargets.add(targetPointer);
+    if (targetPointer.length > longestTarget) longestTarget = targetPointer.length;
+    refs.push({ parentPath: parentPath.slice(), parentPointer, targetPath, targetPointer });
+    if (!parentPointer.includes('%')) parentPaths.set(parentPointer, parentPath.slice());
     pointerGraph.add(parentPointer);
     pointerGraph.add(targetPointer);
     const targetRef = `${baseUri}${targetPointer}`;
@@ -286,25 +291,56 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
     pointerGraph.depend(parentPointer, targetPointer);
   };
 
-  // Iterative, in the crawler's order (keys in for...in order, depth first); nesting is bounded by
-  // the loader, but a stack of frames costs nothing.
+  // Recursive, in the crawler's order (keys in for...in order, depth first); nesting is bounded by
+  // the loader. The crawler computes a pointer and asks computeRef about every member; computeRef
+  // (json-ref-resolver's defaultGetRef, which Spectral uses) only ever answers for an object with
+  // a string `$ref`, so only those are asked, and a member's pointer is built from the path only
+  // when it holds a reference: on a 5 MB contract that is a few thousand pointers, not a million.
   const rootRef = probe.computeRef({ val: source, jsonPointer: '#', pointerStack });
   if (rootRef !== undefined) resolveRef(rootRef, [], '#');
   else if (source !== null && typeof source === 'object') {
     const path: string[] = [];
-    const walk = (target: object, pointer: string): void => {
+    const walk = (target: object): void => {
       for (const key in target) {
         if (!Object.prototype.hasOwnProperty.call(target, key)) continue;
         const val: unknown = (target as Record<string, unknown>)[key];
-        const currentPointer = addToPointer(pointer, key);
-        const ref = probe.computeRef({ key, val, jsonPointer: currentPointer, pointerStack });
+        if (val === null || typeof val !== 'object') continue;
         path.push(key);
-        if (ref !== undefined) resolveRef(ref, path, currentPointer);
-        else if (val !== null && typeof val === 'object') walk(val, currentPointer);
+        if (typeof (val as { $ref?: unknown }).$ref === 'string') {
+          let currentPointer = '#';
+          for (const part of path) currentPointer = addToPointer(currentPointer, part);
+          const ref = probe.computeRef({ key, val, jsonPointer: currentPointer, pointerStack });
+          if (ref !== undefined) resolveRef(ref, path, currentPointer);
+          else walk(val);
+        } else walk(val);
         path.pop();
       }
     };
-    walk(source, '#');
+    walk(source);
+  }
+
+  // The stem edges (json-ref-resolver adds one per segment of every reference's place, from the
+  // "stem" of place and target to the target), kept only where they can matter: the graph is only
+  // ever walked from targets, every edge leads to a target, so a path from a target passes through
+  // targets only, and an edge from a stem that is no target is never reached. Added after the
+  // crawl (when every target is known), in the crawl's order, so each node's edges keep their order.
+  for (const { parentPath, parentPointer, targetPath, targetPointer } of refs) {
+    let stem = '#';
+    let tail = '';
+    for (let i = 0; i < parentPath.length; i++) {
+      const part = parentPath[i]!;
+      if (part === targetPath[i]) stem += `/${String(part)}`;
+      else {
+        tail += `/${String(part)}`;
+        const dep = `${stem}${tail}`;
+        // Each stem is longer than the one before: none after this can be a target.
+        if (dep.length > longestTarget) break;
+        if (dep !== parentPointer && dep !== targetPointer && stemTargets.has(dep)) {
+          stemGraph.add(dep);
+          stemGraph.depend(dep, targetPointer);
+        }
+      }
+    }
   }
 
   const refMap: Record<string, string> = {};
@@ -320,19 +356,20 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
       // Computed, as json-ref-resolver does, at the first dependant, and parsed lazily: an
       // exception stops the pass at the same point.
       let stems: string[] | undefined;
+      let to: string | undefined;
       for (const dependant of dependants) {
-        const dependantPath = pointerToPath(dependant);
+        const dependantPath = parentPaths.get(dependant)?.slice() ?? pointerToPath(dependant);
         stems ??= stemGraph.dependenciesOf(pointer);
         let isCircular = false;
         for (const stem of stems) {
-          if (startsWith(dependantPath, pointerToPath(stem))) {
+          if (startsWith(dependantPath, parsedStem(stem))) {
             isCircular = true;
             break;
           }
         }
         if (isCircular) continue;
         const from = pathToPointer(dependantPath);
-        const to = pathToPointer(pointerPath);
+        to ??= pathToPointer(pointerPath);
         refMap[from] = to;
         rootData.refMap[from] = to;
         if (val !== undefined) tree.set(dependantPath, val);
