@@ -2,6 +2,7 @@
  * Composition root of the data plane: loads the configuration, builds the routing table with its
  * policies, starts the listener, reloads on change, and shuts down gracefully on SIGTERM/SIGINT.
  */
+import { upstreamMetricEvents } from './upstreams/upstream-events.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { watchConfig, type ConfigWatcher } from '../config/config-watcher.js';
@@ -121,7 +122,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, upstreamEvents: upstreamMetricEvents(metrics), recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled });
     registry?.compiled.sweep();
     try {
       await apiKeys.ready();
