@@ -387,6 +387,20 @@ describe('timeouts', () => {
   });
 });
 
+describe('reload', () => {
+  it('keeps the per-target series of a target still served after a reload', async () => {
+    const upstream = await recording(okItem);
+    const gw = await gateway({ url: upstream.url, circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 1000 }, outlierDetection: {} });
+    const series = new RegExp(`accord_upstream_circuit_state\\{api="items",version="1.0.0",target="${upstream.url}"\\} 0`);
+    assert.match(await metricsText(gw), series);
+    assert.equal(await gw.running.reload(), true);
+    // The old table closes after listen.shutdownGraceMs (500 ms): a later timer runs after it.
+    await new Promise((r) => setTimeout(r, 800));
+    assert.match(await metricsText(gw), series);
+    assert.equal((await get(gw)).status, 200);
+  });
+});
+
 describe('chaos: Accord stays up and answers with the right codes', () => {
   it('garbage from one target is 502 UPSTREAM_INVALID_RESPONSE, flapping is absorbed by retries', async () => {
     const garbage = await raw((socket) => socket.end(Buffer.from([0, 1, 2, 255, 13, 10, 13, 10])));

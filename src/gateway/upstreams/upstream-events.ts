@@ -22,7 +22,9 @@ export interface UpstreamEvents {
   circuit(target: string, state: CircuitStateName): void;
   ejected(target: string, ejected: boolean): void;
   healthy(target: string, healthy: boolean): void;
-  /** Removes the per-target series of a routing table that left service. */
+  /** A routing table put this target in service (its per-target series are kept while one does). */
+  claim(target: string): void;
+  /** A routing table with this target left service: its series go when no table serves it any more. */
   forget(target: string): void;
 }
 
@@ -31,8 +33,13 @@ export type UpstreamEventsFactory = (api: string, version: string) => UpstreamEv
 
 const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, open: 1, 'half-open': 2 };
 
-/** Events recorded on the gateway's metric instruments. */
+/**
+ * Events recorded on the gateway's metric instruments. Made once per gateway: a reload builds the
+ * new table before the old one closes, so the per-target series are counted by the tables that
+ * serve them rather than removed by whichever table closes last.
+ */
 export function upstreamMetricEvents(metrics: GatewayMetrics): UpstreamEventsFactory {
+  const claims = new Map<string, number>();
   return (api, version) => {
     // Bound children per target and outcome: an attempt costs two lookups, not a label hash.
     const attempts = new Map<string, Map<AttemptOutcome, { inc(): void }>>();
@@ -53,7 +60,18 @@ export function upstreamMetricEvents(metrics: GatewayMetrics): UpstreamEventsFac
       if (ejected) metrics.upstreamEjections.inc({ api, version, target });
     },
     healthy: (target, healthy) => metrics.upstreamTargetHealthy.set({ api, version, target }, healthy ? 1 : 0),
+    claim(target) {
+      const key = `${api}\u0000${version}\u0000${target}`;
+      claims.set(key, (claims.get(key) ?? 0) + 1);
+    },
     forget(target) {
+      const key = `${api}\u0000${version}\u0000${target}`;
+      const left = (claims.get(key) ?? 1) - 1;
+      if (left > 0) {
+        claims.set(key, left);
+        return;
+      }
+      claims.delete(key);
       metrics.upstreamCircuitState.remove({ api, version, target });
       metrics.upstreamTargetEjected.remove({ api, version, target });
       metrics.upstreamTargetHealthy.remove({ api, version, target });
@@ -71,5 +89,6 @@ export const NO_UPSTREAM_EVENTS: UpstreamEvents = {
   circuit() {},
   ejected() {},
   healthy() {},
+  claim() {},
   forget() {},
 };

@@ -39,6 +39,8 @@ export class UpstreamGroup {
   private readonly healthChecks: HealthChecks | undefined;
   private readonly logger: Logger;
   private readonly labels: Record<string, string>;
+  /** Set once the routing table left service: late events of its targets are not reported. */
+  private closed = false;
 
   constructor(options: UpstreamGroupOptions) {
     const { upstream, events, logger, labels } = options;
@@ -46,11 +48,13 @@ export class UpstreamGroup {
     this.logger = logger;
     this.labels = labels;
     this.targets = options.targets.map((config) => new UpstreamTarget(config, upstream.pool, upstream.timeoutMs));
+    for (const target of this.targets) events.claim(target.label);
     this.balancer = upstream.balancing === 'least-outstanding' ? new LeastOutstanding() : new RoundRobin();
     if (upstream.circuitBreaker) {
       const config = upstream.circuitBreaker;
       for (const target of this.targets) {
         target.circuit = new TargetCircuit(config, (state) => {
+          if (this.closed) return;
           events.circuit(target.label, state);
           const fields = { ...labels, target: target.label };
           if (state === 'open') logger.warn({ ...fields, halfOpenAfterMs: config.halfOpenAfterMs }, 'upstream circuit opened: the target gets no requests until a probe succeeds');
@@ -123,6 +127,7 @@ export class UpstreamGroup {
   }
 
   close(): void {
+    this.closed = true;
     this.outliers?.close();
     this.healthChecks?.close();
     for (const target of this.targets) {
