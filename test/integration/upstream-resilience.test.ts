@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import type { ServerResponse } from 'node:http';
+import http, { type ServerResponse } from 'node:http';
 import { startTestGateway, createTestIssuer, type TestGateway, type TestIssuer } from '../support/test-gateway.js';
 import { rawRequest, type RawResponse } from '../support/raw-request.js';
 import { startRecordingUpstream, startRawUpstream, answerItem, type ParsedRequest, type RecordingUpstream, type RawUpstream } from '../support/recording-upstream.js';
@@ -384,6 +384,44 @@ describe('timeouts', () => {
     for (let i = 0; i < 6; i++) assert.equal((await get(gw)).status, 200);
     assert.ok(accessLines(gw).some((l) => l.attempts === 2));
     for (const res of held) res.destroy();
+  });
+});
+
+describe('connection pools', () => {
+  it('maxSockets caps the connections to a target: a second request waits for the first one\'s connection', async () => {
+    const held: ServerResponse[] = [];
+    const upstream = await recording((_req, res) => held.push(res));
+    const gw = await gateway({ url: upstream.url, pool: { maxSockets: 1 }, timeoutMs: 5000 });
+    const first = get(gw);
+    const second = get(gw);
+    await until(() => upstream.requests.length === 1);
+    // Give the second request every chance to open a connection of its own (it must not).
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(upstream.connections.length, 1);
+    assert.equal(upstream.requests.length, 1);
+    okItem(upstream.requests[0]!, held[0]!);
+    assert.equal((await first).status, 200);
+    await until(() => upstream.requests.length === 2);
+    okItem(upstream.requests[1]!, held[1]!);
+    assert.equal((await second).status, 200);
+    assert.equal(upstream.connections.length, 1);
+    assert.equal(upstream.requests[1]!.connection, 0);
+  });
+
+  it('idleTimeoutMs closes an idle kept-alive connection', async () => {
+    let closed = 0;
+    const upstream = await recording(okItem);
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => okItem({} as ParsedRequest, res));
+    });
+    server.keepAliveTimeout = 60_000;
+    server.on('connection', (socket: net.Socket) => socket.on('close', () => closed++));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
+    const gw = await gateway({ targets: [{ url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}` }, { url: upstream.url }], pool: { idleTimeoutMs: 200 } });
+    assert.equal((await get(gw)).status, 200);
+    await until(() => closed === 1, 100, 50);
   });
 });
 

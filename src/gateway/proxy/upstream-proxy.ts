@@ -390,6 +390,8 @@ class Upstream implements UpstreamProxy {
 
   /** Ends an exchange: stops its deadlines. */
   private settle(ex: Exchange): void {
+    // Every path ends its attempt first; this keeps a circuit's half-open probe from waiting forever if one did not.
+    if (ex.attemptOpen) this.endAttempt(ex, 'client-gone', 0);
     ex.settled = true;
     if (ex.timer) {
       clearTimeout(ex.timer);
