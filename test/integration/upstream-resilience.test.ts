@@ -188,7 +188,7 @@ describe('active health checks', () => {
     let healthy = true;
     const a = await recording((req, res) => (req.url === '/health' ? status(healthy ? 200 : 503)(req, res) : okItem(req, res)));
     const b = await recording((req, res) => (req.url === '/health' ? status(200)(req, res) : okItem(req, res)));
-    const gw = await gateway({ targets: [{ url: a.url }, { url: b.url }], healthCheck: { path: '/health', intervalMs: 300, timeoutMs: 250, unhealthyThreshold: 2, healthyThreshold: 2 } });
+    const gw = await gateway({ targets: [{ url: a.url }, { url: b.url }], healthCheck: { path: '/health', intervalMs: 600, timeoutMs: 500, unhealthyThreshold: 2, healthyThreshold: 2 } });
     healthy = false;
     await until(() => gw.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('upstream target unhealthy') && l.target === a.url), 100, 100);
     const served = (): number => a.requests.filter((r) => r.url !== '/health').length;
@@ -369,10 +369,10 @@ describe('timeouts', () => {
 
   it('total: an upstream that hangs mid-body gives 504 naming the total deadline (body buffered for validation)', async () => {
     const stalling = await raw((socket) => socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"id":`));
-    const gw = await gateway({ url: stalling.url, firstByteTimeoutMs: 300, timeoutMs: 600 }, 'enforce');
+    const gw = await gateway({ url: stalling.url, firstByteTimeoutMs: 1000, timeoutMs: 1500 }, 'enforce');
     const res = await get(gw);
     assert.equal(res.status, 504);
-    assert.equal(res.json?.detail, 'the upstream did not answer within 600 ms');
+    assert.equal(res.json?.detail, 'the upstream did not answer within 1500 ms');
     assert.ok(gw.logs.some((l) => l.deadline === 'total'));
   });
 
@@ -380,7 +380,7 @@ describe('timeouts', () => {
     let n = 0;
     const held: ServerResponse[] = [];
     const sometimes = await recording((req, res) => (++n % 3 === 0 ? held.push(res) : answerItem(req, res)));
-    const gw = await gateway({ url: sometimes.url, firstByteTimeoutMs: 200, timeoutMs: 5000, retries: { attempts: 2, on: ['timeout'], backoffBaseMs: 1, backoffMaxMs: 2, budget: { minRetriesPerSecond: 100 } } });
+    const gw = await gateway({ url: sometimes.url, firstByteTimeoutMs: 500, timeoutMs: 5000, retries: { attempts: 2, on: ['timeout'], backoffBaseMs: 1, backoffMaxMs: 2, budget: { minRetriesPerSecond: 100 } } });
     for (let i = 0; i < 6; i++) assert.equal((await get(gw)).status, 200);
     assert.ok(accessLines(gw).some((l) => l.attempts === 2));
     for (const res of held) res.destroy();
