@@ -357,6 +357,18 @@ describe('timeouts', () => {
     assert.equal(res.json?.code, 'UPSTREAM_TIMEOUT');
     assert.equal(res.json?.detail, 'the upstream did not accept a connection within 300 ms');
     assert.ok(gw.logs.some((l) => l.deadline === 'connect' && l.reason === 'timeout'));
+    // With a first-byte deadline beside it and a retry on timeout, the request moves to the other target.
+    const good = await recording(okItem);
+    const retrying = await gateway({
+      targets: [{ url: `http://127.0.0.1:${listener.port}` }, { url: good.url }],
+      connectTimeoutMs: 300,
+      firstByteTimeoutMs: 1000,
+      timeoutMs: 5000,
+      retries: { attempts: 1, on: ['timeout'], backoffBaseMs: 1, backoffMaxMs: 2, budget: { minRetriesPerSecond: 100 } },
+    });
+    for (let i = 0; i < 2; i++) assert.equal((await get(retrying)).status, 200);
+    assert.equal(good.requests.length, 2);
+    assert.deepEqual(accessLines(retrying).map((l) => l.attempts).sort(), [1, 2]);
   });
 
   it('first byte: an upstream that hangs gives 504 naming the first-byte deadline', async () => {

@@ -90,8 +90,10 @@ interface Exchange {
   request: ClientRequest | undefined;
   /** The total deadline. */
   timer: NodeJS.Timeout | undefined;
-  /** The connect or first-byte deadline of the current attempt. */
+  /** The first-byte deadline of the current attempt. */
   attemptTimer: NodeJS.Timeout | undefined;
+  /** The connect deadline of the current attempt's new connection. */
+  connectTimer: NodeJS.Timeout | undefined;
   /** The backoff before the next attempt. */
   retryTimer: NodeJS.Timeout | undefined;
   response: IncomingMessage | undefined;
@@ -169,7 +171,7 @@ function onRequestError(this: ClientRequest, error: NodeJS.ErrnoException): void
 /** The 'socket' listener when a connect timeout is configured: a new connection gets its deadline. */
 function onSocket(this: ClientRequest, socket: import('node:net').Socket): void {
   const ex = exchangeOf(this);
-  if (ex && ex.request === this && socket.connecting) ex.proxy.connecting(ex, this, socket);
+  if (ex && ex.request === this && socket.connecting) ex.proxy.connecting(ex, socket);
 }
 
 /** The 'close' listener of every upstream response: a body cut short ends the client's promptly. */
@@ -203,7 +205,7 @@ function onDeadline(ex: Exchange): void {
 }
 
 function onConnectDeadline(ex: Exchange): void {
-  ex.attemptTimer = undefined;
+  ex.connectTimer = undefined;
   ex.proxy.attemptTimedOut(ex, 'connect');
 }
 
@@ -250,6 +252,7 @@ class Upstream implements UpstreamProxy {
       request: undefined,
       timer: undefined,
       attemptTimer: undefined,
+      connectTimer: undefined,
       retryTimer: undefined,
       response: undefined,
       settled: false,
@@ -326,15 +329,16 @@ class Upstream implements UpstreamProxy {
   }
 
   /** A new connection of the current attempt: it gets the connect deadline (a pooled one is already open). */
-  connecting(ex: Exchange, request: ClientRequest, socket: import('node:net').Socket): void {
-    // The first-byte deadline (when set) keeps running; the connect deadline fires first or is cleared here.
+  connecting(ex: Exchange, socket: import('node:net').Socket): void {
+    // The first-byte deadline (when set) keeps running beside it.
     const timer = setTimeout(onConnectDeadline, this.options.connectTimeoutMs!, ex);
+    ex.connectTimer = timer;
     const connected = (): void => {
+      // A connection of an attempt that already ended finds its deadline cleared by endAttempt.
+      if (ex.connectTimer !== timer) return;
       clearTimeout(timer);
-      if (ex.attemptTimer === timer) ex.attemptTimer = undefined;
+      ex.connectTimer = undefined;
     };
-    if (this.options.firstByteTimeoutMs === undefined) ex.attemptTimer = timer;
-    else request.once('close', () => clearTimeout(timer));
     socket.once(ex.target!.client === https ? 'secureConnect' : 'connect', connected);
   }
 
@@ -345,6 +349,10 @@ class Upstream implements UpstreamProxy {
     if (ex.attemptTimer) {
       clearTimeout(ex.attemptTimer);
       ex.attemptTimer = undefined;
+    }
+    if (ex.connectTimer) {
+      clearTimeout(ex.connectTimer);
+      ex.connectTimer = undefined;
     }
     const target = ex.target!;
     target.outstanding--;
