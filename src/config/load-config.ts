@@ -13,6 +13,7 @@ import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
 import { checkIdentityProvider } from '../gateway/policies/jwt-auth/schema.js';
 import { upstreamUrlProblem } from './upstream-url.js';
 import { checkOwners } from '../admin/owners.js';
+import { checkTargets, checkUpstream } from '../gateway/upstreams/check-config.js';
 
 /** The name of the main configuration file inside a config folder. */
 export const CONFIG_FILE_NAME = 'gateway.yaml';
@@ -117,6 +118,8 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
       const problem = upstreamUrlProblem(api.upstream.url);
       if (problem) at(['apis', i, 'upstream', 'url'], problem);
     }
+    for (const issue of checkUpstream(api.upstream)) at(['apis', i, 'upstream', ...issue.at], issue.message);
+    const apiHasUpstream = api.upstream.url !== undefined || api.upstream.targets !== undefined;
     const fromRegistry = config.registry.enabled;
     if (!fromRegistry && api.versions.length === 0) {
       at(source.lineOf(`/apis/${i}/versions`) !== undefined ? ['apis', i, 'versions'] : ['apis', i], 'no versions to serve: list at least one in versions, or serve the registry (registry.enabled)');
@@ -127,9 +130,13 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
         const problem = upstreamUrlProblem(v.upstream);
         if (problem) at(['apis', i, 'versions', j, 'upstream'], problem);
       }
+      if (v.targets !== undefined) {
+        if (v.upstream !== undefined) at(['apis', i, 'versions', j, 'targets'], 'set upstream (one URL) or targets (several), not both');
+        for (const issue of checkTargets(v.targets)) at(['apis', i, 'versions', j, 'targets', ...issue.at], issue.message);
+      }
       if (seen.has(v.version)) at(['apis', i, 'versions', j, 'version'], `version ${v.version} listed twice`);
       seen.add(v.version);
-      if (!v.upstream && !api.upstream.url) at(['apis', i, 'versions', j], `no upstream: set versions[${j}].upstream or upstream.url`);
+      if (!v.upstream && !v.targets && !apiHasUpstream) at(['apis', i, 'versions', j], `no upstream: set versions[${j}].upstream, versions[${j}].targets, upstream.url or upstream.targets`);
       // With the registry, a listed version may be registered rather than a file.
       if (!fromRegistry && !findContractFile(contractsDir, api.id, v.version)) {
         at(['apis', i, 'versions', j, 'version'], `contract not found: ${join(contractsDir, api.id, v.version)}.yaml (or .yml/.json)`);

@@ -16,6 +16,9 @@ import { listenTlsSchema, mtlsSchema, type ListenTlsConfig, type MtlsConfig } fr
 import { usageSchema, type UsageConfig } from '../usage/schema.js';
 import { adminSchema, type AdminConfig } from '../admin/schema.js';
 import { registrySchema, type RegistryConfig } from '../registry/schema.js';
+import { targetsSchema, upstreamSchema, type TargetConfig, type UpstreamConfig } from '../gateway/upstreams/schema.js';
+
+export type { TargetConfig, UpstreamConfig } from '../gateway/upstreams/schema.js';
 
 /** How a proxied response is checked against the contract. */
 export type ResponseValidationMode = 'enforce' | 'report' | 'off';
@@ -24,14 +27,7 @@ export type ResponseValidationMode = 'enforce' | 'report' | 'off';
 export interface ApiVersionConfig {
   version: string;
   upstream?: string;
-}
-
-/** Upstream connection settings of an API. */
-export interface UpstreamConfig {
-  url?: string;
-  timeoutMs: number;
-  forwardAuthorization: boolean;
-  maxResponseBytes: number;
+  targets?: TargetConfig[];
 }
 
 /** One API: its contract versions, upstream and policies. */
@@ -224,22 +220,12 @@ export const gatewayConfigSchema = {
               required: ['version'],
               properties: {
                 version: { type: 'string', pattern: semver, description: 'Semantic version; the contract file is <api>/<version>.yaml.' },
-                upstream: { type: 'string', description: 'Upstream URL of this version (overrides upstream.url): http or https, a host, an optional port from 1 to 65535 and path prefix; no credentials, query or fragment.' },
+                upstream: { type: 'string', description: 'Upstream URL of this version (overrides upstream.url and upstream.targets): http or https, a host, an optional port from 1 to 65535 and path prefix; no credentials, query or fragment.' },
+                targets: { ...targetsSchema, description: 'Several upstream targets of this version (instead of upstream; overrides upstream.url and upstream.targets), balanced by upstream.balancing.' },
               },
             },
           },
-          upstream: {
-            type: 'object',
-            additionalProperties: false,
-            default: {},
-            description: 'Where and how requests are proxied.',
-            properties: {
-              url: { type: 'string', description: 'Upstream base URL for versions that do not name their own: http or https, a host, an optional port from 1 to 65535 and path prefix (put in front of the operation path); no credentials, query or fragment.' },
-              timeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time the upstream has to answer (504 beyond).' },
-              forwardAuthorization: { type: 'boolean', default: false, description: "Pass the caller's Authorization header upstream." },
-              maxResponseBytes: { type: 'integer', minimum: 1, default: 10485760, description: 'Largest upstream body buffered for response validation.' },
-            },
-          },
+          upstream: upstreamSchema,
           ipRules: ipRulesSchema,
           auth: authSchema,
           admit: admitSchema,

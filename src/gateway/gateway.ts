@@ -109,6 +109,8 @@ export class Gateway {
       upstreamStartedAt: undefined,
       upstreamLatencyMs: undefined,
       upstreamTimedOut: undefined,
+      upstreamAttempts: undefined,
+      upstreamTarget: undefined,
       responseViolations: undefined,
       errorCode: undefined,
       inFlight: this.inFlight.add(res),

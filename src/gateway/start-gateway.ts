@@ -2,6 +2,7 @@
  * Composition root of the data plane: loads the configuration, builds the routing table with its
  * policies, starts the listener, reloads on change, and shuts down gracefully on SIGTERM/SIGINT.
  */
+import { upstreamMetricEvents, type UpstreamEventsFactory } from './upstreams/upstream-events.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { watchConfig, type ConfigWatcher } from '../config/config-watcher.js';
@@ -102,7 +103,7 @@ function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   );
 }
 
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, upstreamEvents: UpstreamEventsFactory, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   // Read first: a registry that cannot be read leaves the table in service untouched.
   const snapshot = registry ? await registry.snapshot(loaded) : undefined;
   const providers = await identityProviders(loaded, dataDir);
@@ -127,7 +128,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }) });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, upstreamEvents, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }) });
     registry?.compiled.sweep();
     try {
       await apiKeys.ready();
@@ -148,6 +149,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const { logger } = options;
   let loaded = loadConfig(options.configPath);
   const metrics = createMetrics();
+  const upstreamEvents = upstreamMetricEvents(metrics);
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = await openLimiterStore(loaded, options.workers ?? 1, logger, metrics);
   // TLS files and the client-certificate verifier live for the process; the files reload on their own.
@@ -188,7 +190,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    built = await build(loaded, options.dataDir, logger, metrics, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
+    built = await build(loaded, options.dataDir, logger, metrics, upstreamEvents, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
   } catch (error) {
     await keys.verifier.close();
     await registry?.close();
@@ -248,7 +250,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
       let nextBuilt: Awaited<ReturnType<typeof build>>;
       try {
-        nextBuilt = await build(next, options.dataDir, logger, metrics, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
+        nextBuilt = await build(next, options.dataDir, logger, metrics, upstreamEvents, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
       } catch (error) {
         if (nextKeys !== keys) await nextKeys.verifier.close();
         throw error;

@@ -46,6 +46,8 @@ export class AccessLog {
     if (api) line += `,${api.logFields}`;
     line += `,"status":${status},"latencyMs":${millis(latencyMs)}`;
     if (ctx.upstreamLatencyMs !== undefined) line += `,"upstreamLatencyMs":${millis(ctx.upstreamLatencyMs)}`;
+    // Which attempt served the request (or failed last) and on which target.
+    if (ctx.upstreamTarget !== undefined) line += `,"attempts":${ctx.upstreamAttempts},${ctx.upstreamTarget.logField}`;
     if (ctx.consumerId !== undefined) line += `,"consumer":${JSON.stringify(ctx.consumerId)}`;
     // The key's public id only (16 hex digits): which key of a consumer is in use, for rotation.
     if (ctx.apiKeyId !== undefined) line += `,"apiKeyId":"${ctx.apiKeyId}"`;

@@ -47,6 +47,22 @@ export interface GatewayMetrics {
   registryAutoRetired: Counter<'api'>;
   /** Contract files of the import on start, by outcome (created, identical, conflict, rejected, invalid, unreadable). */
   registryImports: Counter<'outcome'>;
+  /** Attempts sent to upstream targets, by outcome (response, connect-failure, reset, timeout, invalid-response, client-gone). */
+  upstreamAttempts: Counter<'api' | 'version' | 'target' | 'outcome'>;
+  /** Retries sent, by the failure that caused them. */
+  upstreamRetries: Counter<'api' | 'version' | 'reason'>;
+  /** Retries not sent because the retry budget was spent. */
+  upstreamRetryBudgetExhausted: Counter<'api' | 'version'>;
+  /** Requests answered 503 at once because no target could take them. */
+  upstreamUnavailable: Counter<'api' | 'version' | 'reason'>;
+  /** Circuit state per target: 0 closed, 1 open, 2 half-open. */
+  upstreamCircuitState: Gauge<'api' | 'version' | 'target'>;
+  /** 1 while a target is ejected by passive health. */
+  upstreamTargetEjected: Gauge<'api' | 'version' | 'target'>;
+  /** Ejections of a target by passive health. */
+  upstreamEjections: Counter<'api' | 'version' | 'target'>;
+  /** 1 while a target passes its active health checks. */
+  upstreamTargetHealthy: Gauge<'api' | 'version' | 'target'>;
   /** Records one finished request (`api` undefined when it matched no API). */
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
 }
@@ -195,6 +211,54 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const upstreamAttempts = new Counter({
+    name: 'accord_upstream_attempts_total',
+    help: 'Attempts sent to upstream targets (first tries and retries), by target and outcome: response, connect-failure, reset, timeout, invalid-response, client-gone.',
+    labelNames: ['api', 'version', 'target', 'outcome'],
+    registers: [registry],
+  });
+  const upstreamRetries = new Counter({
+    name: 'accord_upstream_retries_total',
+    help: 'Retries sent to an upstream, by the failure of the attempt before: connect-failure, reset, timeout, gateway-error, 5xx.',
+    labelNames: ['api', 'version', 'reason'],
+    registers: [registry],
+  });
+  const upstreamRetryBudgetExhausted = new Counter({
+    name: 'accord_upstream_retry_budget_exhausted_total',
+    help: 'Retries not sent because the retry budget (upstream.retries.budget) was spent: the failure went to the client.',
+    labelNames: ['api', 'version'],
+    registers: [registry],
+  });
+  const upstreamUnavailable = new Counter({
+    name: 'accord_upstream_unavailable_total',
+    help: 'Requests answered 503 UPSTREAM_UNAVAILABLE at once because no target could take them, by reason: circuit-open, no-healthy-target.',
+    labelNames: ['api', 'version', 'reason'],
+    registers: [registry],
+  });
+  const upstreamCircuitState = new Gauge({
+    name: 'accord_upstream_circuit_state',
+    help: 'Circuit breaker state of each upstream target: 0 closed, 1 open, 2 half-open (a probe in flight).',
+    labelNames: ['api', 'version', 'target'],
+    registers: [registry],
+  });
+  const upstreamTargetEjected = new Gauge({
+    name: 'accord_upstream_target_ejected',
+    help: 'Whether an upstream target is ejected from balancing by passive health (outlierDetection): 1 ejected, 0 in balancing.',
+    labelNames: ['api', 'version', 'target'],
+    registers: [registry],
+  });
+  const upstreamEjections = new Counter({
+    name: 'accord_upstream_ejections_total',
+    help: 'Ejections of an upstream target by passive health (outlierDetection) after consecutive failures.',
+    labelNames: ['api', 'version', 'target'],
+    registers: [registry],
+  });
+  const upstreamTargetHealthy = new Gauge({
+    name: 'accord_upstream_target_healthy',
+    help: 'Whether an upstream target passes its active health checks (healthCheck): 1 healthy, 0 out of balancing.',
+    labelNames: ['api', 'version', 'target'],
+    registers: [registry],
+  });
   usageDroppedRecords.inc({ reason: 'capacity' }, 0);
   usageDroppedRecords.inc({ reason: 'store-unavailable' }, 0);
   // Label objects made once per served API version (and status and code), reused by every request.
@@ -238,6 +302,14 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     registryUnservable,
     registryAutoRetired,
     registryImports,
+    upstreamAttempts,
+    upstreamRetries,
+    upstreamRetryBudgetExhausted,
+    upstreamUnavailable,
+    upstreamCircuitState,
+    upstreamTargetEjected,
+    upstreamEjections,
+    upstreamTargetHealthy,
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
       requests.inc(requestLabels(labels, status, code ?? ''));

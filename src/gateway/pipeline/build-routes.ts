@@ -9,6 +9,8 @@ import { LocatedError } from '../../errors/located-error.js';
 import type { ApiConfig } from '../../config/schema.js';
 import { createUpstreamProxy, type UpstreamProxy, type UpstreamFailure } from '../proxy/upstream-proxy.js';
 import { UpstreamHeaderPolicy } from '../edge/upstream-headers.js';
+import { UpstreamGroup } from '../upstreams/upstream-group.js';
+import { NO_UPSTREAM_EVENTS, type UpstreamEventsFactory } from '../upstreams/upstream-events.js';
 import type { ApiLabels, OperationLabels, RequestContext } from './request-context.js';
 import { apiLogFields, operationLogFields } from '../../observability/access-log.js';
 import { OperationTrie, PrefixTable } from '../routing/route-table.js';
@@ -50,6 +52,8 @@ export interface RouteTable {
 export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
   onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
+  /** Upstream attempts, retries, circuits, ejections and health, for metrics. */
+  upstreamEvents?: UpstreamEventsFactory;
   /** Build only to check the configuration (`accord config validate`): no authenticator needed, never served. */
   dryRun?: boolean;
   /** Plan every operation's usage records (when usage recording is on). */
@@ -117,8 +121,8 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         return shared.get(key) as T;
       };
       for (const v of servedContracts(api, loaded, deps.registry)) {
-        if (v.upstream === undefined) {
-          deps.logger.error({ api: api.id, version: v.version }, 'registered version not served: it has no upstream (list it in apis[].versions with its upstream, or set apis[].upstream.url)');
+        if (v.targets === undefined) {
+          deps.logger.error({ api: api.id, version: v.version }, 'registered version not served: it has no upstream (list it in apis[].versions with its upstream or targets, or set apis[].upstream.url or targets)');
           deps.onUnservableVersion?.(api.id, v.version);
           continue;
         }
@@ -136,10 +140,19 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         }
         const compiled = cached?.compiled ?? compileContract(v.load(), compileOptions);
         if (!cached || cached.fresh) for (const warning of compiled.warnings) deps.logger.warn({ api: api.id, version: v.version, file: v.name }, warning);
-        const target = v.upstream;
+        const group = new UpstreamGroup({
+          targets: v.targets,
+          upstream: api.upstream,
+          events: deps.upstreamEvents ? deps.upstreamEvents(api.id, v.version) : NO_UPSTREAM_EVENTS,
+          logger: deps.logger,
+          labels: { api: api.id, version: v.version },
+          startHealthChecks: !deps.dryRun,
+        });
         const proxy = createUpstreamProxy({
-          target,
+          group,
           timeoutMs: api.upstream.timeoutMs,
+          connectTimeoutMs: api.upstream.connectTimeoutMs,
+          firstByteTimeoutMs: api.upstream.firstByteTimeoutMs,
           responseValidation: api.responseValidation,
           maxResponseBytes: api.upstream.maxResponseBytes,
           logger: deps.logger,

@@ -69,6 +69,10 @@ export interface RequestContext {
   upstreamStartedAt?: number;
   upstreamLatencyMs?: number;
   upstreamTimedOut?: boolean;
+  /** Attempts sent upstream so far (1 without retries). */
+  upstreamAttempts?: number;
+  /** The target of the last attempt: the one that served the response, or whose failure was answered. */
+  upstreamTarget?: { readonly label: string; readonly logField: string };
   /** Set when the response was found to break the contract (report or enforce). */
   responseViolations?: number;
   /** Error code of a rejection, for the access log. */

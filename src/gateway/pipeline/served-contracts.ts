@@ -4,7 +4,7 @@
  * retired, else the highest retired one, so that the major answers 410 with its successor).
  */
 import { findContractFile, type LoadedConfig } from '../../config/load-config.js';
-import type { ApiConfig } from '../../config/schema.js';
+import type { ApiConfig, ApiVersionConfig, TargetConfig } from '../../config/schema.js';
 import { ContractError, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
 import { compareSemVer, parseSemVer, type SemVer } from '../../governance/check/contract-version.js';
 import type { VersionRecord } from '../../registry/model.js';
@@ -24,8 +24,8 @@ export interface ServedLifecycle {
 export interface ServedContract {
   readonly version: string;
   readonly semver: SemVer;
-  /** Undefined for a registered version that neither `versions[]` nor `upstream.url` gives an upstream: not served. */
-  readonly upstream: string | undefined;
+  /** Undefined for a registered version that neither `versions[]` nor `upstream` gives an upstream: not served. */
+  readonly targets: readonly TargetConfig[] | undefined;
   /** The file, or the registered document's name, for errors and logs. */
   readonly name: string;
   /** The registered document's digest: the same digest compiles to the same operations. */
@@ -114,12 +114,20 @@ export function servedVersions(api: ApiConfig): Array<ApiConfig['versions'][numb
   return [...byMajor.values()].sort((a, b) => compareSemVer(a.semver, b.semver));
 }
 
+/** The targets of a version: its own (targets, or upstream as one), else the API's (targets, or url as one). */
+export function targetsOf(api: ApiConfig, version: ApiVersionConfig | undefined): TargetConfig[] | undefined {
+  if (version?.targets) return version.targets;
+  if (version?.upstream !== undefined) return [{ url: version.upstream, weight: 1 }];
+  if (api.upstream.targets) return api.upstream.targets;
+  return api.upstream.url !== undefined ? [{ url: api.upstream.url, weight: 1 }] : undefined;
+}
+
 /** The highest configured version of each major, each with its contract file. */
 function configuredContracts(api: ApiConfig, loaded: LoadedConfig): ServedContract[] {
   return servedVersions(api).map((v) => {
     const file = findContractFile(loaded.contractsDir, api.id, v.version);
     if (!file) throw new ContractError('CONTRACT_NOT_OPENAPI', `${loaded.contractsDir}/${api.id}/${v.version}.yaml`, '', 'contract file not found');
-    return { version: v.version, semver: v.semver, upstream: v.upstream ?? api.upstream.url!, name: file, load: () => loadOpenApi(file) };
+    return { version: v.version, semver: v.semver, targets: targetsOf(api, v), name: file, load: () => loadOpenApi(file) };
   });
 }
 
@@ -127,13 +135,13 @@ function configuredContracts(api: ApiConfig, loaded: LoadedConfig): ServedContra
 export function servedContracts(api: ApiConfig, loaded: LoadedConfig, snapshot: RegistrySnapshot | undefined): ServedContract[] {
   if (!snapshot) return configuredContracts(api, loaded);
   const all = snapshot.versions.get(api.id) ?? [];
-  const upstreams = new Map(api.versions.map((v) => [v.version, v.upstream]));
+  const listed = new Map(api.versions.map((v) => [v.version, v]));
   return (snapshot.chosen.get(api.id) ?? []).map(({ record, text }) => {
     const name = registeredName(api.id, record.version, record.format);
     return {
       version: record.version,
       semver: semverOf(record),
-      upstream: upstreams.get(record.version) ?? api.upstream.url,
+      targets: targetsOf(api, listed.get(record.version)),
       name,
       digest: record.digest,
       load: () => loadOpenApi(name, { text, reader: () => { throw new Error('a registered document is self-contained'); } }),

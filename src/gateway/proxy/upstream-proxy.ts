@@ -10,6 +10,11 @@
  * with its own slash collapsing, and wrote the buffered body only from an event it skips when
  * the request carries `Expect` — each of which let the upstream receive a different request
  * than the one the gateway checked. See the README's HTTP behaviour section.
+ *
+ * A request may take several attempts (upstreams/): each goes to a target the version's
+ * UpstreamGroup chooses, and is sent from the same validated buffer and headers. An attempt is
+ * retried only before the response head was accepted, so nothing of a failed attempt ever
+ * reaches the client.
  */
 import http, { type IncomingMessage, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
@@ -19,6 +24,12 @@ import type { Logger } from '../../observability/logger.js';
 import type { ResponseStep } from '../pipeline/policy.js';
 import type { RequestContext } from '../pipeline/request-context.js';
 import { hopByHopOf } from '../edge/upstream-headers.js';
+import type { UpstreamGroup } from '../upstreams/upstream-group.js';
+import type { UpstreamTarget } from '../upstreams/upstream-target.js';
+import type { AttemptOutcome } from '../upstreams/upstream-events.js';
+import type { RetryCondition } from '../upstreams/schema.js';
+import type { CircuitSettle } from '../upstreams/circuit-breaker.js';
+import { fullJitterDelay } from '../upstreams/backoff.js';
 
 /** The result of checking a response against the operation's contract. */
 export type ResponseVerdict = { ok: true } | { ok: false; violations: ReadonlyArray<{ pointer: string; message: string }>; detail: string };
@@ -28,8 +39,14 @@ export type ResponseChecker = (status: number, contentType: string | undefined, 
 
 /** How an upstream is reached and how its responses are treated. */
 export interface UpstreamProxyOptions {
-  target: string;
+  /** The targets of the served version and their balancing, health and retry state. */
+  group: UpstreamGroup;
+  /** Total time of the exchange: every attempt and the whole response. */
   timeoutMs: number;
+  /** Time an attempt has to open its connection (unset: none of its own). */
+  connectTimeoutMs?: number;
+  /** Time from an attempt's start to its response head (unset: none of its own). */
+  firstByteTimeoutMs?: number;
   responseValidation: 'enforce' | 'report' | 'off';
   maxResponseBytes: number;
   logger: Logger;
@@ -55,19 +72,47 @@ export interface UpstreamProxy {
 /** Methods whose requests carry a body by definition: an empty one is sent as `Content-Length: 0`. */
 const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
-/** One request in flight to the upstream. */
+/** Methods whose repetition has the effect of one request (RFC 9110 §9.2.2): retried without an Idempotency-Key. */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** Error codes of a connection that was never established (anything else before the head is a reset). */
+const CONNECT_ERRORS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'EADDRINUSE']);
+
+const NOT_TRIED: readonly UpstreamTarget[] = [];
+
+/** One request in flight to the upstream, across its attempts. */
 interface Exchange {
   readonly ctx: RequestContext;
   readonly proxy: Upstream;
   readonly check: ResponseChecker | undefined;
   readonly respond: ResponseStep | undefined;
-  readonly request: ClientRequest;
+  /** The request of the current (or last) attempt; undefined before the first. */
+  request: ClientRequest | undefined;
+  /** The total deadline. */
   timer: NodeJS.Timeout | undefined;
+  /** The first-byte deadline of the current attempt. */
+  attemptTimer: NodeJS.Timeout | undefined;
+  /** The connect deadline of the current attempt's new connection. */
+  connectTimer: NodeJS.Timeout | undefined;
+  /** The backoff before the next attempt. */
+  retryTimer: NodeJS.Timeout | undefined;
   response: IncomingMessage | undefined;
   /** Set once the exchange reached its end (answered, failed or timed out). */
   settled: boolean;
   chunks: Buffer[] | undefined;
   size: number;
+  /** Attempts started, 1 for the first. */
+  attempt: number;
+  /** The target of the current (or last) attempt. */
+  target: UpstreamTarget | undefined;
+  /** Set while an attempt has not reached its response head or its failure. */
+  attemptOpen: boolean;
+  /** Settles the current attempt in its target's circuit breaker. */
+  circuitSettle: CircuitSettle | undefined;
+  /** Targets of the failed attempts, when retrying. */
+  tried: UpstreamTarget[] | undefined;
+  /** The method is idempotent or the request carries an Idempotency-Key (only computed when retries are configured). */
+  retryable: boolean;
 }
 
 const EXCHANGE = Symbol('accord.exchange');
@@ -75,27 +120,6 @@ type WithExchange = { [EXCHANGE]?: Exchange };
 
 function exchangeOf(emitter: object): Exchange | undefined {
   return (emitter as WithExchange)[EXCHANGE];
-}
-
-/** A parsed upstream target: built once at load. */
-interface Target {
-  readonly client: typeof http | typeof https;
-  readonly hostname: string;
-  readonly port: number;
-  /** The target's own path prefix without a trailing '/', '' for none. */
-  readonly basePath: string;
-  /** The Host header the upstream receives. */
-  readonly hostHeader: string;
-}
-
-function parseTarget(target: string): Target {
-  const url = new URL(target);
-  const isHttps = url.protocol === 'https:';
-  if (!isHttps && url.protocol !== 'http:') throw new TypeError(`upstream ${target} is not http or https`);
-  const port = url.port ? Number(url.port) : isHttps ? 443 : 80;
-  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/+$/, '');
-  return { client: isHttps ? https : http, hostname, port, basePath, hostHeader: url.host };
 }
 
 /** Copies the upstream's end-to-end headers to the client response; false when one cannot be relayed. */
@@ -120,7 +144,7 @@ function copyHeaders(ex: Exchange, response: IncomingMessage, bodyLength: number
 /** The 'response' listener of every upstream request. */
 function onResponse(this: ClientRequest, response: IncomingMessage): void {
   const ex = exchangeOf(this);
-  if (!ex || ex.settled) {
+  if (!ex || ex.settled || ex.request !== this) {
     response.destroy();
     return;
   }
@@ -135,37 +159,43 @@ function onResponse(this: ClientRequest, response: IncomingMessage): void {
 function onUpgrade(this: ClientRequest, response: IncomingMessage, socket: import('node:net').Socket): void {
   socket.destroy();
   const ex = exchangeOf(this);
-  if (ex) ex.proxy.invalidResponse(ex, response.statusCode ?? 0);
+  if (ex && ex.request === this) ex.proxy.invalidResponse(ex, response.statusCode ?? 0);
 }
 
 /** The 'error' listener of every upstream request: connection refused, reset, unparsable answer. */
 function onRequestError(this: ClientRequest, error: NodeJS.ErrnoException): void {
   const ex = exchangeOf(this);
-  if (ex) ex.proxy.requestFailed(ex, error);
+  if (ex && ex.request === this) ex.proxy.requestFailed(ex, error);
+}
+
+/** The 'socket' listener when a connect timeout is configured: a new connection gets its deadline. */
+function onSocket(this: ClientRequest, socket: import('node:net').Socket): void {
+  const ex = exchangeOf(this);
+  if (ex && ex.request === this && socket.connecting) ex.proxy.connecting(ex, socket);
 }
 
 /** The 'close' listener of every upstream response: a body cut short ends the client's promptly. */
 function onResponseClose(this: IncomingMessage): void {
   const ex = exchangeOf(this);
-  if (ex) ex.proxy.responseClosed(ex, this);
+  if (ex && ex.response === this) ex.proxy.responseClosed(ex, this);
 }
 
 /** The 'data' listener when the body is buffered (enforce) or copied for validation (report). */
 function onResponseData(this: IncomingMessage, chunk: Buffer): void {
   const ex = exchangeOf(this);
-  if (ex) ex.proxy.collect(ex, this, chunk);
+  if (ex && ex.response === this) ex.proxy.collect(ex, this, chunk);
 }
 
 /** The 'end' listener in enforce mode: the whole body is in, check it, then relay or refuse. */
 function onEnforcedEnd(this: IncomingMessage): void {
   const ex = exchangeOf(this);
-  if (ex) ex.proxy.finishEnforced(ex, this);
+  if (ex && ex.response === this) ex.proxy.finishEnforced(ex, this);
 }
 
 /** The 'end' listener in report mode: the relayed body is complete, check the copy. */
 function onReportedEnd(this: IncomingMessage): void {
   const ex = exchangeOf(this);
-  if (ex) ex.proxy.checkReported(ex, this);
+  if (ex && ex.response === this) ex.proxy.checkReported(ex, this);
 }
 
 /** The deadline of every exchange (one function; the exchange is its argument, not a closure). */
@@ -174,19 +204,32 @@ function onDeadline(ex: Exchange): void {
   ex.proxy.timedOut(ex);
 }
 
+function onConnectDeadline(ex: Exchange): void {
+  ex.connectTimer = undefined;
+  ex.proxy.attemptTimedOut(ex, 'connect');
+}
+
+function onFirstByteDeadline(ex: Exchange): void {
+  ex.attemptTimer = undefined;
+  ex.proxy.attemptTimedOut(ex, 'first-byte');
+}
+
+/** The end of a retry's backoff. */
+function onRetry(ex: Exchange): void {
+  ex.retryTimer = undefined;
+  ex.proxy.send(ex);
+}
+
 function ignore(): void {}
 
-/** The proxy of one upstream target with its connection pool. */
+/** The proxy of one served version's upstream targets. */
 class Upstream implements UpstreamProxy {
-  private readonly target: Target;
-  private readonly agent: http.Agent;
+  private readonly group: UpstreamGroup;
   private readonly options: UpstreamProxyOptions;
 
   constructor(options: UpstreamProxyOptions) {
     this.options = options;
-    this.target = parseTarget(options.target);
-    const agentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256, timeout: options.timeoutMs };
-    this.agent = this.target.client === https ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.group = options.group;
   }
 
   forward(ctx: RequestContext, check: ResponseChecker | undefined, respond?: ResponseStep): void {
@@ -201,34 +244,174 @@ class Upstream implements UpstreamProxy {
     if (body !== undefined && body.length > 0) headers['content-length'] = String(body.length);
     else if (BODY_METHODS.has(method)) headers['content-length'] = '0';
     else delete headers['content-length'];
-    headers.host = this.target.hostHeader;
-    const request = this.target.client.request({
-      host: this.target.hostname,
-      port: this.target.port,
-      method,
-      path: this.target.basePath + ctx.upstreamPath!,
+    const ex: Exchange = {
+      ctx,
+      proxy: this,
+      check,
+      respond,
+      request: undefined,
+      timer: undefined,
+      attemptTimer: undefined,
+      connectTimer: undefined,
+      retryTimer: undefined,
+      response: undefined,
+      settled: false,
+      chunks: undefined,
+      size: 0,
+      attempt: 0,
+      target: undefined,
+      attemptOpen: false,
+      circuitSettle: undefined,
+      tried: undefined,
+      retryable: false,
+    };
+    if (this.group.budget) {
+      this.group.budget.recordRequest();
+      ex.retryable = IDEMPOTENT_METHODS.has(method) || headers['idempotency-key'] !== undefined;
+    }
+    ctx.upstreamStartedAt = performance.now();
+    ex.timer = setTimeout(onDeadline, this.options.timeoutMs, ex);
+    this.send(ex);
+  }
+
+  /** Starts the next attempt on the target the group chooses, or answers 503 when none can take it. */
+  send(ex: Exchange): void {
+    if (ex.settled) return;
+    const target = this.group.choose(ex.tried ?? NOT_TRIED);
+    if (target === undefined) {
+      this.unavailable(ex);
+      return;
+    }
+    if (target.circuit === undefined) {
+      this.start(ex, target);
+      return;
+    }
+    const settle = target.circuit.run(() => this.start(ex, target));
+    // Refused although it looked available: another request took the half-open probe first.
+    if (settle === undefined) this.unavailable(ex);
+    else if (ex.attemptOpen) ex.circuitSettle = settle;
+    else settle(true);
+  }
+
+  /** Sends one attempt to `target`: the same validated headers and body every time. */
+  private start(ex: Exchange, target: UpstreamTarget): void {
+    const { ctx } = ex;
+    const { req } = ctx;
+    const headers = req.headers as OutgoingHttpHeaders;
+    headers.host = target.hostHeader;
+    const request = target.client.request({
+      host: target.hostname,
+      port: target.port,
+      method: req.method ?? 'GET',
+      path: target.basePath + ctx.upstreamPath!,
       headers,
-      agent: this.agent,
+      agent: target.agent,
       setHost: false,
     });
-    const ex: Exchange = { ctx, proxy: this, check, respond, request, timer: undefined, response: undefined, settled: false, chunks: undefined, size: 0 };
+    ex.attempt++;
+    ex.target = target;
+    ex.attemptOpen = true;
+    ex.request = request;
+    ex.response = undefined;
+    target.outstanding++;
     (request as WithExchange)[EXCHANGE] = ex;
     ctx.upstreamRequest = request;
-    ctx.upstreamStartedAt = performance.now();
+    ctx.upstreamAttempts = ex.attempt;
+    ctx.upstreamTarget = target;
     request.on('error', onRequestError);
     request.on('response', onResponse);
     request.on('upgrade', onUpgrade);
-    ex.timer = setTimeout(onDeadline, this.options.timeoutMs, ex);
+    if (this.options.connectTimeoutMs !== undefined) request.on('socket', onSocket);
+    if (this.options.firstByteTimeoutMs !== undefined) ex.attemptTimer = setTimeout(onFirstByteDeadline, this.options.firstByteTimeoutMs, ex);
+    const body = ctx.body;
     if (body !== undefined && body.length > 0) request.end(body);
     else request.end();
   }
 
-  /** Ends an exchange: stops its deadline. */
+  /** A new connection of the current attempt: it gets the connect deadline (a pooled one is already open). */
+  connecting(ex: Exchange, socket: import('node:net').Socket): void {
+    // The first-byte deadline (when set) keeps running beside it.
+    const timer = setTimeout(onConnectDeadline, this.options.connectTimeoutMs!, ex);
+    ex.connectTimer = timer;
+    const connected = (): void => {
+      // A connection of an attempt that already ended finds its deadline cleared by endAttempt.
+      if (ex.connectTimer !== timer) return;
+      clearTimeout(timer);
+      ex.connectTimer = undefined;
+    };
+    socket.once(ex.target!.client === https ? 'secureConnect' : 'connect', connected);
+  }
+
+  /** Ends the current attempt: its deadline, its target's count, passive health, breaker and metrics. */
+  private endAttempt(ex: Exchange, outcome: AttemptOutcome, status: number): void {
+    if (!ex.attemptOpen) return;
+    ex.attemptOpen = false;
+    if (ex.attemptTimer) {
+      clearTimeout(ex.attemptTimer);
+      ex.attemptTimer = undefined;
+    }
+    if (ex.connectTimer) {
+      clearTimeout(ex.connectTimer);
+      ex.connectTimer = undefined;
+    }
+    const target = ex.target!;
+    target.outstanding--;
+    const success = this.group.attemptEnded(target, outcome, status);
+    const settle = ex.circuitSettle;
+    if (settle) {
+      ex.circuitSettle = undefined;
+      settle(success);
+    }
+  }
+
+  /**
+   * Retries a failed attempt when everything allows it: retries configured and left, a failure
+   * they cover, an idempotent request (or one with an Idempotency-Key), nothing sent to the
+   * client yet, and the retry budget. False when the failure must go to the client.
+   */
+  private retry(ex: Exchange, condition: RetryCondition, detail: Record<string, unknown>): boolean {
+    const retries = this.group.retries;
+    if (!retries || ex.settled || !ex.retryable || ex.attempt > retries.attempts || ex.ctx.res.headersSent) return false;
+    if (!retries.on.includes(condition)) return false;
+    const fields = { requestId: ex.ctx.requestId, api: ex.ctx.api?.apiId, version: ex.ctx.api?.version, target: ex.target!.label, attempt: ex.attempt, reason: condition, ...detail };
+    if (!this.group.budget!.tryRetry()) {
+      this.group.events.retryBudgetExhausted();
+      this.options.logger.warn(fields, 'upstream attempt failed and not retried: the retry budget is spent');
+      return false;
+    }
+    this.group.events.retry(condition);
+    (ex.tried ??= []).push(ex.target!);
+    const delay = fullJitterDelay(ex.attempt, retries.backoffBaseMs, retries.backoffMaxMs);
+    this.options.logger.warn({ ...fields, backoffMs: delay }, 'upstream attempt failed; retrying');
+    ex.retryTimer = setTimeout(onRetry, delay, ex);
+    return true;
+  }
+
+  /** No target can take the request: 503 at once (with Retry-After while circuits are open). */
+  private unavailable(ex: Exchange): void {
+    this.settle(ex);
+    const { ctx } = ex;
+    const error = this.group.unavailable();
+    ctx.errorCode = error.code;
+    writeProblem(ctx.res, error, ctx.requestId);
+  }
+
+  /** Ends an exchange: stops its deadlines. */
   private settle(ex: Exchange): void {
+    // Every path ends its attempt first; this keeps a circuit's half-open probe from waiting forever if one did not.
+    if (ex.attemptOpen) this.endAttempt(ex, 'client-gone', 0);
     ex.settled = true;
     if (ex.timer) {
       clearTimeout(ex.timer);
       ex.timer = undefined;
+    }
+    if (ex.retryTimer) {
+      clearTimeout(ex.retryTimer);
+      ex.retryTimer = undefined;
+    }
+    if (ex.attemptTimer) {
+      clearTimeout(ex.attemptTimer);
+      ex.attemptTimer = undefined;
     }
   }
 
@@ -238,46 +421,75 @@ class Upstream implements UpstreamProxy {
     this.settle(ex);
     const { ctx } = ex;
     // The upstream connection is in doubt: it is never handed back to the pool.
-    ex.request.destroy();
+    ex.request?.destroy();
     ex.response?.destroy();
     ctx.errorCode = error.code;
-    this.options.logger.warn({ requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, reason, ...log }, error.message);
+    this.options.logger.warn({ requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, target: ex.target?.label, attempt: ex.attempt, reason, ...log }, error.message);
     this.options.onUpstreamFailure?.(ctx, reason);
     writeProblem(ctx.res, error, ctx.requestId);
   }
 
   timedOut(ex: Exchange): void {
+    if (ex.settled) return;
+    this.endAttempt(ex, 'timeout', 0);
     ex.ctx.upstreamTimedOut = true;
-    this.fail(ex, 'timeout', new GatewayError('UPSTREAM_TIMEOUT', `the upstream did not answer within ${this.options.timeoutMs} ms`), {});
+    this.fail(ex, 'timeout', new GatewayError('UPSTREAM_TIMEOUT', `the upstream did not answer within ${this.options.timeoutMs} ms`), { deadline: 'total' });
+  }
+
+  /** The current attempt's connect or first-byte deadline passed. */
+  attemptTimedOut(ex: Exchange, deadline: 'connect' | 'first-byte'): void {
+    if (ex.settled || !ex.attemptOpen) return;
+    this.endAttempt(ex, 'timeout', 0);
+    ex.request?.destroy();
+    if (this.retry(ex, 'timeout', { deadline })) return;
+    ex.ctx.upstreamTimedOut = true;
+    const detail =
+      deadline === 'connect'
+        ? `the upstream did not accept a connection within ${this.options.connectTimeoutMs} ms`
+        : `the upstream did not send its response head within ${this.options.firstByteTimeoutMs} ms`;
+    this.fail(ex, 'timeout', new GatewayError('UPSTREAM_TIMEOUT', detail), { deadline });
   }
 
   /** The client closed its connection before its response was complete: the upstream exchange is cut. */
   clientGone(ex: Exchange): void {
     if (ex.settled) return;
+    this.endAttempt(ex, 'client-gone', 0);
     this.settle(ex);
-    ex.request.destroy();
+    ex.request?.destroy();
     ex.response?.destroy();
     this.options.onUpstreamFailure?.(ex.ctx, 'client-gone');
   }
 
   /** A final status outside 200–599 (node:http parses 000–999, and 101 comes as an upgrade). */
   invalidResponse(ex: Exchange, status: number): void {
+    this.endAttempt(ex, 'invalid-response', status);
     this.fail(ex, 'invalid-response', new GatewayError('UPSTREAM_INVALID_RESPONSE', 'the upstream answered with a status the gateway cannot relay'), { upstreamStatus: status });
   }
 
   requestFailed(ex: Exchange, error: NodeJS.ErrnoException): void {
     if (ex.settled) return;
+    // An error of an attempt that already ended before its head (destroyed for a retry): nothing to do.
+    if (!ex.attemptOpen && !ex.response) return;
     const code = error.code ?? '';
+    const err = { code, message: error.message };
     // llhttp's parse errors (HPE_*): the upstream answered something that is not HTTP/1.1.
     if (code.startsWith('HPE_')) {
-      this.fail(ex, 'invalid-response', new GatewayError('UPSTREAM_INVALID_RESPONSE', 'the upstream sent a response that is not valid HTTP'), { err: { code, message: error.message } });
+      this.endAttempt(ex, 'invalid-response', 0);
+      this.fail(ex, 'invalid-response', new GatewayError('UPSTREAM_INVALID_RESPONSE', 'the upstream sent a response that is not valid HTTP'), { err });
       return;
     }
-    this.fail(ex, ex.response ? 'reset-mid-body' : 'connect', new GatewayError('UPSTREAM_UNAVAILABLE', 'the upstream could not be reached'), { err: { code, message: error.message } });
+    if (!ex.response) {
+      const condition = CONNECT_ERRORS.has(code) ? 'connect-failure' : 'reset';
+      this.endAttempt(ex, condition, 0);
+      ex.request?.destroy();
+      if (this.retry(ex, condition, { err })) return;
+    }
+    this.fail(ex, ex.response ? 'reset-mid-body' : 'connect', new GatewayError('UPSTREAM_UNAVAILABLE', 'the upstream could not be reached'), { err });
   }
 
   respond(ex: Exchange, response: IncomingMessage): void {
-    const { ctx, request } = ex;
+    const { ctx } = ex;
+    const request = ex.request!;
     ex.response = response;
     (response as WithExchange)[EXCHANGE] = ex;
     response.on('error', ignore);
@@ -290,6 +502,17 @@ class Upstream implements UpstreamProxy {
     if (!(status >= 200 && status <= 599)) {
       this.invalidResponse(ex, status);
       return;
+    }
+    this.endAttempt(ex, 'response', status);
+    if (status >= 500 && this.group.retries) {
+      const condition: RetryCondition | undefined = this.group.retries.on.includes('5xx') ? '5xx' : status >= 502 && status <= 504 ? 'gateway-error' : undefined;
+      if (condition && this.retry(ex, condition, { upstreamStatus: status })) {
+        // Nothing of this answer reaches the client; its connection is not reused.
+        ex.response = undefined;
+        response.destroy();
+        request.destroy();
+        return;
+      }
     }
     // A HEAD answer has no body to check; neither do responses the client will not see.
     const mode = ex.check && ctx.req.method !== 'HEAD' ? this.options.responseValidation : 'off';
@@ -360,7 +583,7 @@ class Upstream implements UpstreamProxy {
       // Reset, or closed before the declared length: the client must not wait for the rest.
       if (ex.ctx.res.headersSent) {
         this.settle(ex);
-        ex.request.destroy();
+        ex.request?.destroy();
         ex.ctx.errorCode = 'UPSTREAM_UNAVAILABLE';
         this.options.logger.warn({ requestId: ex.ctx.requestId, api: ex.ctx.api?.apiId, reason: 'reset-mid-body' }, 'the upstream response ended before its body was complete');
         this.options.onUpstreamFailure?.(ex.ctx, 'reset-mid-body');
@@ -395,7 +618,7 @@ class Upstream implements UpstreamProxy {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.group.close();
   }
 }
 
