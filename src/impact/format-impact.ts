@@ -25,7 +25,7 @@ function summary(r: ImpactReport): string {
   if (r.changes.length === 0) return 'No breaking or possibly breaking change.';
   if (hurting.length === 0) return `${plural(breaking.length, 'breaking change')}; none affects a consumer seen in the window.`;
   const ids = affectedIds(hurting);
-  return `${plural(hurting.length, 'breaking change')} of ${breaking.length} affect ${plural(ids.length, 'consumer')}: ${ids.join(', ')}.`;
+  return `${hurting.length} of ${plural(breaking.length, 'breaking change')} ${hurting.length === 1 ? 'affects' : 'affect'} ${plural(ids.length, 'consumer')}: ${ids.join(', ')}.`;
 }
 
 function consumerText(k: AffectedConsumer): string {

@@ -66,7 +66,7 @@ describe('accord impact', () => {
     assert.ok(lines.includes('breaking  request-property-became-required  POST /orders [body:/note]'), result.stdout);
     assert.ok(lines.some((l) => /^ {2}- acme <api-team@acme\.example>: field, 1 call, last seen \S+ - 1 of 1 examined request\(s\) did not send body:\/note$/.test(l)), result.stdout);
     assert.ok(lines.some((l) => /^ {2}- globex <dev@globex\.example>: none, 2 calls, /.test(l)), result.stdout);
-    assert.ok(lines.includes('1 breaking change of 1 affect 1 consumer: acme.'), result.stdout);
+    assert.ok(lines.includes('1 of 1 breaking change affects 1 consumer: acme.'), result.stdout);
   });
 
   it('a removed optional parameter is possibly breaking: exit 0 by default, 1 with --fail-on warn', async () => {
