@@ -7,7 +7,7 @@ export const ORDERS_BASE_TEXT = readFileSync(ORDERS_BASE_FILE, 'utf8');
 
 function edit(from: string, to: string, version: string): string {
   if (!ORDERS_BASE_TEXT.includes(from)) throw new Error(`the orders contract no longer contains: ${from}`);
-  return ORDERS_BASE_TEXT.replace(from, to).replace('  version: 1.0.0\n', `  version: ${version}\n`);
+  return ORDERS_BASE_TEXT.replace(from, () => to).replace('  version: 1.0.0\n', `  version: ${version}\n`);
 }
 
 /** Removes the optional `status` query parameter of listOrders. */

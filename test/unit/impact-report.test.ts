@@ -11,7 +11,8 @@ import { buildContractIndex } from '../../src/impact/contract-index.js';
 import { impactReport, type ImpactChange, type ImpactReport } from '../../src/impact/impact-report.js';
 import { parseWindowDays, windowEnding } from '../../src/impact/impact-window.js';
 import type { FingerprintView, UsageRecordView, UsageReport } from '../../src/usage/usage-record.js';
-import { NARROW_REASON, ORDERS_BASE_FILE, REMOVE_RESPONSE_NOTE, REMOVE_STATUS_PARAMETER, REQUIRE_NOTE } from '../support/impact-proposals.js';
+import { NARROW_REASON, ORDERS_BASE_FILE, ORDERS_BASE_TEXT, REMOVE_RESPONSE_NOTE, REMOVE_STATUS_PARAMETER, REQUIRE_NOTE } from '../support/impact-proposals.js';
+import { findingTargets, NOTES } from '../../src/impact/finding-targets.js';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 const T = (day: string): string => `${day}T10:00:00.000Z`;
@@ -226,4 +227,35 @@ describe('contract index', () => {
     assert.equal(index.bodyPointer('POST /pages', ''), '');
     assert.equal(index.bodyPointer('POST /pages', 'unknown/items'), '/unknown/items');
   });
+});
+
+describe('finding targets: each request-side check family maps onto a fingerprint location', () => {
+  const RESPONSE = /not which response fields it reads/;
+  const cases: Array<{ name: string; from: string; to: string; id: string; operation: string; target: Record<string, unknown> | RegExp }> = [
+    { name: 'a header parameter became required', from: '      required: false\n      description: Repeating', to: '      required: true\n      description: Repeating', id: 'request-parameter-became-required', operation: 'POST /orders', target: { kind: 'missing', location: 'header:idempotency-key' } },
+    { name: 'a query parameter schema tightened', from: '        maximum: 100\n        default: 20', to: '        maximum: 50\n        default: 20', id: 'request-parameter-max-decreased', operation: 'GET /catalogue-items', target: { kind: 'sent', location: 'query:limit' } },
+    { name: 'a query parameter enum narrowed', from: 'enum: [pending, confirmed, shipped, delivered, cancelled]', to: 'enum: [pending, confirmed, shipped, delivered]', id: 'request-parameter-enum-value-removed', operation: 'GET /orders', target: { kind: 'sent', location: 'query:status', capNote: NOTES.enum } },
+    { name: 'a body property inside an array retyped', from: '        quantity:\n          type: integer\n          minimum: 1\n          maximum: 999', to: '        quantity:\n          type: string', id: 'request-property-type-changed', operation: 'POST /orders', target: { kind: 'sent', location: 'body:/lineItems/*/quantity' } },
+    { name: 'the same change on the response side', from: '        quantity:\n          type: integer\n          minimum: 1\n          maximum: 999', to: '        quantity:\n          type: string', id: 'response-property-type-changed', operation: 'GET /orders', target: RESPONSE },
+    { name: 'a body property removed', from: "            $ref: '#/components/schemas/LineItem'\n        note:\n          type: string\n          maxLength: 500\n    Order:", to: "            $ref: '#/components/schemas/LineItem'\n    Order:", id: 'request-property-removed', operation: 'POST /orders', target: { kind: 'sent', location: 'body:/note' } },
+    { name: 'a new required query parameter', from: "        - $ref: '#/components/parameters/Cursor'\n        - name: status", to: "        - $ref: '#/components/parameters/Cursor'\n        - name: region\n          in: query\n          required: true\n          schema:\n            type: string\n        - name: status", id: 'new-required-request-parameter', operation: 'GET /orders', target: { kind: 'missing', location: 'query:region', undeclared: true } },
+    { name: 'a parameter moved from query to header', from: '    Limit:\n      name: limit\n      in: query', to: '    Limit:\n      name: limit\n      in: header', id: 'request-parameter-in-changed', operation: 'GET /orders', target: { kind: 'sent', location: 'query:limit' } },
+    { name: 'a path parameter tightened', from: "pattern: '^ord_[0-9A-Za-z]{16}$'\n      example", to: "pattern: '^ord_[0-9A-Za-z]{12}$'\n      example", id: 'request-parameter-pattern-changed', operation: 'GET /orders/{orderId}', target: { kind: 'operation', note: NOTES.pathParameter } },
+    { name: 'an operation removed', from: '  /catalogue-items:', to: '  /catalogue-itemz:', id: 'api-path-removed-without-deprecation', operation: 'GET /catalogue-items', target: { kind: 'operation' } },
+  ];
+  const base = loadOpenApi(ORDERS_BASE_FILE);
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.ok(ORDERS_BASE_TEXT.includes(c.from), 'the edit applies');
+      const revision = loadOpenApi('proposal.yaml', { text: ORDERS_BASE_TEXT.replace(c.from, () => c.to), reader: () => { throw new Error('self-contained'); } });
+      const index = buildContractIndex(base, revision);
+      const findings = diffContracts(base, revision, { now: new Date(NOW) });
+      const targets = findings.filter((f) => f.id === c.id).flatMap((f) => findingTargets(f, index)).filter((t) => t.operation === c.operation);
+      assert.equal(targets.length, 1, `${c.id} on ${c.operation}: ${findings.map((f) => f.id).join(', ')}`);
+      if (c.target instanceof RegExp) {
+        assert.equal(targets[0]!.target.kind, 'operation');
+        assert.match((targets[0]!.target as { note?: string }).note ?? '', c.target);
+      } else assert.deepEqual(targets[0]!.target, c.target);
+    });
+  }
 });
