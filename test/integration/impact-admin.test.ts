@@ -16,6 +16,8 @@ import { FileRegistryStore } from '../../src/registry/store/file-store.js';
 import { ORDERS_BASE_FILE, NARROW_REASON, REMOVE_RESPONSE_NOTE, REMOVE_STATUS_PARAMETER, REQUIRE_NOTE } from '../support/impact-proposals.js';
 import { impactConfig, impactUpstream, playImpactScript } from '../support/impact-scenario.js';
 import type { ImpactChange, ImpactReport } from '../../src/impact/index.js';
+import { Redis } from 'ioredis';
+import { REDIS_URL, redisSkip, uniqueName } from '../support/services.js';
 
 const evidence = (change: ImpactChange | undefined): Record<string, string> => Object.fromEntries((change?.consumers ?? []).map((c) => [c.id, c.evidence]));
 
@@ -130,6 +132,44 @@ describe('impact over the admin API, after scripted traffic', () => {
       const problem = JSON.parse(res.text) as { code: string; errors?: Array<{ pointer: string }> };
       assert.equal(problem.code, c.code);
       if (c.pointer) assert.ok(problem.errors?.some((e) => e.pointer === c.pointer), res.text);
+    });
+  }
+});
+
+describe('impact with usage records in Redis', { skip: await redisSkip() }, () => {
+  const keyPrefix = `${uniqueName('accord_test_impact')}:`;
+  let upstream: TestUpstream;
+  let gw: TestGateway;
+  let issuer: TestIssuer;
+  let owner: string;
+
+  before(async () => {
+    issuer = await createTestIssuer('https://issuer.test', 'orders-api');
+    upstream = await startUpstream(impactUpstream);
+    gw = await startTestGateway({ contracts: { 'orders/1.0.0': ORDERS_BASE_FILE }, config: impactConfig(issuer, upstream.url, { store: 'redis', redis: { keyPrefix } }) });
+    owner = await issuer.token({ client_id: 'orders-team', scope: 'orders:read' });
+    await playImpactScript(gw, issuer);
+  });
+  after(async () => {
+    await gw?.stop();
+    await upstream?.close();
+    const client = new Redis(REDIS_URL);
+    const keys = await client.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await client.del(...keys);
+    await client.quit();
+  });
+
+  const cases = [
+    { name: 'the removed query parameter', document: REMOVE_STATUS_PARAMETER, id: 'request-parameter-removed', evidence: { acme: 'field', initech: 'none' } },
+    { name: 'the field made required', document: REQUIRE_NOTE, id: 'request-property-became-required', evidence: { acme: 'field', globex: 'none' } },
+  ];
+  for (const c of cases) {
+    it(`names the same consumers for ${c.name}`, async () => {
+      const res = await rawRequest(gw.adminUrl!, 'POST', '/admin/apis/orders/impact?base=1.0.0', { headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/yaml' }, body: c.document });
+      assert.equal(res.status, 200, res.text);
+      const r = JSON.parse(res.text) as ImpactReport;
+      assert.deepEqual(evidence(r.changes.find((x) => x.id === c.id)), c.evidence);
+      assert.equal(r.coverage.requests, 7);
     });
   }
 });
