@@ -86,6 +86,21 @@ describe('accord impact', () => {
     assert.match(result.stdout, /^> response-side change: the gateway sees that the consumer calls the operation, not which response fields it reads$/m);
   });
 
+  it('sarif: one result per change, at error when it affects a consumer, located in the proposed file', async () => {
+    const result = await impact(files.requireNote!, '--format', 'sarif');
+    assert.equal(result.status, 1, result.stderr);
+    const log = JSON.parse(result.stdout) as { version: string; runs: Array<{ automationDetails: { id: string }; results: Array<{ ruleId: string; level: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }> };
+    assert.equal(log.version, '2.1.0');
+    assert.equal(log.runs[0]!.automationDetails.id, 'accord/impact/');
+    const [only, ...rest] = log.runs[0]!.results;
+    assert.deepEqual(rest, []);
+    assert.equal(only!.ruleId, 'request-property-became-required');
+    assert.equal(only!.level, 'error');
+    assert.equal(only!.message.text, "property 'note' of schema 'NewOrder' became required: affects acme (field, 1 call) [body:/note]");
+    assert.ok(only!.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('/requireNote.yaml'), only!.locations[0]!.physicalLocation.artifactLocation.uri);
+    assert.ok(only!.locations[0]!.physicalLocation.region.startLine > 1);
+  });
+
   it('compares against a registered version as REVISION', async () => {
     const result = await impact('1.0.0', '--format', 'json');
     assert.equal(result.status, 0, result.stderr);

@@ -9,8 +9,10 @@ import { adminGet, adminPost, adminUrl } from '../admin-request.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
 import { DEFAULT_WINDOW, MAX_WINDOW_DAYS, isAffecting, parseWindowDays, type ImpactReport } from '../../impact/index.js';
 import { formatImpactMarkdown, formatImpactText } from '../../impact/format-impact.js';
+import { impactFindings } from '../../impact/impact-findings.js';
+import { renderFindings } from '../formatters/index.js';
 
-const FORMATS = ['text', 'json', 'markdown'] as const;
+const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
 const SEMVER = /^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const API_ID = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -42,6 +44,19 @@ function revisionOf(arg: string): { file: string; text: string } | { version: st
   throw new UsageError(`${arg}: no such file, and not a version (MAJOR.MINOR.PATCH)`);
 }
 
+function render(report: ImpactReport, format: string, revisionFile: string | undefined): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'markdown':
+      return formatImpactMarkdown(report);
+    case 'sarif':
+      return renderFindings({ tool: 'impact', findings: impactFindings(report, revisionFile), files: revisionFile ? [revisionFile] : [], failThreshold: 'error' }, 'sarif', { color: false });
+    default:
+      return formatImpactText(report);
+  }
+}
+
 /** Registers `impact`. */
 export function registerImpact(program: Command): void {
   program
@@ -68,7 +83,7 @@ export function registerImpact(program: Command): void {
       const report = ('version' in revision
         ? await adminGet(base, path, { base: baseArg, revision: revision.version, window: opts.window })
         : await adminPost(base, path, { base: baseArg, window: opts.window }, { text: revision.text, contentType: revision.text.trimStart().startsWith('{') ? 'application/json' : 'application/yaml' })) as ImpactReport;
-      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'markdown' ? formatImpactMarkdown(report) : formatImpactText(report));
+      process.stdout.write(render(report, opts.format, 'file' in revision ? revision.file : undefined));
       const failing = report.changes.some((c) => (c.severity === 'error' || (opts.failOn === 'warn' && c.severity === 'warn')) && isAffecting(c));
       process.exitCode = failing ? EXIT_FINDINGS : EXIT_OK;
     });
