@@ -14,6 +14,7 @@ export const NOTES = {
   undeclared: 'the parameter is not declared in the base contract, and the gateway records declared parameters only',
   unmapped: 'the usage fingerprint does not record what this check concerns, so every caller of the operation is listed',
   mediaType: 'the media type a body is sent as is not recorded',
+  noOperation: 'the change is not tied to one operation, so the report cannot name its consumers; read it in the diff',
 } as const;
 
 /** What a change asks of a consumer's fingerprint. */
@@ -99,7 +100,12 @@ export function findingTargets(finding: Finding, index: ContractIndex): FindingT
   const seen = new Set<string>();
   for (const place of places) {
     const operation = place?.operation ?? finding.operation;
-    if (operation === undefined) continue;
+    if (operation === undefined) {
+      // Kept, not dropped: a reader must see every breaking change, even one the records cannot attribute.
+      if (!seen.has('')) out.push({ operation: '', target: { kind: 'operation', note: NOTES.noOperation } });
+      seen.add('');
+      continue;
+    }
     const key = `${operation}\n${place?.where ?? ''}\n${place?.path ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -2,6 +2,9 @@
 import type { AffectedConsumer, ImpactChange, ImpactReport } from './impact-report.js';
 import { isAffecting } from './impact-report.js';
 
+/** How a change that names no operation is shown. */
+const NO_OPERATION = '(no single operation)';
+
 const LABEL: Record<ImpactChange['severity'], string> = { error: 'breaking', warn: 'possibly breaking', info: 'compatible', hint: 'hint' };
 
 function plural(n: number, word: string): string {
@@ -39,7 +42,7 @@ export function formatImpactText(r: ImpactReport): string {
   const lines = [`${r.api} ${r.base} -> ${r.revision}: ${coverageLine(r)}`, ''];
   for (const c of r.changes) {
     const field = c.field ? ` [${c.field}]` : '';
-    lines.push(`${LABEL[c.severity]}  ${c.id}  ${c.operation}${field}`);
+    lines.push(`${LABEL[c.severity]}  ${c.id}  ${c.operation || NO_OPERATION}${field}`);
     lines.push(`  ${c.message}${c.where ? ` (${c.where}${c.path ? `: ${c.path}` : ''})` : ''}`);
     if (c.note) lines.push(`  note: ${c.note}`);
     if (c.consumers.length === 0) lines.push('  no consumer called this operation in the window');
@@ -58,7 +61,7 @@ function md(text: string): string {
 export function formatImpactMarkdown(r: ImpactReport): string {
   const out = [`## Consumer impact: ${md(r.api)} ${md(r.base)} → ${md(r.revision)}`, '', `${md(coverageLine(r))}.`, '', `**${md(summary(r))}**`, ''];
   for (const c of r.changes) {
-    out.push(`### ${LABEL[c.severity]}: \`${c.id}\` on \`${c.operation}\`${c.field ? ` (\`${c.field}\`)` : ''}`, '', md(c.message), '');
+    out.push(`### ${LABEL[c.severity]}: \`${c.id}\` on ${c.operation ? `\`${c.operation}\`` : NO_OPERATION}${c.field ? ` (\`${c.field}\`)` : ''}`, '', md(c.message), '');
     if (c.note) out.push(`> ${md(c.note)}`, '');
     if (c.consumers.length === 0) {
       out.push('No consumer called this operation in the window.', '');

@@ -30,7 +30,7 @@ export interface ImpactChange {
   id: string;
   severity: Severity;
   message: string;
-  /** As the diff names it: `GET /orders`. */
+  /** As the diff names it: `GET /orders` (empty for a change not tied to one operation). */
   operation: string;
   /** The usage records' name of the operation (operationId, else `METHOD template`). */
   usageOperation?: string;

@@ -178,6 +178,17 @@ describe('impact report (join, injected clock)', () => {
     assert.deepEqual(find(empty, 'request-parameter-removed', 'GET /orders')!.consumers, []);
   });
 
+  it('keeps a breaking change that names no operation, saying the records cannot attribute it', () => {
+    const base = loadOpenApi(ORDERS_BASE_FILE);
+    const r = impactReport({
+      api: 'orders', base: '1.0.0', revision: '1.1.0', usage: usage(), window: 30, now: NOW, consumers: [], operationIndex: buildContractIndex(base),
+      findings: [{ id: 'some-document-wide-check', severity: 'error', message: 'something document-wide changed', source: 'diff', location: { file: 'x.yaml', pointer: '/security' } }],
+    });
+    assert.equal(r.changes.length, 1);
+    assert.deepEqual({ operation: r.changes[0]!.operation, note: r.changes[0]!.note, consumers: r.changes[0]!.consumers }, { operation: '', note: NOTES.noOperation, consumers: [] });
+    assert.equal(r.breaking, false);
+  });
+
   it('parses window durations', () => {
     assert.equal(parseWindowDays('30d'), 30);
     assert.equal(parseWindowDays('1d'), 1);
