@@ -26,6 +26,10 @@ const INSTANT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9].*)?$';
 
 const query = (name: string, description: string, schema: Json, required = false): Json => ({ name, in: 'query', required, description, schema });
 
+/** The query parameters of an impact report. */
+const impactBase: Json = { name: 'base', in: 'query', required: true, description: 'The registered version the change starts from (its major\'s usage is read).', schema: versionParam.schema };
+const impactWindow: Json = { name: 'window', in: 'query', required: false, description: 'Days of usage to read, ending today (UTC): `<n>d`, 1d to 366d.', schema: { type: 'string', pattern: '^[1-9][0-9]{0,2}d$', default: '30d' } };
+
 /** Registry routes are open to API owners (reads of every API, changes to their own). */
 const OWNER_NOTE = 'Admin scope, or the token of an owner (admin.owners).';
 
@@ -162,6 +166,31 @@ const document = {
           '404': problemRef('NotFound'),
           '503': problemRef('Unavailable'),
         },
+      },
+    },
+    '/admin/apis/{api}/impact': {
+      parameters: [apiParam],
+      get: {
+        operationId: 'impactOfVersion',
+        tags: ['registry'],
+        summary: 'Which consumers a change between two registered versions would affect',
+        description:
+          'Admin scope, or the token of an owner of this API (the report names its consumers). Runs the diff of base -> revision, then lists for each breaking or possibly breaking change the consumers that called the operation in the window, with their evidence: `field` (seen sending, or not sending, what the change concerns), `operation` (calls the operation; the gateway cannot see more, e.g. for response changes) or `none`. Needs usage records and the registry.',
+        parameters: [impactBase, query('revision', 'The registered version to compare with.', versionParam.schema as Json, true), impactWindow],
+        responses: { '200': { description: 'The impact report.', content: json(ref('ImpactReport')) }, ...CHECKED_PROBLEMS, '404': problemRef('NotFound'), '503': problemRef('Unavailable') },
+      },
+      post: {
+        operationId: 'proposeImpact',
+        tags: ['registry'],
+        summary: 'Which consumers a proposed document would affect',
+        description: 'As GET, with the proposed revision sent as the body (the OpenAPI document, YAML or JSON, self-contained, up to admin.maxDocumentBytes); nothing is registered.',
+        parameters: [impactBase, impactWindow],
+        requestBody: {
+          required: true,
+          description: 'The proposed OpenAPI 3.0 or 3.1 document as text.',
+          content: Object.fromEntries(DOCUMENT_MEDIA_TYPES.map((type) => [type, { schema: type.endsWith('json') ? { type: 'object', description: 'The document.' } : { type: 'string', description: 'The document text.' } }])),
+        },
+        responses: { '200': { description: 'The impact report.', content: json(ref('ImpactReport')) }, ...CHECKED_PROBLEMS, '404': problemRef('NotFound'), '413': problemRef('TooLarge'), '415': problemRef('UnsupportedMediaType'), '503': problemRef('Unavailable') },
       },
     },
     '/admin/apis/{api}/versions/{version}/deprecation': {
@@ -324,6 +353,62 @@ const document = {
           code: { type: 'string', description: 'Stable error code (README: Error codes).' },
           errors: { type: 'array', items: { type: 'object', required: ['pointer', 'message'], properties: { pointer: { type: 'string' }, message: { type: 'string' } } } },
           findings: { type: 'array', items: ref('Finding') },
+        },
+      },
+      ImpactReport: {
+        type: 'object',
+        description: 'Consumers a change would affect, from the usage records (README: Consumer impact).',
+        required: ['api', 'base', 'revision', 'breaking', 'window', 'coverage', 'changes'],
+        properties: {
+          api: { type: 'string' },
+          base: { type: 'string' },
+          revision: { type: 'string' },
+          breaking: { type: 'boolean', description: 'A breaking change (severity error) affects at least one consumer (evidence field or operation).' },
+          window: { type: 'object', required: ['since', 'until', 'days'], properties: { since: { type: 'string' }, until: { type: 'string' }, days: { type: 'integer' } } },
+          coverage: {
+            type: 'object',
+            required: ['days', 'requests', 'overflowed'],
+            properties: {
+              days: { type: 'integer', description: 'Days from the first recorded call in the window to its end.' },
+              requests: { type: 'integer', description: 'Calls of the API (base major) in the window.' },
+              overflowed: { type: 'boolean', description: 'A fingerprint ran out of room: field evidence degrades to operation for it.' },
+            },
+          },
+          changes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'severity', 'message', 'operation', 'location', 'consumers'],
+              properties: {
+                id: { type: 'string' },
+                severity: { type: 'string', enum: ['error', 'warn'] },
+                message: { type: 'string' },
+                operation: { type: 'string' },
+                usageOperation: { type: 'string' },
+                where: { type: 'string' },
+                path: { type: 'string' },
+                location: { type: 'object' },
+                field: { type: 'string', description: 'The fingerprint location (`query:status`, `body:/note`).' },
+                note: { type: 'string' },
+                consumers: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['id', 'calls', 'firstSeen', 'lastSeen', 'evidence'],
+                    properties: {
+                      id: { type: 'string' },
+                      contact: { type: 'string' },
+                      calls: { type: 'integer' },
+                      firstSeen: { type: 'string' },
+                      lastSeen: { type: 'string' },
+                      evidence: { type: 'string', enum: ['field', 'operation', 'none'] },
+                      note: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+          },
         },
       },
       Finding: {

@@ -16,7 +16,7 @@ import { DEFAULT_MAX_DOCUMENT_BYTES } from './schema.js';
 const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 /** Operations whose body the route reads as the text sent (the registry stores and hashes those bytes). */
-const TEXT_BODY_OPERATIONS: ReadonlySet<string> = new Set(['registerVersion']);
+const TEXT_BODY_OPERATIONS: ReadonlySet<string> = new Set(['registerVersion', 'proposeImpact']);
 
 /** One operation of the admin document, with its path template as a matcher. */
 interface AdminOperation {

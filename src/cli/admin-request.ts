@@ -18,14 +18,24 @@ export function adminUrl(flag: string | undefined): URL {
 }
 
 /** GETs `path` (with query) from the admin listener and returns the parsed JSON body. */
-export async function adminGet(base: URL, path: string, query: Record<string, string | undefined>): Promise<unknown> {
+export function adminGet(base: URL, path: string, query: Record<string, string | undefined>): Promise<unknown> {
+  return adminCall(base, 'GET', path, query);
+}
+
+/** POSTs a text body (e.g. an OpenAPI document) to `path` and returns the parsed JSON answer. */
+export function adminPost(base: URL, path: string, query: Record<string, string | undefined>, body: { text: string; contentType: string }): Promise<unknown> {
+  return adminCall(base, 'POST', path, query, body);
+}
+
+async function adminCall(base: URL, method: 'GET' | 'POST', path: string, query: Record<string, string | undefined>, send?: { text: string; contentType: string }): Promise<unknown> {
   const token = process.env.ACCORD_TOKEN;
   if (!token) throw new UsageError('ACCORD_TOKEN is not set: export an admin token (scope accord:admin), e.g. ACCORD_TOKEN=$(accord token --client ops --scope accord:admin)');
   const url = new URL(path.replace(/^\//, ''), base.href.endsWith('/') ? base : new URL(`${base.href}/`));
   for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
   let res: Response;
   try {
-    res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json', ...(send ? { 'content-type': send.contentType } : {}) };
+    res = await fetch(url, { method, headers, body: send?.text, signal: AbortSignal.timeout(30_000) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new UsageError(`cannot reach the admin listener at ${base.origin} (${cause}); is \`accord serve\` running? (--admin-url)`);

@@ -212,7 +212,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         host: adminConfig.listen.host,
         port: options.adminPort ?? adminConfig.listen.port,
         auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope, owners: () => loaded.config.admin.owners },
-        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service },
+        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service, consumers: () => loaded.config.consumers },
         tls: readAdminTls(adminConfig.listen.tls, loaded),
       }).catch((error: unknown) => {
         // Tagged, so that `accord serve` names the admin port rather than the data-plane one.

@@ -3,7 +3,8 @@
  * register, list, show, diff, deprecate, retire, audit, and automatic retirement at sunset.
  */
 import type { Ruleset } from '@stoplight/spectral-core';
-import { loadOpenApi } from '../contracts/openapi-document.js';
+import { isObject, loadOpenApi, type OpenApiDocument } from '../contracts/openapi-document.js';
+import { LocatedError } from '../errors/located-error.js';
 import type { Finding } from '../governance/findings.js';
 import { diffContracts } from '../governance/diff/index.js';
 import { applyRulesetToDiff } from '../governance/lint/index.js';
@@ -17,6 +18,12 @@ export interface ApiSummary {
   readonly api: string;
   readonly versions: readonly VersionRecord[];
 }
+
+/** A registered base and a revision (registered or proposed), parsed and compared. */
+export type ComparisonResult =
+  | { readonly kind: 'diff'; readonly findings: readonly Finding[]; readonly base: OpenApiDocument; readonly revision: OpenApiDocument; readonly revisionVersion: string }
+  | { readonly kind: 'not-found'; readonly version: string }
+  | { readonly kind: 'invalid'; readonly detail: string; readonly pointer?: string; readonly line?: number };
 
 /** The changes between two registered versions, or which one is missing. */
 export type DiffResult = { readonly kind: 'diff'; readonly findings: readonly Finding[]; readonly breaking: boolean } | { readonly kind: 'not-found'; readonly version: string };
@@ -59,6 +66,45 @@ export class RegistryService {
     const load = (v: { record: VersionRecord; document: string }) => loadOpenApi(registeredName(api, v.record.version, v.record.format), { text: v.document, reader: () => { throw new Error('a registered document is self-contained'); } });
     const findings = applyRulesetToDiff(this.ruleset, diffContracts(load(from), load(to), { now: this.clock() }));
     return { kind: 'diff', findings, breaking: findings.some((f) => f.severity === 'error') };
+  }
+
+  /**
+   * Compares a registered base with a registered version or a proposed document (YAML or JSON,
+   * self-contained), with the registry's ruleset applied; keeps both parsed documents (impact
+   * analysis reads them). A proposal that cannot be parsed is `invalid`, never thrown.
+   */
+  async compare(api: string, base: string, revision: { readonly version: string } | { readonly document: string }): Promise<ComparisonResult> {
+    const from = await this.show(api, base);
+    if (!from) return { kind: 'not-found', version: base };
+    const noOtherFiles = (): string => {
+      throw new Error('a registered document is self-contained');
+    };
+    const baseDocument = loadOpenApi(registeredName(api, from.record.version, from.record.format), { text: from.document, reader: noOtherFiles });
+    let revisionDocument: OpenApiDocument;
+    let revisionVersion: string;
+    if ('version' in revision) {
+      const to = await this.show(api, revision.version);
+      if (!to) return { kind: 'not-found', version: revision.version };
+      revisionDocument = loadOpenApi(registeredName(api, to.record.version, to.record.format), { text: to.document, reader: noOtherFiles });
+      revisionVersion = to.record.version;
+    } else {
+      const format = revision.document.replace(/^\uFEFF/, '').trimStart().startsWith('{') ? 'json' : 'yaml';
+      try {
+        revisionDocument = loadOpenApi(`${api}/proposal.${format}`, {
+          text: revision.document,
+          reader: (file) => {
+            throw new Error(`the document refers to another file (${file}): send one self-contained document`);
+          },
+        });
+      } catch (error) {
+        if (error instanceof LocatedError) return { kind: 'invalid', detail: error.message, pointer: error.pointer, line: error.line };
+        return { kind: 'invalid', detail: (error as Error).message };
+      }
+      const info = revisionDocument.data.info;
+      revisionVersion = isObject(info) && typeof info.version === 'string' ? info.version : 'proposal';
+    }
+    const findings = applyRulesetToDiff(this.ruleset, diffContracts(baseDocument, revisionDocument, { now: this.clock() }));
+    return { kind: 'diff', findings, base: baseDocument, revision: revisionDocument, revisionVersion };
   }
 
   deprecate(api: string, version: string, deprecation: Deprecation, actor: Actor): Promise<LifecycleResult> {

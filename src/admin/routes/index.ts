@@ -13,6 +13,8 @@ import { usageRoutes } from './usage.js';
 import { keysRoutes } from './keys.js';
 import { registryRoutes } from './contracts.js';
 import { metricsRoutes } from './metrics.js';
+import { impactRoutes } from './impact.js';
+import type { ConsumerContact } from '../../impact/impact-report.js';
 import type { ApiKeyStore } from '../../gateway/policies/auth/stores/key-store.js';
 
 /** What the composition root hands the admin routes; a resource that is not available is undefined. */
@@ -26,6 +28,8 @@ export interface AdminDependencies {
   readonly registry?: RegistryService | undefined;
   /** Largest contract document a registration may send (`admin.maxDocumentBytes`; read per request, it follows reloads). */
   readonly maxDocumentBytes?: () => number;
+  /** The declared consumers and their contacts (read per request, it follows reloads); impact reports name them. */
+  readonly consumers?: () => readonly ConsumerContact[];
   /** The process's Prometheus metrics (undefined: `/metrics` answers 503). */
   readonly metrics?: GatewayMetrics | undefined;
 }
@@ -48,4 +52,5 @@ export interface AdminRoutes {
   mount(router: Router, deps: AdminDependencies): void;
 }
 
-export const ADMIN_ROUTES: readonly AdminRoutes[] = [usageRoutes, keysRoutes, registryRoutes, metricsRoutes];
+// impact shares the registry's `/admin` base after it: the registry's access rules apply to both (and without a registry its 503 answers).
+export const ADMIN_ROUTES: readonly AdminRoutes[] = [usageRoutes, keysRoutes, registryRoutes, impactRoutes, metricsRoutes];

@@ -22,4 +22,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'check', load: async () => (await import('./check.js')).registerCheck },
   { name: 'contracts', load: async () => (await import('./contracts.js')).registerContracts },
   { name: 'usage', load: async () => (await import('./usage.js')).registerUsage },
+  { name: 'impact', load: async () => (await import('./impact.js')).registerImpact },
 ];

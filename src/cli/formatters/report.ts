@@ -14,7 +14,7 @@ export interface RuleMeta {
 
 /** What a command hands to a formatter. */
 export interface Report {
-  tool: 'lint' | 'diff' | 'check';
+  tool: 'lint' | 'diff' | 'check' | 'impact';
   findings: Finding[];
   /** Every file that was examined, including those without findings. */
   files: string[];
