@@ -101,14 +101,14 @@ async function assertSameMatches(document: Document | unknown): Promise<void> {
 
 describe('house rules: plain path matching equals Spectral\'s', () => {
   for (const file of documents(LINT_FIXTURES)) {
-    it(file.slice(LINT_FIXTURES.length + 1), async (t) => {
-      let input;
-      try {
-        input = loadForLint(file);
-      } catch {
-        t.skip('refused before lint');
-        return;
-      }
+    // Fixtures the loader refuses never reach Spectral: there is nothing to compare for them.
+    let input: ReturnType<typeof loadForLint>;
+    try {
+      input = loadForLint(file);
+    } catch {
+      continue;
+    }
+    it(file.slice(LINT_FIXTURES.length + 1), async () => {
       await assertSameMatches(new Document(input.document.source.text, input.document.source.format === 'json' ? Parsers.Json : Parsers.Yaml, input.path));
     });
   }

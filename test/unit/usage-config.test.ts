@@ -29,7 +29,7 @@ describe('usage and admin config', () => {
       maxRetainedBatches: 30,
       fingerprint: { enabled: true, maxLocations: 256, maxDepth: 16, maxNodes: 512, arrayElements: 8, stableAfter: 64, sampleEvery: 10 },
     });
-    assert.deepEqual(config.admin, { enabled: true, listen: { host: '127.0.0.1', port: 9080 }, auth: { providers: [], scope: 'accord:admin' } });
+    assert.deepEqual(config.admin, { enabled: true, listen: { host: '127.0.0.1', port: 9080 }, auth: { providers: [], scope: 'accord:admin' }, owners: [], maxDocumentBytes: 5 * 1024 * 1024 });
   });
 
   it('accepts the dev issuer as admin provider', () => {
