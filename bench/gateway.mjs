@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync, existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
 import { spawnSync } from 'node:child_process';
@@ -44,6 +44,15 @@ const TARGETS = { maxCpuOverhead: 0.1, maxRssMb: 130 };
 /** Variants with every policy but one, run only when named: the partner policies' costs one by one. */
 const WITHOUT_ONE = ['usage', 'ip-rules', 'plan', 'consumers'];
 const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct', ...WITHOUT_ONE.map((p) => `accord-no-${p}`)];
+
+/**
+ * Whether a build's config schema has `admin.enabled` (builds from before the admin listener
+ * refuse the key; builds after it need it, or their admin listener asks for an identity provider).
+ */
+function knowsAdminSwitch(cliPath) {
+  const schema = join(dirname(cliPath), 'admin', 'schema.js');
+  return existsSync(schema) && /\benabled\b/.test(readFileSync(schema, 'utf8'));
+}
 
 function parseOptions(argv, env) {
   const options = {
@@ -294,7 +303,7 @@ async function main() {
         const variantCli = variant.cli ?? cli;
         if (!existsSync(variantCli)) throw new Error(`${variantCli} is missing: run npm run build`);
         const tls = variant.tls ? serverCertificate(dir) : undefined;
-        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined, tls, olderBuild: variant.cli !== undefined, omit: variant.omit });
+        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined, tls, olderBuild: variant.cli !== undefined && !knowsAdminSwitch(variant.cli), omit: variant.omit });
         args = [variantCli, 'serve', '--config', configDir, '--port', '0', '--data-dir', join(dir, `data-${variant.id}`), '--no-watch'];
       } else {
         args = [join(import.meta.dirname, 'gateway', variant.script), upstream.url];
