@@ -54,9 +54,6 @@ export interface OperationIdempotency {
   readonly expiryMs: number;
 }
 
-/** The documentation link of the draft's problem types: the README's section on the header. */
-const DOCS = 'https://accord.dev/docs/http-behaviour#idempotency-key';
-
 /**
  * The store key of a request: the API, the caller's scope (the consumer, or the client address of
  * an anonymous caller) and the key, hashed, so that no id or key can be read as another's.
@@ -82,8 +79,12 @@ function replay(res: ServerResponse, stored: StoredResponse): void {
   res.end(stored.body);
 }
 
+/**
+ * A refusal. The draft asks for a link to documentation: the problem's `type`
+ * (https://accord.dev/problems/idempotency-key-…) is that link, as for every code.
+ */
 function refusal(code: 'IDEMPOTENCY_KEY_MISMATCH' | 'IDEMPOTENCY_KEY_IN_FLIGHT' | 'IDEMPOTENCY_KEY_COMPLETED', detail: string): GatewayError {
-  return new GatewayError(code, detail, { headers: { link: `<${DOCS}>; rel="help"` } });
+  return new GatewayError(code, detail);
 }
 
 /** Builds the request step of one protected operation. */
@@ -166,15 +167,13 @@ export function idempotencyStep(shared: IdempotencyContext, op: OperationIdempot
     if (header === undefined) {
       if (!op.required) return;
       count('missing');
-      throw new GatewayError('IDEMPOTENCY_KEY_MISSING', 'this operation requires an Idempotency-Key header', { headers: { link: `<${DOCS}>; rel="help"` } });
+      throw new GatewayError('IDEMPOTENCY_KEY_MISSING', 'this operation requires an Idempotency-Key header');
     }
     // node:http joins repeated lines with a comma, which no single sf-string holds: two keys are invalid.
     const key = typeof header === 'string' ? parseIdempotencyKey(header, shared.maxKeyLength) : undefined;
     if (key === undefined) {
       count('invalid');
-      throw new GatewayError('IDEMPOTENCY_KEY_INVALID', `Idempotency-Key must be one structured-field string of 1 to ${shared.maxKeyLength} printable ASCII characters, e.g. "8e03978e-40d5-43e8-bc93-6894a57f9324"`, {
-        headers: { link: `<${DOCS}>; rel="help"` },
-      });
+      throw new GatewayError('IDEMPOTENCY_KEY_INVALID', `Idempotency-Key must be one structured-field string of 1 to ${shared.maxKeyLength} printable ASCII characters, e.g. "8e03978e-40d5-43e8-bc93-6894a57f9324"`);
     }
     if (ctx.body !== undefined || !hasBody(ctx.req)) return claimKey(ctx, key);
     return readBody(ctx.req, shared.maxBodyBytes, ctx.res).then((body) => {
