@@ -5,6 +5,7 @@
  */
 import type { LoadedConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/config-error.js';
+import type { Logger } from '../observability/logger.js';
 import type { IdempotencyStore, IdempotencyStores } from './policies/idempotency/index.js';
 import { memoryIdempotencyStore } from './policies/idempotency/index.js';
 
@@ -17,7 +18,7 @@ export interface OpenIdempotencyStores extends IdempotencyStores {
  * Opens the stores. Throws a ConfigError naming the API's `idempotency/store` when an API asks for
  * Redis and the variable `idempotency.redis.urlEnv` names is unset.
  */
-export async function openIdempotencyStores(loaded: LoadedConfig, now: (() => number) | undefined, env: NodeJS.ProcessEnv = process.env): Promise<OpenIdempotencyStores> {
+export async function openIdempotencyStores(loaded: LoadedConfig, now: (() => number) | undefined, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<OpenIdempotencyStores> {
   const settings = loaded.config.idempotency;
   let memory: IdempotencyStore | undefined;
   let redis: IdempotencyStore | undefined;
@@ -30,6 +31,9 @@ export async function openIdempotencyStores(loaded: LoadedConfig, now: (() => nu
     }
     const { redisIdempotencyStore } = await import('./policies/idempotency/stores/redis-store.js');
     redis = redisIdempotencyStore({ url, keyPrefix: settings.redis.keyPrefix, connectTimeoutMs: settings.redis.connectTimeoutMs, commandTimeoutMs: settings.redis.commandTimeoutMs });
+    // Serving starts either way: until Redis answers, each API's onStoreError decides (and is logged per request).
+    const unreachable = await redis.ready?.();
+    if (unreachable !== undefined) logger.warn({ store: 'redis', reason: unreachable }, 'idempotency store unreachable at start: requests with an Idempotency-Key follow each API\'s onStoreError until it answers');
   }
   return {
     get(kind) {

@@ -161,7 +161,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // Likewise for Idempotency-Key records: a reload keeps every key.
   let idempotencyStores: OpenIdempotencyStores;
   try {
-    idempotencyStores = await openIdempotencyStores(loaded, options.now);
+    idempotencyStores = await openIdempotencyStores(loaded, options.now, logger);
   } catch (error) {
     await limiterStore.close?.();
     throw error;

@@ -40,6 +40,8 @@ export interface IdempotencyStore {
   complete(key: string, claim: InFlightRecord, record: IdempotencyRecord, ttlMs: number): Promise<void>;
   /** Removes `claim`, so that a retry is a new request; nothing when it is gone. */
   release(key: string, claim: InFlightRecord): Promise<void>;
+  /** Resolves once the store answers, or with the reason it does not after its connect time (the gateway then starts anyway). */
+  ready?(): Promise<string | undefined>;
   close?(): Promise<void> | void;
 }
 

@@ -51,7 +51,8 @@ export function redisIdempotencyStore(options: RedisIdempotencyOptions): Idempot
     retryStrategy: (times: number) => Math.min(times * 100, 1000),
   });
   // Connection errors surface as rejected commands, which the policy logs and counts.
-  client.on('error', () => undefined);
+  let reason = 'not connected yet';
+  client.on('error', (error: Error) => (reason = error.message));
   client.defineCommand('accordIdemClaim', { numberOfKeys: 1, lua: CLAIM });
   client.defineCommand('accordIdemComplete', { numberOfKeys: 1, lua: COMPLETE });
   client.defineCommand('accordIdemRelease', { numberOfKeys: 1, lua: RELEASE });
@@ -71,6 +72,19 @@ export function redisIdempotencyStore(options: RedisIdempotencyOptions): Idempot
     },
     async release(key, claim) {
       await scripts.accordIdemRelease(prefix + key, encodeRecord(claim));
+    },
+    ready() {
+      if (client.status === 'ready') return Promise.resolve(undefined);
+      return new Promise<string | undefined>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          client.off('ready', done);
+          resolve(client.status === 'ready' ? undefined : reason);
+        };
+        // Past twice the connect timeout Redis counts as unreachable, whatever ioredis is still trying.
+        const timer = setTimeout(done, options.connectTimeoutMs * 2);
+        client.on('ready', done);
+      });
     },
     close() {
       client.disconnect();
