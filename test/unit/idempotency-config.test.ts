@@ -26,12 +26,12 @@ describe('idempotency config', () => {
   });
 
   const REFUSED: Array<{ name: string; yaml: string; issue: [string, number | undefined, string] }> = [
-    { name: 'an unknown store', yaml: api('      store: memcached\n'), issue: ['/apis/0/idempotency/store', 8, 'must be one of "memory", "redis"'] },
-    { name: 'a zero expiry', yaml: api('      expirySeconds: 0\n'), issue: ['/apis/0/idempotency/expirySeconds', 8, 'must be >= 1'] },
-    { name: 'an expiry over 30 days', yaml: api('      expirySeconds: 2592001\n'), issue: ['/apis/0/idempotency/expirySeconds', 8, 'must be <= 2592000'] },
-    { name: 'an unknown onStoreError', yaml: api('      onStoreError: ignore\n'), issue: ['/apis/0/idempotency/onStoreError', 8, 'must be one of "refuse", "pass"'] },
+    { name: 'an unknown store', yaml: api('      store: memcached\n'), issue: ['/apis/0/idempotency/store', 9, 'must be one of "memory", "redis"'] },
+    { name: 'a zero expiry', yaml: api('      expirySeconds: 0\n'), issue: ['/apis/0/idempotency/expirySeconds', 9, 'must be >= 1'] },
+    { name: 'an expiry over 30 days', yaml: api('      expirySeconds: 2592001\n'), issue: ['/apis/0/idempotency/expirySeconds', 9, 'must be <= 2592000'] },
+    { name: 'an unknown onStoreError', yaml: api('      onStoreError: ignore\n'), issue: ['/apis/0/idempotency/onStoreError', 9, 'must be one of "refuse", "pass"'] },
     { name: 'an unknown field of an operation', yaml: api('      operations:\n        createOrder:\n          store: redis\n'), issue: ['/apis/0/idempotency/operations/createOrder/store', 11, 'unknown property "store"'] },
-    { name: 'a string where required takes a boolean', yaml: api('      required: "yes"\n'), issue: ['/apis/0/idempotency/required', 8, 'must be boolean'] },
+    { name: 'a string where required takes a boolean', yaml: api('      required: "yes"\n'), issue: ['/apis/0/idempotency/required', 9, 'must be boolean'] },
     { name: 'a URL where the variable name goes (secrets never in YAML)', yaml: `idempotency:\n  redis:\n    urlEnv: "redis://:secret@host:6379"\n${api('      store: redis\n')}`, issue: ['/idempotency/redis/urlEnv', 4, 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"'] },
   ];
   for (const c of REFUSED) {
