@@ -165,6 +165,17 @@ describe('Idempotency-Key (memory store)', () => {
     assert.equal(writes(), before + 1);
   });
 
+  it('an answer refused in enforce mode (502 RESPONSE_INVALID) took effect upstream: a retry is 409 IDEMPOTENCY_KEY_COMPLETED', async () => {
+    const before = writes();
+    const first = await send('POST', '/enforced/v1/orders', { key: '"off-contract"', body: { sku: 'off-contract', quantity: 1 } });
+    assert.equal(first.status, 502);
+    assert.equal(first.json?.code, 'RESPONSE_INVALID');
+    const retry = await send('POST', '/enforced/v1/orders', { key: '"off-contract"', body: { sku: 'off-contract', quantity: 1 } });
+    assert.equal(retry.status, 409);
+    assert.equal(retry.json?.code, 'IDEMPOTENCY_KEY_COMPLETED');
+    assert.equal(writes(), before + 1);
+  });
+
   it('a body refused by request validation claims no key: the corrected request with the same key goes through', async () => {
     const refused = await send('POST', '/orders/v1/orders', { key: '"fix-me"', body: { sku: 'v-1', quantity: 0 } });
     assert.equal(refused.status, 400);

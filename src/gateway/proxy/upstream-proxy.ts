@@ -520,6 +520,8 @@ class Upstream implements UpstreamProxy {
         return;
       }
     }
+    // The upstream answered (the request took effect), whether or not its answer is relayed.
+    if (ctx.capture) ctx.capture.answered = status;
     // A HEAD answer has no body to check; neither do responses the client will not see.
     const mode = ex.check && ctx.req.method !== 'HEAD' ? this.options.responseValidation : 'off';
     if (mode === 'enforce') {

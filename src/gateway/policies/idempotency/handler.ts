@@ -99,21 +99,22 @@ export function idempotencyStep(shared: IdempotencyContext, op: OperationIdempot
 
   /** Once the response is over: store what the client received, or give the key back. */
   const settle = (ctx: RequestContext, key: string, claim: InFlightRecord, capture: ResponseCapture): void => {
-    const status = capture.status;
+    const status = capture.answered;
     let record: IdempotencyRecord | undefined;
     if (status === undefined || status >= 500) {
-      // The upstream gave no answer the client may keep (5xx, transport failure, a refusal or
-      // timeout of the gateway): the draft lets the client retry, so the key is free again.
+      // The upstream gave no final answer (5xx, transport failure, timeout, a refusal by the
+      // gateway before forwarding): the draft lets the client retry, so the key is free again.
       count('released');
       store.release(key, claim).catch((error: unknown) => storeFailed('release', ctx, error));
       return;
     }
-    if (ctx.res.writableFinished && !capture.overflowed) {
+    if (capture.status !== undefined && ctx.res.writableFinished && !capture.overflowed) {
       record = { state: 'completed', fingerprint: claim.fingerprint, response: capture.response() };
       count('stored');
     } else {
       // The upstream answered, so the request took effect, but the client did not receive it whole
-      // (too large to keep, cut off): a retry must not run it again, and cannot be shown it.
+      // (too large to keep, cut off, or refused as breaking the contract in enforce mode): a retry
+      // must not run it again, and cannot be shown it.
       record = { state: 'unreplayable', fingerprint: claim.fingerprint, status };
       count('unreplayable');
     }

@@ -9,6 +9,8 @@ import type { StoredResponse } from './stores/idempotency-store.js';
 
 /** The capture of one response. */
 export class ResponseCapture {
+  /** The upstream's final status, once its answer arrived (relayed or not). */
+  answered: number | undefined;
   /** The relayed status, once the response head went to the client. */
   status: number | undefined;
   private headers: Array<[string, string | string[]]> = [];
