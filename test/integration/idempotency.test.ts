@@ -83,6 +83,18 @@ describe('Idempotency-Key (memory store)', () => {
     });
   }
 
+  it('a chunked answer is replayed with its own Content-Length, never the first exchange\'s Transfer-Encoding', async () => {
+    const first = await send('POST', '/orders/v1/orders', { key: '"chunked"', body: { sku: 'chunked', quantity: 1 } });
+    assert.equal(first.status, 201);
+    assert.equal(first.headers['transfer-encoding'], 'chunked');
+    const retry = await send('POST', '/orders/v1/orders', { key: '"chunked"', body: { sku: 'chunked', quantity: 1 } });
+    assert.equal(retry.headers['idempotent-replayed'], 'true');
+    assert.equal(retry.headers['transfer-encoding'], undefined);
+    assert.equal(retry.headers['content-length'], String(Buffer.byteLength(first.text)));
+    assert.equal(retry.text, first.text);
+    assert.equal(retry.headers['x-order-seq'], first.headers['x-order-seq']);
+  });
+
   it('the same key with another body is 422 IDEMPOTENCY_KEY_MISMATCH, and nothing is forwarded', async () => {
     await send('POST', '/orders/v1/orders', { key: '"mismatch"', body: { sku: 'm-1', quantity: 1 } });
     const before = writes();

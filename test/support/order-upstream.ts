@@ -1,7 +1,8 @@
 /**
  * The orders upstream of the Idempotency-Key tests: it numbers every write it receives, so a
  * test sees exactly how many reached it, and answers by the order's `sku`: `big` gets a large
- * body, `off-contract` a JSON array where the contract says object, `fail-once` a 503 the first time, `slow` waits until the test lets it answer.
+ * body, `off-contract` a JSON array where the contract says object, `chunked` a
+ * body in chunks without Content-Length, `fail-once` a 503 the first time, `slow` waits until the test lets it answer.
  */
 import type { ServerResponse } from 'node:http';
 import { startUpstream, type ReceivedRequest, type TestUpstream } from './upstream.js';
@@ -24,6 +25,12 @@ function answer(seq: number, req: ReceivedRequest, res: ServerResponse): void {
   const order = JSON.parse(req.body.toString('utf8') || '{}') as { sku?: string };
   const padding = order.sku === 'big' ? 'x'.repeat(600) : '';
   const body = order.sku === 'off-contract' ? JSON.stringify([seq]) : JSON.stringify({ seq, sku: order.sku, padding });
+  if (order.sku === 'chunked') {
+    res.writeHead(201, { 'content-type': 'application/json', 'x-order-seq': String(seq) });
+    res.write(body.slice(0, 5));
+    res.end(body.slice(5));
+    return;
+  }
   res.writeHead(req.method === 'PATCH' ? 200 : 201, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
