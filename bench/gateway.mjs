@@ -24,7 +24,8 @@ const USAGE = `usage: npm run bench -- [options]
   --connections N   keep-alive connections (default 50; env BENCH_CONNECTIONS)
   --load NAME       wrk or autocannon (default: wrk when on PATH; env BENCH_LOAD)
   --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-core,accord-tls,accord-report,accord-distinct,
-                    accord-no-usage,accord-no-ip-rules,accord-no-plan,accord-no-consumers (all policies but one: what that one costs)
+                    accord-no-usage,accord-no-ip-rules,accord-no-plan,accord-no-consumers (all policies but one: what that one costs),
+                    accord-idempotency (core policies + Idempotency-Key, a new key on every POST; run only when named)
   --baseline-cli F  also run another Accord build (its dist/cli.js) with the core policies, beside this
                     build with the same config (accord-core): the cost of a change, measured in one run
   --no-distinct     skip the Accord run with 12,000 distinct tokens (same as leaving accord-distinct out)
@@ -43,7 +44,7 @@ const POST_PATH = '/shop/v1/items';
 const TARGETS = { maxCpuOverhead: 0.1, maxRssMb: 130 };
 /** Variants with every policy but one, run only when named: the partner policies' costs one by one. */
 const WITHOUT_ONE = ['usage', 'ip-rules', 'plan', 'consumers'];
-const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct', ...WITHOUT_ONE.map((p) => `accord-no-${p}`)];
+const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct', 'accord-idempotency', ...WITHOUT_ONE.map((p) => `accord-no-${p}`)];
 
 /**
  * Whether a build's config schema has `admin.enabled` (builds from before the admin listener
@@ -98,7 +99,7 @@ function parseOptions(argv, env) {
   if (notFlag !== undefined) throw new Error(`--node-flags takes Node/V8 flags starting with --, got ${notFlag}`);
   if (!['auto', 'wrk', 'autocannon'].includes(options.load)) throw new Error(`--load must be wrk or autocannon, got ${options.load}`);
   options.switchWarmup = Math.min(options.switchWarmup, options.warmup);
-  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct') && (id !== 'accord-baseline' || options.baselineCli !== undefined) && !id.startsWith('accord-no-'));
+  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct') && (id !== 'accord-baseline' || options.baselineCli !== undefined) && !id.startsWith('accord-no-') && id !== 'accord-idempotency');
   if (options.variants.includes('accord-baseline') && options.baselineCli === undefined) throw new Error('the accord-baseline variant needs --baseline-cli PATH');
   const unknown = options.variants.filter((id) => !VARIANT_IDS.includes(id));
   if (unknown.length > 0) throw new Error(`unknown variant ${unknown.join(', ')}; known: ${VARIANT_IDS.join(', ')}`);
@@ -197,6 +198,12 @@ async function verify(variant, request, issuer) {
   for (const [what, res, expected] of checks) {
     if (res.status !== expected) throw new Error(`${what} answered ${res.status}, not ${expected}: is the policy on? ${res.text.slice(0, 200)}`);
   }
+  if (variant.idempotency) {
+    const keyed = { ...post.headers, 'Idempotency-Key': '"bench-verify"' };
+    await probe(post.url, { method: 'POST', headers: keyed, body: post.body });
+    const again = await probe(post.url, { method: 'POST', headers: keyed, body: post.body });
+    if (again.headers['idempotent-replayed'] !== 'true') throw new Error('a POST retried with its Idempotency-Key was not replayed: is the policy on?');
+  }
 }
 
 /** One measured run: the load, the proxy's and upstream's CPU time over it, and the proxy's memory. */
@@ -281,6 +288,8 @@ async function main() {
     { id: 'accord-tls', label: 'Accord, all policies, HTTPS listener (TLS 1.3, RSA 2048 server certificate)', methods: ['GET', 'POST'], accord: 'off', tls: true },
     { id: 'accord-report', label: 'Accord, all policies, responses validated (report)', methods: ['GET', 'POST'], accord: 'report' },
     { id: 'accord-distinct', label: `Accord, responses not validated, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens`, methods: ['GET'], accord: 'off' },
+    // Every POST carries a new key: the whole path (claim, forward, capture, store), never a replay.
+    { id: 'accord-idempotency', label: 'Accord, core policies + Idempotency-Key (memory store, a new key per POST)', methods: ['GET', 'POST'], accord: 'off', profile: 'core', idempotency: true },
     ...WITHOUT_ONE.map((policy) => ({ id: `accord-no-${policy}`, label: `Accord, all policies but ${policy}`, methods: ['GET', 'POST'], accord: 'off', omit: policy })),
   ].filter((v) => options.variants.includes(v.id));
   const distinct = variants.find((v) => v.id === 'accord-distinct');
@@ -303,7 +312,7 @@ async function main() {
         const variantCli = variant.cli ?? cli;
         if (!existsSync(variantCli)) throw new Error(`${variantCli} is missing: run npm run build`);
         const tls = variant.tls ? serverCertificate(dir) : undefined;
-        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined, tls, olderBuild: variant.cli !== undefined && !knowsAdminSwitch(variant.cli), omit: variant.omit });
+        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined, tls, olderBuild: variant.cli !== undefined && !knowsAdminSwitch(variant.cli), omit: variant.omit, idempotency: variant.idempotency });
         args = [variantCli, 'serve', '--config', configDir, '--port', '0', '--data-dir', join(dir, `data-${variant.id}`), '--no-watch'];
       } else {
         args = [join(import.meta.dirname, 'gateway', variant.script), upstream.url];
@@ -329,6 +338,7 @@ async function main() {
       headers,
       body: isPost ? body : undefined,
       tokensFile: variant.tokensFile,
+      uniqueIdempotencyKeys: isPost && variant.idempotency === true,
       expect: isPost ? 201 : 200,
     };
   };

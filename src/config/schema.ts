@@ -17,6 +17,7 @@ import { usageSchema, type UsageConfig } from '../usage/schema.js';
 import { adminSchema, type AdminConfig } from '../admin/schema.js';
 import { registrySchema, type RegistryConfig } from '../registry/schema.js';
 import { targetsSchema, upstreamSchema, type TargetConfig, type UpstreamConfig } from '../gateway/upstreams/schema.js';
+import { idempotencySchema, idempotencyStoresSchema, type IdempotencyConfig, type IdempotencyStoresConfig } from '../gateway/policies/idempotency/schema.js';
 
 export type { TargetConfig, UpstreamConfig } from '../gateway/upstreams/schema.js';
 
@@ -41,6 +42,7 @@ export interface ApiConfig {
   admit?: AdmitMode;
   mtls?: MtlsConfig;
   rateLimit?: RateLimitConfig;
+  idempotency?: IdempotencyConfig;
   requestValidation: boolean;
   undeclaredParameters: 'allow' | 'refuse';
   responseValidation: ResponseValidationMode;
@@ -83,6 +85,7 @@ export interface GatewayConfig {
   consumers: ConsumerConfig[];
   plans: PlanConfig[];
   limits: LimitsConfig;
+  idempotency: IdempotencyStoresConfig;
   apiKeys: ApiKeysConfig;
   apis: ApiConfig[];
   usage: UsageConfig;
@@ -190,6 +193,7 @@ export const gatewayConfigSchema = {
       description: 'Plans: the rate and calendar quota of the consumers that name one (consumers[].plan).',
     },
     limits: limitsSchema,
+    idempotency: idempotencyStoresSchema,
     apiKeys: apiKeysSchema,
     usage: usageSchema,
     admin: adminSchema,
@@ -231,6 +235,7 @@ export const gatewayConfigSchema = {
           admit: admitSchema,
           mtls: mtlsSchema,
           rateLimit: rateLimitSchema,
+          idempotency: idempotencySchema,
           requestValidation: requestValidationSchema,
           undeclaredParameters: {
             enum: ['allow', 'refuse'],

@@ -15,6 +15,7 @@ import { screenConnectionHeader } from './edge/connection-header.js';
 import { parseRequestPath, rawPathAfter } from './routing/request-path.js';
 import { attachContext, contextOfResponse, type RequestContext } from './pipeline/request-context.js';
 import type { RouteTable } from './pipeline/build-routes.js';
+import { RESPONSE_SENT } from './pipeline/policy.js';
 import { abandonUpstream } from './proxy/upstream-proxy.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { recordCall } from '../usage/record-call.js';
@@ -114,6 +115,7 @@ export class Gateway {
       responseViolations: undefined,
       errorCode: undefined,
       inFlight: this.inFlight.add(res),
+      capture: undefined,
     };
     attachContext(ctx);
     res.on('close', this.onClose);
@@ -151,6 +153,8 @@ export class Gateway {
   }
 
   private fail(ctx: RequestContext, error: unknown): void {
+    // A policy answered the request itself (an idempotent replay): nothing failed.
+    if (error === RESPONSE_SENT) return;
     if (error instanceof GatewayError) {
       ctx.errorCode = error.code;
       writeProblem(ctx.res, error, ctx.requestId);

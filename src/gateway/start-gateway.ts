@@ -21,6 +21,8 @@ import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
 import type { LimiterStore } from './policies/rate-limit/index.js';
 import { openLimiterStore } from './open-limiter-store.js';
+import { openIdempotencyStores, type OpenIdempotencyStores } from './open-idempotency-stores.js';
+import type { IdempotencyEvents } from './policies/idempotency/index.js';
 import { ApiKeyVerifier } from './policies/auth/api-key-verifier.js';
 import { openKeyStore } from './policies/auth/stores/open-store.js';
 import { ClientCertificates, TlsFileError, TlsMaterial } from './policies/mtls/index.js';
@@ -103,7 +105,7 @@ function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   );
 }
 
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, upstreamEvents: UpstreamEventsFactory, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, upstreamEvents: UpstreamEventsFactory, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined, idempotencyStores: OpenIdempotencyStores): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   // Read first: a registry that cannot be read leaves the table in service untouched.
   const snapshot = registry ? await registry.snapshot(loaded) : undefined;
   const providers = await identityProviders(loaded, dataDir);
@@ -126,9 +128,13 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
     if (!series) deprecatedSeries.set(key, (series = metrics.deprecatedCalls.labels({ api, version, consumer })));
     series.inc();
   };
+  const idempotencyEvents: IdempotencyEvents = {
+    onOutcome: (api, outcome) => metrics.idempotency.requests.inc({ api, outcome }),
+    onStoreError: (store, operation) => metrics.idempotency.storeErrors.inc({ store, operation }),
+  };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, upstreamEvents, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }) });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, idempotencyStores, idempotencyEvents, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, upstreamEvents, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }) });
     registry?.compiled.sweep();
     try {
       await apiKeys.ready();
@@ -152,6 +158,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const upstreamEvents = upstreamMetricEvents(metrics);
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = await openLimiterStore(loaded, options.workers ?? 1, logger, metrics);
+  // Likewise for Idempotency-Key records: a reload keeps every key.
+  let idempotencyStores: OpenIdempotencyStores;
+  try {
+    idempotencyStores = await openIdempotencyStores(loaded, options.now, logger);
+  } catch (error) {
+    await limiterStore.close?.();
+    throw error;
+  }
   // TLS files and the client-certificate verifier live for the process; the files reload on their own.
   const tlsConfig = loaded.config.listen.tls;
   let tls: TlsMaterial | undefined;
@@ -184,17 +198,19 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       registry = await openRegistry({ loaded, dataDir: options.dataDir, logger, metrics, now: options.now });
     } catch (error) {
       await limiterStore.close?.();
+      await idempotencyStores.close();
       throw error;
     }
   }
   let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    built = await build(loaded, options.dataDir, logger, metrics, upstreamEvents, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
+    built = await build(loaded, options.dataDir, logger, metrics, upstreamEvents, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores);
   } catch (error) {
     await keys.verifier.close();
     await registry?.close();
     await limiterStore.close?.();
+    await idempotencyStores.close();
     throw error;
   }
   const usage = usageConfig.enabled ? await createUsageRecorder(usageConfig, { logger, metrics }) : undefined;
@@ -230,6 +246,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await usage?.close();
     await registry?.close();
     await limiterStore.close?.();
+    await idempotencyStores.close();
     // A port in use: nothing serves, so the upstream pools, key fetches and timers must not keep the process alive.
     built.table.close();
     built.authenticator?.close();
@@ -250,7 +267,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
       let nextBuilt: Awaited<ReturnType<typeof build>>;
       try {
-        nextBuilt = await build(next, options.dataDir, logger, metrics, upstreamEvents, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
+        nextBuilt = await build(next, options.dataDir, logger, metrics, upstreamEvents, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores);
       } catch (error) {
         if (nextKeys !== keys) await nextKeys.verifier.close();
         throw error;
@@ -282,6 +299,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       }
       if (JSON.stringify(previous.config.limits) !== JSON.stringify(next.config.limits)) {
         logger.warn({ trigger }, 'limits settings changed: they take effect at the next restart');
+      }
+      if (JSON.stringify(previous.config.idempotency) !== JSON.stringify(next.config.idempotency)) {
+        logger.warn({ trigger }, 'idempotency store settings changed: they take effect at the next restart');
       }
       if (JSON.stringify(previous.config.usage) !== JSON.stringify(next.config.usage) || JSON.stringify(previous.config.admin.listen) !== JSON.stringify(next.config.admin.listen) || previous.config.admin.enabled !== next.config.admin.enabled) {
         logger.warn({ trigger }, 'usage or admin listener settings changed: they take effect at the next restart (admin.auth applies now)');
@@ -366,6 +386,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       built.table.close();
       built.authenticator?.close();
       await limiterStore.close?.();
+      await idempotencyStores.close();
       await keys.verifier.close();
     },
   };

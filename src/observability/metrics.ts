@@ -63,8 +63,37 @@ export interface GatewayMetrics {
   upstreamEjections: Counter<'api' | 'version' | 'target'>;
   /** 1 while a target passes its active health checks. */
   upstreamTargetHealthy: Gauge<'api' | 'version' | 'target'>;
+  /** Idempotency-Key: what became of each request carrying (or lacking) a key, and store errors. */
+  idempotency: IdempotencyMetrics;
   /** Records one finished request (`api` undefined when it matched no API). */
   observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
+}
+
+/** The instruments of the idempotency policy. */
+export interface IdempotencyMetrics {
+  /** Requests by outcome: stored, unreplayable, released, replayed, mismatch, in-flight, completed, missing, invalid, unprotected. */
+  requests: Counter<'api' | 'outcome'>;
+  /** Failed claims, stores and releases of the key store. */
+  storeErrors: Counter<'store' | 'operation'>;
+}
+
+/** Creates the idempotency instruments on `registry`. */
+function idempotencyMetrics(registry: Registry): IdempotencyMetrics {
+  const requests = new Counter({
+    name: 'accord_idempotency_requests_total',
+    help:
+      'Requests to operations honouring Idempotency-Key, by outcome: stored (response kept for replay), unreplayable (completed, not kept), released (no final answer: key free again), replayed, mismatch (422), in-flight (409), completed (409, not replayable), missing (400), invalid (400), unprotected (store unreachable, forwarded anyway).',
+    labelNames: ['api', 'outcome'],
+    registers: [registry],
+  });
+  const storeErrors = new Counter({
+    name: 'accord_idempotency_store_errors_total',
+    help: 'Key store operations that failed (store memory or redis; operation claim, complete or release). A failed claim is 503 IDEMPOTENCY_STORE_UNAVAILABLE or an unprotected request (onStoreError); a failed complete or release leaves the claim until it expires.',
+    labelNames: ['store', 'operation'],
+    registers: [registry],
+  });
+  for (const operation of ['claim', 'complete', 'release']) storeErrors.inc({ store: 'redis', operation }, 0);
+  return { requests, storeErrors };
 }
 
 type RequestLabels = { api: string; version: string; status: string; code: string };
@@ -310,6 +339,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     upstreamTargetEjected,
     upstreamEjections,
     upstreamTargetHealthy,
+    idempotency: idempotencyMetrics(registry),
     observe(api, status, code, latencyMs, upstreamLatencyMs) {
       const labels = seriesOf(api);
       requests.inc(requestLabels(labels, status, code ?? ''));

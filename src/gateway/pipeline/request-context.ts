@@ -5,6 +5,7 @@ import type { Principal } from '../policies/jwt-auth/index.js';
 import type { Consumer } from '../policies/consumers/consumer-index.js';
 import type { VerifiedCertificate } from '../policies/mtls/client-certificates.js';
 import type { OperationUsage } from '../../usage/operation-usage.js';
+import type { ResponseCapture } from '../policies/idempotency/response-capture.js';
 
 /** The served API version a request was routed to; one object per routing table entry. */
 export interface ApiLabels {
@@ -79,6 +80,8 @@ export interface RequestContext {
   errorCode?: string;
   /** Its entry among the responses in progress. */
   inFlight?: InFlightEntry;
+  /** The copy of the relayed response kept for an Idempotency-Key, when the request holds a claim. */
+  capture?: ResponseCapture;
 }
 
 const CONTEXT = Symbol('accord.context');

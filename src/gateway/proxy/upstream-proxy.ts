@@ -186,6 +186,12 @@ function onResponseData(this: IncomingMessage, chunk: Buffer): void {
   if (ex && ex.response === this) ex.proxy.collect(ex, this, chunk);
 }
 
+/** The 'data' listener of a streamed response whose request holds an Idempotency-Key claim: the copy to store. */
+function onCaptureData(this: IncomingMessage, chunk: Buffer): void {
+  const ex = exchangeOf(this);
+  if (ex && ex.response === this) ex.ctx.capture?.chunk(chunk);
+}
+
 /** The 'end' listener in enforce mode: the whole body is in, check it, then relay or refuse. */
 function onEnforcedEnd(this: IncomingMessage): void {
   const ex = exchangeOf(this);
@@ -514,6 +520,8 @@ class Upstream implements UpstreamProxy {
         return;
       }
     }
+    // The upstream answered (the request took effect), whether or not its answer is relayed.
+    if (ctx.capture) ctx.capture.answered = status;
     // A HEAD answer has no body to check; neither do responses the client will not see.
     const mode = ex.check && ctx.req.method !== 'HEAD' ? this.options.responseValidation : 'off';
     if (mode === 'enforce') {
@@ -523,6 +531,7 @@ class Upstream implements UpstreamProxy {
       return;
     }
     if (!this.startRelay(ex, response)) return;
+    if (ctx.capture) response.on('data', onCaptureData);
     if (mode === 'report') {
       // Registered before the pipe: the copy is checked before the client response ends, so
       // the access log line of this request carries the verdict.
@@ -540,6 +549,12 @@ class Upstream implements UpstreamProxy {
     if (!copyHeaders(ex, response, body?.length)) {
       this.fail(ex, 'invalid-response', new GatewayError('UPSTREAM_INVALID_RESPONSE', 'the upstream sent a header the gateway cannot relay'), {});
       return false;
+    }
+    // The upstream's own head (and a buffered body), before the response steps add the gateway's fields.
+    const capture = ex.ctx.capture;
+    if (capture) {
+      capture.head(res.statusCode, response.headers);
+      if (body) capture.chunk(body);
     }
     if (ex.respond) ex.respond(ex.ctx, res.statusCode);
     return true;
