@@ -35,6 +35,8 @@ export const ERROR_CATALOGUE = {
   LIFECYCLE_CONFLICT: { status: 409, title: 'Contract version is not in a state that allows this change' },
   API_NOT_OWNED: { status: 403, title: 'Caller does not own this API' },
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
+  BREAKING_CHANGE_IN_USE: { status: 422, title: 'Breaking change used by consumers' },
+  BREAKING_CHANGE_UNPROVEN: { status: 422, title: 'Breaking change not proven unused' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code of the gateway's HTTP contract. */
