@@ -114,6 +114,11 @@ export function judgeBreakingChanges(report: ImpactReport, policy: BreakingChang
   return { accepted: outcome === 'accepted', outcome, policy, breakingChanges: breaking.length, consumers, reasons, window: report.window, coverage: report.coverage };
 }
 
+/** What an accepted breaking change's finding says about why it passes. */
+export function acceptanceNote(decision: BreakingChangeDecision): string {
+  return `accepted: no consumer used it in the last ${decision.window.days} day(s), ${decision.coverage.requests} call(s) observed; policy block-if-used`;
+}
+
 /** One line for a problem's `detail`, a log line or a CLI finding. */
 export function describeDecision(decision: BreakingChangeDecision, subject: string): string {
   const changes = `${decision.breakingChanges} breaking change${decision.breakingChanges === 1 ? '' : 's'}`;

@@ -13,7 +13,7 @@ import { compareSemVer, parseSemVer, previousVersion, type ContractFile } from '
 import type { LintInput } from '../governance/lint/index.js';
 import { acceptUnusedBreakingChanges, blockedOnlyByBreakingChanges, runGovernanceGate, type GateVerdict } from './governance-gate.js';
 import { BREAKING_WITHOUT_MAJOR } from '../governance/check/versioning-policy.js';
-import { auditedImpact, decisionFindings, describeDecision, type AuditedImpact, type BreakingChangeDecision, type BreakingChangeJudge } from './breaking-change-gate.js';
+import { acceptanceNote, auditedImpact, decisionFindings, describeDecision, type AuditedImpact, type BreakingChangeDecision, type BreakingChangeJudge } from './breaking-change-gate.js';
 import type { Actor, VersionRecord } from './model.js';
 import type { RegistryStore } from './store/registry-store.js';
 
@@ -184,8 +184,7 @@ async function judgeUse(
   const { report, decision } = await judge.judge({ api, base: { version: base, document: previous.document }, revision, findings: verdict.breakingWithinMajor });
   const judged = { base, decision, impact: auditedImpact(base, decision, report) };
   if (!decision.accepted) return { verdict, decision: judged };
-  const why = `accepted: no consumer used it in the last ${decision.window.days} day(s), ${decision.coverage.requests} call(s) observed; policy block-if-used`;
-  return { verdict: acceptUnusedBreakingChanges(verdict, why), decision: judged };
+  return { verdict: acceptUnusedBreakingChanges(verdict, acceptanceNote(decision)), decision: judged };
 }
 
 /** One line on a usage gate's decision (admin answers and logs). */
