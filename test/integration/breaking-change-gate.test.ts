@@ -168,10 +168,33 @@ describe('block-if-used registration gate, usage in memory', () => {
   });
 
   it('a lint error still rejects with GOVERNANCE_REJECTED: the usage gate waives only breaking changes', async () => {
-    const withLintError = atVersion(NARROW_REASON, '1.3.0').replace('  version: 1.3.0\n', '  version: 1.3.0\n  x-note: lint\n').replace(/operationId: cancelOrder\n/, 'operationId: listOrders\n');
+    // An unused breaking change (one more cancellation reason removed) plus a duplicate operationId.
+    const narrower = atVersion(NARROW_REASON, '1.3.0').replace('enum: [customer-request, other]', 'enum: [customer-request]');
+    const withLintError = narrower.replace('operationId: cancelOrder\n', 'operationId: listOrders\n');
     const res = await register(s, withLintError);
     assert.equal(res.status, 422, res.text);
-    assert.equal((JSON.parse(res.text) as Problem).code, 'GOVERNANCE_REJECTED');
+    const problem = JSON.parse(res.text) as Problem;
+    assert.equal(problem.code, 'GOVERNANCE_REJECTED');
+    assert.ok(problem.findings.some((f) => f.id === 'request-property-enum-value-removed' && f.severity === 'error'), res.text);
+    assert.ok(problem.findings.some((f) => f.id === 'contract-breaking-change-without-major-bump'), res.text);
+    // Without the lint error the same change is unused, so it is published.
+    const accepted = await register(s, narrower);
+    assert.equal(accepted.status, 201, accepted.text);
+  });
+
+  it('an override publishes over a refusal, and the audit entry keeps the refused report', async () => {
+    const res = await rawRequest(s.gw.adminUrl!, 'POST', '/admin/apis/orders/versions', {
+      headers: { authorization: `Bearer ${s.owner}`, 'content-type': 'application/yaml', 'accord-override-reason': 'acme agreed to send a note from November' },
+      body: atVersion(REQUIRE_NOTE, '1.4.0').replace('enum: [customer-request, out-of-stock, fraud-suspected, other]', 'enum: [customer-request]'),
+    });
+    assert.equal(res.status, 201, res.text);
+    assert.equal((JSON.parse(res.text) as { overridden: boolean }).overridden, true);
+    const entry = await lastAudit(s);
+    assert.equal(entry.version, '1.4.0');
+    assert.equal(entry.overrideReason, 'acme agreed to send a note from November');
+    assert.equal(entry.governance?.impact?.outcome, 'in-use');
+    assert.equal(entry.governance?.impact?.base, '1.3.0');
+    assert.deepEqual(entry.governance?.impact?.consumers.map((c) => c.id), ['acme']);
   });
 });
 
