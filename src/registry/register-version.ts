@@ -143,7 +143,8 @@ export async function registerVersion(store: RegistryStore, ruleset: Ruleset, re
   if (verdict.blocking && !overridden) {
     if (gated.decision) {
       const subject = `${request.api} ${gated.decision.base} -> ${versionText}`;
-      const gateFindings = decisionFindings(gated.decision.decision, subject, { file: name, pointer: '/info/version', ...(candidateDocument.lineOf(name, '/info/version') !== undefined ? { line: candidateDocument.lineOf(name, '/info/version')! } : {}) });
+      const line = candidateDocument.lineOf(name, '/info/version');
+      const gateFindings = decisionFindings(gated.decision.decision, subject, { file: name, pointer: '/info/version', ...(line !== undefined ? { line } : {}) });
       // The refusal replaces "needs a new major": it says who uses the change, or why that is unknown.
       const findings = [...gateFindings, ...verdict.findings.filter((f) => f.id !== BREAKING_WITHOUT_MAJOR)];
       return { kind: 'in-use', version: versionText, base: gated.decision.base, decision: gated.decision.decision, findings };
