@@ -1,7 +1,7 @@
 /**
  * The usage-aware registration gate over the admin API (`registry.governance.breakingChanges:
  * block-if-used`) on a real gateway after scripted traffic from three consumers, with usage in
- * memory and in Redis: a breaking change within the major that no one used is published (the
+ * memory and in Redis (and the registry's audit log in PostgreSQL): a breaking change within the major that no one used is published (the
  * impact report in its audit entry), one a consumer used is refused with 422 naming it, one the
  * records cannot judge (too few days covered) is refused as unproven. The window ends on an
  * injected clock: the traffic is made on one day, the registrations a month later.
@@ -14,7 +14,8 @@ import { startTestGateway, createTestIssuer, scrapeMetrics, type TestGateway, ty
 import { rawRequest } from '../support/raw-request.js';
 import { NARROW_REASON, ORDERS_BASE_FILE, REQUIRE_NOTE } from '../support/impact-proposals.js';
 import { impactConfig, impactUpstream, playImpactScript } from '../support/impact-scenario.js';
-import { REDIS_URL, redisSkip, uniqueName } from '../support/services.js';
+import pg from 'pg';
+import { DATABASE_URL, REDIS_URL, postgresSkip, redisSkip, uniqueName } from '../support/services.js';
 import type { AuditEntry } from '../../src/registry/model.js';
 
 const DAY_MS = 86_400_000;
@@ -33,10 +34,10 @@ interface Problem {
   findings: Array<{ id: string; severity: string; message: string }>;
 }
 
-/** The gateway config of the scenario with a governance policy. */
-function gateConfig(issuer: TestIssuer, upstreamUrl: string, usage: Record<string, unknown> = {}): Record<string, unknown> {
+/** The gateway config of the scenario with a governance policy (`registry`: more registry settings, e.g. the store). */
+function gateConfig(issuer: TestIssuer, upstreamUrl: string, usage: Record<string, unknown> = {}, registry: Record<string, unknown> = {}): Record<string, unknown> {
   const config = impactConfig(issuer, upstreamUrl, usage);
-  return { ...config, registry: { enabled: true, governance: { breakingChanges: { mode: 'block-if-used', window: '30d', minRequests: 5 } } } };
+  return { ...config, registry: { enabled: true, ...registry, governance: { breakingChanges: { mode: 'block-if-used', window: '30d', minRequests: 5 } } } };
 }
 
 /** A running scenario: the gateway, its clock, an owner's token. */
@@ -48,11 +49,11 @@ interface Scenario {
   setNow(ms: number): void;
 }
 
-async function startScenario(usage: Record<string, unknown> = {}): Promise<Scenario> {
+async function startScenario(usage: Record<string, unknown> = {}, registry: Record<string, unknown> = {}): Promise<Scenario> {
   let now = TRAFFIC_AT;
   const issuer = await createTestIssuer('https://issuer.test', 'orders-api');
   const upstream = await startUpstream(impactUpstream);
-  const gw = await startTestGateway({ contracts: { 'orders/1.0.0': ORDERS_BASE_FILE }, config: gateConfig(issuer, upstream.url, usage), start: { now: () => now } });
+  const gw = await startTestGateway({ contracts: { 'orders/1.0.0': ORDERS_BASE_FILE }, config: gateConfig(issuer, upstream.url, usage, registry), start: { now: () => now } });
   await playImpactScript(gw, issuer);
   // Flushed on the day of the traffic: the counts belong to that day.
   await gw.running.usage!.flush();
@@ -213,4 +214,50 @@ describe('block-if-used registration gate, usage in Redis', { skip: await redisS
     await client.quit();
   });
   gateScenarios(() => s);
+});
+
+describe('block-if-used registration gate, registry and audit log in PostgreSQL', { skip: await postgresSkip() }, () => {
+  const schema = uniqueName('accord_test_gate');
+  let previousUrl: string | undefined;
+  let s: Scenario;
+  before(async () => {
+    previousUrl = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = DATABASE_URL;
+    s = await startScenario({}, { store: 'postgres', postgres: { schema } });
+  });
+  after(async () => {
+    await s?.gw.stop();
+    await s?.upstream.close();
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+    if (previousUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previousUrl;
+  });
+
+  it('accepts a breaking change no one used and reads the impact report back from the audit table', async () => {
+    s.setNow(TRAFFIC_AT + 29 * DAY_MS);
+    const res = await register(s, NARROW_REASON);
+    assert.equal(res.status, 201, res.text);
+    const impact = (await lastAudit(s)).governance?.impact;
+    assert.ok(impact);
+    assert.deepEqual({ outcome: impact.outcome, base: impact.base, coverage: impact.coverage, changes: impact.changes.map((c) => [c.id, c.operation, c.consumers.length]) }, {
+      outcome: 'accepted',
+      base: '1.0.0',
+      coverage: { days: 30, requests: 7, overflowed: false },
+      changes: [
+        ['request-property-enum-value-removed', 'POST /orders/{orderId}/cancellation', 0],
+        ['request-property-enum-value-removed', 'POST /orders/{orderId}/cancellation', 0],
+      ],
+    });
+  });
+
+  it('refuses a breaking change acme used', async () => {
+    const res = await register(s, atVersion(REQUIRE_NOTE, '1.2.0').replace('enum: [customer-request, out-of-stock, fraud-suspected, other]', 'enum: [customer-request, other]'));
+    assert.equal(res.status, 422, res.text);
+    const problem = JSON.parse(res.text) as Problem;
+    assert.equal(problem.code, 'BREAKING_CHANGE_IN_USE');
+    assert.deepEqual(problem.consumers.map((c) => c.id), ['acme']);
+  });
 });
