@@ -1,10 +1,11 @@
 /**
  * The usage-aware registration gate over the admin API (`registry.governance.breakingChanges:
  * block-if-used`) on a real gateway after scripted traffic from three consumers, with usage in
- * memory and in Redis (and the registry's audit log in PostgreSQL): a breaking change within the major that no one used is published (the
- * impact report in its audit entry), one a consumer used is refused with 422 naming it, one the
- * records cannot judge (too few days covered) is refused as unproven. The window ends on an
- * injected clock: the traffic is made on one day, the registrations a month later.
+ * memory and in Redis (and the registry's audit log in PostgreSQL): a breaking change within the
+ * major that no one used is published (the impact report in its audit entry), one a consumer used
+ * is refused with 422 naming it, one the records cannot judge (too few days covered) is refused
+ * as unproven. The window ends on an injected clock: the traffic is made on one day, the
+ * registrations a month later.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
