@@ -90,7 +90,8 @@ const document = {
         summary: 'Register a contract version',
         description:
           `${OWNER_NOTE} The body is the OpenAPI document (YAML or JSON, up to admin.maxDocumentBytes); its info.version is the version. ` +
-          'Governance (the default or configured ruleset, and the diff against the latest version of the same major) decides: 201 published (with warnings), 200 identical content already published, 409 other content for that version, 422 rejected with every finding.',
+          'Governance (the default or configured ruleset, and the diff against the latest version of the same major) decides: 201 published (with warnings), 200 identical content already published, 409 other content for that version, 422 rejected with every finding. ' +
+          'Under registry.governance.breakingChanges block-if-used, a breaking change within the major is published when the usage records show it unused (the impact report goes into the audit entry), else 422 BREAKING_CHANGE_IN_USE naming the consumers, or BREAKING_CHANGE_UNPROVEN saying why the records are not enough.',
         parameters: [
           {
             name: 'accord-override-reason',
@@ -364,6 +365,21 @@ const document = {
           base: { type: 'string' },
           revision: { type: 'string' },
           breaking: { type: 'boolean', description: 'A breaking change (severity error) affects at least one consumer (evidence field or operation).' },
+          gate: {
+            type: 'object',
+            description: 'Present when the API\'s registry.governance.breakingChanges mode is block-if-used: what registration would decide on these breaking changes, over the policy\'s window (accord check --admin-url reads it).',
+            required: ['accepted', 'outcome', 'policy', 'breakingChanges', 'consumers', 'reasons', 'window', 'coverage'],
+            properties: {
+              accepted: { type: 'boolean' },
+              outcome: { type: 'string', enum: ['accepted', 'in-use', 'unproven'] },
+              policy: { type: 'object' },
+              breakingChanges: { type: 'integer' },
+              consumers: { type: 'array', items: { type: 'object', required: ['id', 'changes'], properties: { id: { type: 'string' }, contact: { type: 'string' }, changes: { type: 'array', items: { type: 'object' } } } } },
+              reasons: { type: 'array', items: { type: 'string' } },
+              window: { type: 'object' },
+              coverage: { type: 'object' },
+            },
+          },
           window: { type: 'object', required: ['since', 'until', 'days'], properties: { since: { type: 'string' }, until: { type: 'string' }, days: { type: 'integer' } } },
           coverage: {
             type: 'object',
@@ -456,7 +472,15 @@ const document = {
           api: { type: 'string' },
           version: { type: 'string' },
           digest: { type: 'string' },
-          governance: { type: 'object', properties: { errors: { type: 'integer' }, warnings: { type: 'integer' }, blocking: { type: 'array', items: { type: 'string' } } } },
+          governance: {
+            type: 'object',
+            properties: {
+              errors: { type: 'integer' },
+              warnings: { type: 'integer' },
+              blocking: { type: 'array', items: { type: 'string' } },
+              impact: { type: 'object', description: 'The impact report a block-if-used policy judged breaking changes within the major on (policy, outcome, base, window, coverage, blocking consumers, reasons, the breaking changes and their consumers).' },
+            },
+          },
           overrideReason: { type: 'string' },
           sunset: { type: 'string' },
           successor: { type: 'string' },
@@ -477,7 +501,7 @@ const document = {
       Conflict: { description: 'VERSION_CONFLICT (other content for a published version) / LIFECYCLE_CONFLICT (the version is not in a state that allows the change).', content: { 'application/problem+json': { schema: ref('Problem') } } },
       TooLarge: { description: 'PAYLOAD_TOO_LARGE.', content: { 'application/problem+json': { schema: ref('Problem') } } },
       UnsupportedMediaType: { description: 'UNSUPPORTED_MEDIA_TYPE.', content: { 'application/problem+json': { schema: ref('Problem') } } },
-      GovernanceRejected: { description: 'GOVERNANCE_REJECTED, with every finding (id, severity, operation, location with pointer and line).', content: { 'application/problem+json': { schema: ref('Problem') } } },
+      GovernanceRejected: { description: 'GOVERNANCE_REJECTED, with every finding (id, severity, operation, location with pointer and line); BREAKING_CHANGE_IN_USE / BREAKING_CHANGE_UNPROVEN (block-if-used), with the findings, `consumers` (id, contact, changes with evidence, calls and share), `reasons`, `policy`, `window` and `coverage`.', content: { 'application/problem+json': { schema: ref('Problem') } } },
       Unavailable: { description: 'SERVICE_UNAVAILABLE: the registry, key store or usage records are not available on this listener.', content: { 'application/problem+json': { schema: ref('Problem') } } },
     },
   },

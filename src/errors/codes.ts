@@ -41,6 +41,8 @@ export const ERROR_CATALOGUE = {
   IDEMPOTENCY_KEY_IN_FLIGHT: { status: 409, title: 'A request with this Idempotency-Key is in progress' },
   IDEMPOTENCY_KEY_COMPLETED: { status: 409, title: 'A request with this Idempotency-Key completed but cannot be replayed' },
   IDEMPOTENCY_STORE_UNAVAILABLE: { status: 503, title: 'Idempotency key store unavailable' },
+  BREAKING_CHANGE_IN_USE: { status: 422, title: 'Breaking change used by consumers' },
+  BREAKING_CHANGE_UNPROVEN: { status: 422, title: 'Breaking change not proven unused' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code of the gateway's HTTP contract. */

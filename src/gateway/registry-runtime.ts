@@ -11,6 +11,9 @@ import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { importContracts } from '../registry/import-contracts.js';
 import { RegistryService } from '../registry/registry-service.js';
+import { createBreakingChangeJudge } from '../registry/breaking-change-gate.js';
+import { breakingChangePolicyOf } from '../registry/schema.js';
+import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { FileRegistryStore } from '../registry/store/file-store.js';
 import { PostgresRegistryStore } from '../registry/store/postgres-store.js';
 import type { RegistryStore } from '../registry/store/registry-store.js';
@@ -35,8 +38,12 @@ export interface OpenRegistryOptions {
   dataDir: string;
   logger: Logger;
   metrics: GatewayMetrics;
-  /** The wall clock of sunsets (ms since the epoch); tests inject one. */
+  /** The wall clock of sunsets and usage windows (ms since the epoch); tests inject one. */
   now?: () => number;
+  /** The usage records block-if-used policies read (undefined while none are kept). */
+  usage?: () => UsageRecorder | undefined;
+  /** The configuration in service (governance policies and consumer contacts follow reloads). */
+  config?: () => LoadedConfig;
 }
 
 async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger): Promise<RegistryStore> {
@@ -60,7 +67,20 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
   const ruleset = await loadRuleset(settings.ruleset !== undefined ? resolve(dirname(loaded.file), settings.ruleset) : undefined);
   const store = await openStore(loaded, options.dataDir, logger);
   const now = options.now ?? Date.now;
-  const service = new RegistryService(store, ruleset, () => new Date(now()));
+  const current = options.config ?? (() => loaded);
+  const judge = createBreakingChangeJudge({
+    policy: (api) => breakingChangePolicyOf(current().config.registry.governance, api),
+    usage: options.usage ?? (() => undefined),
+    consumers: () => current().config.consumers,
+    now,
+    onDecision: (api, decision) => {
+      metrics.registryBreakingChangeGate.inc({ api, outcome: decision.outcome });
+      const fields = { api, outcome: decision.outcome, breakingChanges: decision.breakingChanges, consumers: decision.consumers.map((c) => c.id), reasons: decision.reasons, window: decision.window, coverage: decision.coverage };
+      if (decision.accepted) logger.info(fields, 'registry: breaking changes within the major accepted: unused in the window (block-if-used)');
+      else logger.warn(fields, 'registry: breaking changes within the major refused by the usage gate (block-if-used)');
+    },
+  });
+  const service = new RegistryService(store, ruleset, () => new Date(now()), judge);
   const served = (config: LoadedConfig): Set<string> => new Set(config.config.apis.map((a) => a.id));
   try {
     if (settings.importOnStart) {

@@ -192,11 +192,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const adminConfig = options.adminEnabled === undefined ? loaded.config.admin : { ...loaded.config.admin, enabled: options.adminEnabled };
   // One key verifier per apiKeys setting: a reload that leaves it alone keeps the followed store and its cache.
   // Like usage and admin, the registry settings are read once.
+  // Usage comes before the registry: a block-if-used policy reads it from the import on start on.
+  const usage = usageConfig.enabled ? await createUsageRecorder(usageConfig, { logger, metrics, now: options.now }) : undefined;
   let registry: RegistryRuntime | undefined;
   if (loaded.config.registry.enabled) {
     try {
-      registry = await openRegistry({ loaded, dataDir: options.dataDir, logger, metrics, now: options.now });
+      registry = await openRegistry({ loaded, dataDir: options.dataDir, logger, metrics, now: options.now, usage: () => usage, config: () => loaded });
     } catch (error) {
+      await usage?.close();
       await limiterStore.close?.();
       await idempotencyStores.close();
       throw error;
@@ -209,11 +212,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   } catch (error) {
     await keys.verifier.close();
     await registry?.close();
+    await usage?.close();
     await limiterStore.close?.();
     await idempotencyStores.close();
     throw error;
   }
-  const usage = usageConfig.enabled ? await createUsageRecorder(usageConfig, { logger, metrics }) : undefined;
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics, usage);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
@@ -228,7 +231,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         host: adminConfig.listen.host,
         port: options.adminPort ?? adminConfig.listen.port,
         auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope, owners: () => loaded.config.admin.owners },
-        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service, consumers: () => loaded.config.consumers },
+        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service, consumers: () => loaded.config.consumers, now: options.now },
         tls: readAdminTls(adminConfig.listen.tls, loaded),
       }).catch((error: unknown) => {
         // Tagged, so that `accord serve` names the admin port rather than the data-plane one.

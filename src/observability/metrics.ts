@@ -47,6 +47,8 @@ export interface GatewayMetrics {
   registryAutoRetired: Counter<'api'>;
   /** Contract files of the import on start, by outcome (created, identical, conflict, rejected, invalid, unreadable). */
   registryImports: Counter<'outcome'>;
+  /** Breaking changes within a major judged by a block-if-used policy, by API and outcome (accepted, in-use, unproven). */
+  registryBreakingChangeGate: Counter<'api' | 'outcome'>;
   /** Attempts sent to upstream targets, by outcome (response, connect-failure, reset, timeout, invalid-response, client-gone). */
   upstreamAttempts: Counter<'api' | 'version' | 'target' | 'outcome'>;
   /** Retries sent, by the failure that caused them. */
@@ -240,6 +242,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const registryBreakingChangeGate = new Counter({
+    name: 'accord_registry_breaking_change_gate_total',
+    help: 'Registrations whose breaking changes within a major a block-if-used policy judged, by API and outcome: accepted, in-use (a consumer used them), unproven (too little usage evidence).',
+    labelNames: ['api', 'outcome'],
+    registers: [registry],
+  });
   const upstreamAttempts = new Counter({
     name: 'accord_upstream_attempts_total',
     help: 'Attempts sent to upstream targets (first tries and retries), by target and outcome: response, connect-failure, reset, timeout, invalid-response, client-gone.',
@@ -331,6 +339,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     registryUnservable,
     registryAutoRetired,
     registryImports,
+    registryBreakingChangeGate,
     upstreamAttempts,
     upstreamRetries,
     upstreamRetryBudgetExhausted,

@@ -10,6 +10,7 @@ import { diffContracts } from '../governance/diff/index.js';
 import { applyRulesetToDiff } from '../governance/lint/index.js';
 import { deprecateVersion, retireSunsetVersions, retireVersion, type Deprecation, type LifecycleResult } from './lifecycle.js';
 import type { Actor, AuditPage, AuditQuery, VersionRecord } from './model.js';
+import type { BreakingChangeJudge } from './breaking-change-gate.js';
 import { registeredName, registerVersion, type Registration, type RegistrationResult } from './register-version.js';
 import type { ChangeOutcome, RegistryStore } from './store/registry-store.js';
 
@@ -33,10 +34,12 @@ export class RegistryService {
     readonly store: RegistryStore,
     private readonly ruleset: Ruleset,
     private readonly clock: () => Date = () => new Date(),
+    /** The usage gate of `block-if-used` policies; without one, a breaking change within a major is always refused. */
+    readonly judge?: BreakingChangeJudge,
   ) {}
 
   register(request: Registration): Promise<RegistrationResult> {
-    return registerVersion(this.store, this.ruleset, request, this.clock());
+    return registerVersion(this.store, this.ruleset, request, this.clock(), this.judge);
   }
 
   /** Every API with its versions (optionally one API). */

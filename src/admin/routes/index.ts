@@ -30,6 +30,8 @@ export interface AdminDependencies {
   readonly maxDocumentBytes?: () => number;
   /** The declared consumers and their contacts (read per request, it follows reloads); impact reports name them. */
   readonly consumers?: () => readonly ConsumerContact[];
+  /** The wall clock of usage windows (ms since the epoch; default Date.now). Tests inject one. */
+  readonly now?: () => number;
   /** The process's Prometheus metrics (undefined: `/metrics` answers 503). */
   readonly metrics?: GatewayMetrics | undefined;
 }
