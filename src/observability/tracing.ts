@@ -56,6 +56,8 @@ const KNOWN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'DELETE', 'GET', 
 /** `host[:port]` or `[v6]:port` of a Host header. */
 const HOST = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/;
 
+function ignore(): void {}
+
 /** How a tracing instance is built: where spans go and which are kept. */
 export interface GatewayTracingOptions {
   /** Receives every finished span (a BatchSpanProcessor in service; tests may pass a SimpleSpanProcessor). */
@@ -195,6 +197,8 @@ export class GatewayTracing {
     // The caller's raw tracestate is replaced by the parsed one (or none when it was unusable).
     delete headers.tracestate;
     this.propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
+    // A tracestate with no valid member parses to an empty one, which is not worth a header.
+    if (headers.tracestate === '') delete headers.tracestate;
     return span;
   }
 
@@ -211,13 +215,16 @@ export class GatewayTracing {
     }
   }
 
-  /** Exports every finished span now (tests; shutdown does it too). */
+  /**
+   * Exports every finished span now (tests; shutdown does it too). A failed export does not
+   * reject: the exporter counts and logs it, and a shutdown must go on regardless.
+   */
   forceFlush(): Promise<void> {
-    return this.provider.forceFlush();
+    return this.provider.forceFlush().catch(ignore);
   }
 
-  /** Flushes the spans still queued and stops the exporter; called after the shutdown drain. */
+  /** Flushes the spans still queued and stops the exporter; called after the shutdown drain. Never rejects. */
   shutdown(): Promise<void> {
-    return this.provider.shutdown();
+    return this.provider.shutdown().catch(ignore);
   }
 }
