@@ -29,7 +29,7 @@ import { startAdminServer, type RunningAdminServer } from '../admin/server.js';
 import { openRegistry, type RegistryRuntime } from './registry-runtime.js';
 import { readAdminTls } from '../admin/admin-tls.js';
 import type { GatewayTracing } from '../observability/tracing.js';
-import { tracingFromEnv } from '../observability/tracing-export.js';
+import { tracingSettingsFromEnv } from '../observability/tracing-settings.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -162,7 +162,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const metrics = createMetrics();
   const upstreamEvents = upstreamMetricEvents(metrics);
   // Read once, before anything is opened: an unusable OTEL_* value stops the start with its name.
-  const ownedTracing = options.tracing === undefined ? tracingFromEnv(options.env ?? process.env, { logger, registry: metrics.registry }) : undefined;
+  const tracingSettings = options.tracing === undefined ? tracingSettingsFromEnv(options.env ?? process.env) : undefined;
+  // The OpenTelemetry SDK and exporter are loaded only when tracing is on: off, they cost not even their load time.
+  const ownedTracing = tracingSettings ? (await import('../observability/tracing-export.js')).createTracingFromSettings(tracingSettings, { logger, registry: metrics.registry }) : undefined;
   const tracing = options.tracing ?? ownedTracing;
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = await openLimiterStore(loaded, options.workers ?? 1, logger, metrics);

@@ -19,7 +19,7 @@ import {
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from './logger.js';
 import { GatewayTracing } from './tracing.js';
-import { tracingSettingsFromEnv, type TracingSettings } from './tracing-settings.js';
+import type { TracingSettings } from './tracing-settings.js';
 
 /** Time between two log lines about failing exports; the metric counts every one. */
 const FAILURE_LOG_INTERVAL_MS = 60_000;
@@ -108,13 +108,8 @@ export function createTracing(settings: TracingSettings, deps: TracingExportDepe
   });
 }
 
-/**
- * The tracing the OTEL_* variables of `env` ask for, or undefined when tracing is off. Logs what
- * it enabled. Throws TracingSettingsError when a variable is unusable.
- */
-export function tracingFromEnv(env: NodeJS.ProcessEnv, deps: TracingExportDependencies): GatewayTracing | undefined {
-  const settings = tracingSettingsFromEnv(env);
-  if (settings === undefined) return undefined;
+/** The tracing of settings read from the OTEL_* variables (tracingSettingsFromEnv); logs what it enabled. */
+export function createTracingFromSettings(settings: TracingSettings, deps: TracingExportDependencies): GatewayTracing {
   if (settings.protobufRequested) deps.logger.warn({ endpoint: settings.endpoint }, 'OTLP protocol http/protobuf requested; traces are sent as http/json, which OTLP/HTTP receivers accept on the same path');
   deps.logger.info(
     { exporter: settings.exporter, endpoint: settings.exporter === 'otlp' ? settings.endpoint : undefined, sampler: settings.sampler, ratio: settings.sampler.endsWith('traceidratio') ? settings.samplerRatio : undefined, service: settings.serviceName },
