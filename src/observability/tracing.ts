@@ -128,8 +128,9 @@ export class GatewayTracing {
   endRequest(ctx: RequestContext, aborted: boolean): void {
     const span = ctx.span;
     if (span === undefined) return;
-    const status = ctx.res.statusCode;
-    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    // A client that left before the head was written got no status at all.
+    const status = ctx.res.headersSent ? ctx.res.statusCode : 0;
+    if (status !== 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
     const operation = ctx.operation;
     const route = operation !== undefined ? this.routes.get(operation) : undefined;
     if (route !== undefined) {

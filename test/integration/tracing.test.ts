@@ -83,6 +83,7 @@ describe('tracing with the in-memory exporter', () => {
             upstream: { retries: { attempts: 1, on: ['gateway-error'], backoffBaseMs: 1, backoffMaxMs: 2, budget: { minRetriesPerSecond: 100 } } },
             auth: { providers: ['test'] },
             responseValidation: 'off',
+            rateLimit: { points: 1000, windowSeconds: 60 },
           },
         ],
       },
@@ -212,6 +213,10 @@ describe('tracing with the in-memory exporter', () => {
     ]);
     assert.deepEqual(flaky.received.slice(-2).map((r) => r.headers.traceparent), clients.map((c) => `00-${trace}-${c.spanContext().spanId}-01`));
     assert.equal(server.attributes['http.response.status_code'], 200);
+    // The limiter answers through a promise, so its step is a phase span.
+    const limiter = spans.filter((s) => s.kind === SpanKind.INTERNAL && s.name === 'rate-limit');
+    assert.equal(limiter.length, 1);
+    assert.equal(parentOf(limiter[0]!), server.spanContext().spanId);
   });
 
   it('an upstream that resets the connection (not a retried condition here): error.type on both spans, the SERVER span an error', async () => {
