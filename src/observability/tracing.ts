@@ -93,7 +93,7 @@ export class GatewayTracing {
   /**
    * Starts the SERVER span of a request, as a child of the caller's valid `traceparent` (with its
    * `tracestate`, parsed and bounded to 32 members and 512 characters) or as a new trace, and
-   * sets `ctx.traceparent` to it so that the access log names this span.
+   * sets `ctx.traceparent` to it, so that the context names the gateway's own span.
    */
   startRequest(ctx: RequestContext): void {
     const { req } = ctx;
