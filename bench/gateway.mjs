@@ -26,6 +26,7 @@ const USAGE = `usage: npm run bench -- [options]
   --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-core,accord-tls,accord-report,accord-distinct,
                     accord-no-usage,accord-no-ip-rules,accord-no-plan,accord-no-consumers (all policies but one: what that one costs),
                     accord-idempotency (core policies + Idempotency-Key, a new key on every POST; run only when named)
+                    accord-tracing (all policies, every request traced and exported over OTLP/HTTP to a local sink)
   --baseline-cli F  also run another Accord build (its dist/cli.js) with the core policies, beside this
                     build with the same config (accord-core): the cost of a change, measured in one run
   --no-distinct     skip the Accord run with 12,000 distinct tokens (same as leaving accord-distinct out)
@@ -44,7 +45,7 @@ const POST_PATH = '/shop/v1/items';
 const TARGETS = { maxCpuOverhead: 0.1, maxRssMb: 130 };
 /** Variants with every policy but one, run only when named: the partner policies' costs one by one. */
 const WITHOUT_ONE = ['usage', 'ip-rules', 'plan', 'consumers'];
-const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct', 'accord-idempotency', ...WITHOUT_ONE.map((p) => `accord-no-${p}`)];
+const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct', 'accord-idempotency', 'accord-tracing', ...WITHOUT_ONE.map((p) => `accord-no-${p}`)];
 
 /**
  * Whether a build's config schema has `admin.enabled` (builds from before the admin listener
@@ -99,7 +100,7 @@ function parseOptions(argv, env) {
   if (notFlag !== undefined) throw new Error(`--node-flags takes Node/V8 flags starting with --, got ${notFlag}`);
   if (!['auto', 'wrk', 'autocannon'].includes(options.load)) throw new Error(`--load must be wrk or autocannon, got ${options.load}`);
   options.switchWarmup = Math.min(options.switchWarmup, options.warmup);
-  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct') && (id !== 'accord-baseline' || options.baselineCli !== undefined) && !id.startsWith('accord-no-') && id !== 'accord-idempotency');
+  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct') && (id !== 'accord-baseline' || options.baselineCli !== undefined) && !id.startsWith('accord-no-') && id !== 'accord-idempotency' && id !== 'accord-tracing');
   if (options.variants.includes('accord-baseline') && options.baselineCli === undefined) throw new Error('the accord-baseline variant needs --baseline-cli PATH');
   const unknown = options.variants.filter((id) => !VARIANT_IDS.includes(id));
   if (unknown.length > 0) throw new Error(`unknown variant ${unknown.join(', ')}; known: ${VARIANT_IDS.join(', ')}`);
@@ -155,9 +156,9 @@ function tail(file, lines = 8) {
 const progress = (line) => process.stderr.write(`${line}\n`);
 
 /** Starts one server child on `cpu` with its output in a log file; resolves once it logs where it listens. */
-async function startServer(children, { cpu, args, logFile }) {
+async function startServer(children, { cpu, args, logFile, env = {} }) {
   const fd = openSync(logFile, 'a');
-  const child = children.spawn(cpu, process.execPath, args, { stdio: ['ignore', fd, fd], env: { ...process.env, NODE_ENV: 'production' } });
+  const child = children.spawn(cpu, process.execPath, args, { stdio: ['ignore', fd, fd], env: { ...process.env, NODE_ENV: 'production', ...env } });
   closeSync(fd);
   try {
     const url = await waitForListening(logFile, child, 20_000);
@@ -287,11 +288,14 @@ async function main() {
     { id: 'accord-baseline', label: `Accord at --baseline-cli, core policies`, methods: ['GET', 'POST'], accord: 'off', profile: 'core', cli: options.baselineCli },
     { id: 'accord-tls', label: 'Accord, all policies, HTTPS listener (TLS 1.3, RSA 2048 server certificate)', methods: ['GET', 'POST'], accord: 'off', tls: true },
     { id: 'accord-report', label: 'Accord, all policies, responses validated (report)', methods: ['GET', 'POST'], accord: 'report' },
+    { id: 'accord-tracing', label: 'Accord, all policies, tracing on (always_on, OTLP/HTTP to a local sink)', methods: ['GET', 'POST'], accord: 'off', tracing: true },
     { id: 'accord-distinct', label: `Accord, responses not validated, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens`, methods: ['GET'], accord: 'off' },
     // Every POST carries a new key: the whole path (claim, forward, capture, store), never a replay.
     { id: 'accord-idempotency', label: 'Accord, core policies + Idempotency-Key (memory store, a new key per POST)', methods: ['GET', 'POST'], accord: 'off', profile: 'core', idempotency: true },
     ...WITHOUT_ONE.map((policy) => ({ id: `accord-no-${policy}`, label: `Accord, all policies but ${policy}`, methods: ['GET', 'POST'], accord: 'off', omit: policy })),
   ].filter((v) => options.variants.includes(v.id));
+  // The tracing variant's collector: a sink on the generator's core that discards what it receives.
+  const sink = variants.some((v) => v.tracing) ? await startServer(children, { cpu: GENERATOR_CPU, args: [join(import.meta.dirname, 'gateway', 'otlp-sink.mjs')], logFile: join(dir, 'otlp-sink.log') }) : undefined;
   const distinct = variants.find((v) => v.id === 'accord-distinct');
   if (distinct) {
     distinct.tokensFile = join(dir, 'distinct-tokens.txt');
@@ -318,7 +322,8 @@ async function main() {
         args = [join(import.meta.dirname, 'gateway', variant.script), upstream.url];
       }
       // The same Node flags for every proxy, so that a tuning applies to the baseline too.
-      const { child, url } = await startServer(children, { cpu: PROXY_CPU, args: [...options.nodeFlags, ...args], logFile });
+      const env = variant.tracing ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on' } : {};
+      const { child, url } = await startServer(children, { cpu: PROXY_CPU, args: [...options.nodeFlags, ...args], logFile, env });
       Object.assign(variant, { url, pid: child.pid });
     } catch (error) {
       failures.push(`${variant.label} did not start: ${error.message}`);

@@ -19,6 +19,7 @@ import { RESPONSE_SENT } from './pipeline/policy.js';
 import { abandonUpstream } from './proxy/upstream-proxy.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { recordCall } from '../usage/record-call.js';
+import type { GatewayTracing } from '../observability/tracing.js';
 
 /** Edge limits checked before routing. */
 export interface EdgeLimits {
@@ -37,11 +38,14 @@ export class Gateway {
   private readonly accessLog: AccessLog;
   private readonly limits: EdgeLimits;
   readonly metrics: GatewayMetrics | undefined;
+  /** Spans of every request, when tracing is on; undefined (and no span is ever made) when off. */
+  readonly tracing: GatewayTracing | undefined;
   /** Responses not yet closed, for graceful shutdown. */
   readonly inFlight = new InFlight();
 
-  constructor(logger: Logger, limits: EdgeLimits, metrics?: GatewayMetrics, usage?: UsageRecorder) {
+  constructor(logger: Logger, limits: EdgeLimits, metrics?: GatewayMetrics, usage?: UsageRecorder, tracing?: GatewayTracing) {
     this.logger = logger;
+    this.tracing = tracing;
     this.limits = limits;
     this.metrics = metrics;
     this.trusted = new TrustedProxies(limits.trustedProxies, limits.clientAddressHeader);
@@ -56,6 +60,7 @@ export class Gateway {
       accessLog.record(ctx, !this.writableFinished);
       const plan = ctx.operation?.usage;
       if (usage && plan) recordCall(usage, plan, ctx);
+      if (ctx.span !== undefined) tracing!.endRequest(ctx, !this.writableFinished);
     };
   }
 
@@ -116,7 +121,9 @@ export class Gateway {
       errorCode: undefined,
       inFlight: this.inFlight.add(res),
       capture: undefined,
+      span: undefined,
     };
+    if (this.tracing !== undefined) this.tracing.startRequest(ctx);
     attachContext(ctx);
     res.on('close', this.onClose);
     res.setHeader('x-request-id', requestId);

@@ -30,6 +30,8 @@ import { createUsageRecorder, type UsageRecorder } from '../usage/index.js';
 import { startAdminServer, type RunningAdminServer } from '../admin/server.js';
 import { openRegistry, type RegistryRuntime } from './registry-runtime.js';
 import { readAdminTls } from '../admin/admin-tls.js';
+import type { GatewayTracing } from '../observability/tracing.js';
+import { tracingSettingsFromEnv } from '../observability/tracing-settings.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -49,6 +51,13 @@ export interface StartOptions {
   now?: () => number;
   /** Cluster workers sharing this listener, this process among them (`accord serve --workers N`; default 1). */
   workers?: number;
+  /**
+   * Tracing made by the caller (tests: an in-memory exporter); the caller shuts it down. Without
+   * it, tracing follows the OTEL_* variables of `env`, and stop() flushes it.
+   */
+  tracing?: GatewayTracing;
+  /** Where the OTEL_* variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What started a reload, for its log line. */
@@ -64,6 +73,8 @@ export interface RunningGateway {
   usage: UsageRecorder | undefined;
   /** The registry served from, when `registry.enabled`. */
   registry: RegistryRuntime | undefined;
+  /** The tracing in use, undefined when tracing is off. */
+  tracing: GatewayTracing | undefined;
   loaded: LoadedConfig;
   /** The TLS files in service, when listen.tls is configured. */
   tls: TlsMaterial | undefined;
@@ -105,7 +116,7 @@ function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   );
 }
 
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, upstreamEvents: UpstreamEventsFactory, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined, idempotencyStores: OpenIdempotencyStores): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, upstreamEvents: UpstreamEventsFactory, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined, idempotencyStores: OpenIdempotencyStores, tracing: GatewayTracing | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   // Read first: a registry that cannot be read leaves the table in service untouched.
   const snapshot = registry ? await registry.snapshot(loaded) : undefined;
   const providers = await identityProviders(loaded, dataDir);
@@ -134,7 +145,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, idempotencyStores, idempotencyEvents, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, upstreamEvents, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }) });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, idempotencyStores, idempotencyEvents, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, upstreamEvents, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }), tracing });
     registry?.compiled.sweep();
     try {
       await apiKeys.ready();
@@ -156,6 +167,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let loaded = loadConfig(options.configPath);
   const metrics = createMetrics();
   const upstreamEvents = upstreamMetricEvents(metrics);
+  // Read once, before anything is opened: an unusable OTEL_* value stops the start with its name.
+  const tracingSettings = options.tracing === undefined ? tracingSettingsFromEnv(options.env ?? process.env) : undefined;
+  // The OpenTelemetry SDK and exporter are loaded only when tracing is on: off, they cost not even their load time.
+  const ownedTracing = tracingSettings ? (await import('../observability/tracing-export.js')).createTracingFromSettings(tracingSettings, { logger, registry: metrics.registry }) : undefined;
+  const tracing = options.tracing ?? ownedTracing;
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = await openLimiterStore(loaded, options.workers ?? 1, logger, metrics);
   // Likewise for Idempotency-Key records: a reload keeps every key.
@@ -208,8 +224,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    built = await build(loaded, options.dataDir, logger, metrics, upstreamEvents, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores);
+    built = await build(loaded, options.dataDir, logger, metrics, upstreamEvents, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores, tracing);
   } catch (error) {
+    await ownedTracing?.shutdown();
     await keys.verifier.close();
     await registry?.close();
     await usage?.close();
@@ -217,7 +234,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await idempotencyStores.close();
     throw error;
   }
-  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics, usage);
+  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics, usage, tracing);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;
@@ -254,6 +271,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     built.table.close();
     built.authenticator?.close();
     await keys.verifier.close();
+    await ownedTracing?.shutdown();
     throw error;
   }
   if (admin) logger.info({ url: admin.url }, 'admin listener listening');
@@ -270,7 +288,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
       let nextBuilt: Awaited<ReturnType<typeof build>>;
       try {
-        nextBuilt = await build(next, options.dataDir, logger, metrics, upstreamEvents, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores);
+        nextBuilt = await build(next, options.dataDir, logger, metrics, upstreamEvents, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores, tracing);
       } catch (error) {
         if (nextKeys !== keys) await nextKeys.verifier.close();
         throw error;
@@ -369,6 +387,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     admin,
     usage,
     registry,
+    tracing,
     get loaded() {
       return loaded;
     },
@@ -391,6 +410,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await limiterStore.close?.();
       await idempotencyStores.close();
       await keys.verifier.close();
+      // Last: the spans of the drained requests are exported before the process exits.
+      await ownedTracing?.shutdown();
     },
   };
 }

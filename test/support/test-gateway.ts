@@ -64,7 +64,7 @@ export async function startTestGateway(options: {
   contracts: Record<string, string>;
   config: Record<string, unknown>;
   /** Start options beyond the defaults (no file watch). */
-  start?: Pick<StartOptions, 'watch' | 'watchDebounceMs' | 'now'>;
+  start?: Pick<StartOptions, 'watch' | 'watchDebounceMs' | 'now' | 'tracing' | 'env'>;
   /** Data directory (default: `.accord` in the gateway's temp folder); two gateways given one share their key file. */
   dataDir?: string;
 }): Promise<TestGateway> {

@@ -22,6 +22,7 @@ import { planOperationUsage, type OperationUsage } from '../../usage/operation-u
 import { composeRequest, composeResponse } from './compose.js';
 import { forwardStep } from './forward.js';
 import type { ApiPolicy, PolicyDependencies, RequestStep, ResponseStep } from './policy.js';
+import type { GatewayTracing } from '../../observability/tracing.js';
 
 /**
  * A compiled operation ready to serve. `run` is terminal: it proxies, or throws (or rejects
@@ -64,6 +65,8 @@ export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
   compiled?: CompiledContracts;
   /** Counts a registered version left out of the table because it cannot be compiled or has no upstream. */
   onUnservableVersion?: (apiId: string, version: string) => void;
+  /** Spans for the steps that wait and the upstream attempts, when tracing is on. */
+  tracing?: GatewayTracing;
 }
 
 /**
@@ -78,20 +81,28 @@ function buildOperation(
   config: LoadedConfig['config'],
   upstreamHeaders: UpstreamHeaderPolicy,
   usage: OperationUsage | undefined,
+  tracing: GatewayTracing | undefined,
+  prefix: string,
 ): OperationRoute {
   const requestSteps: RequestStep[] = [];
+  const stepNames: string[] = [];
   const responseSteps: ResponseStep[] = [];
   const names: string[] = [];
   for (const { name, policy } of policies) {
     const steps = policy.operation(op);
     if (!steps) continue;
     names.push(name);
-    if (steps.request) requestSteps.push(steps.request);
+    if (steps.request) {
+      requestSteps.push(steps.request);
+      stepNames.push(name);
+    }
     if (steps.response) responseSteps.push(steps.response);
   }
   const terminal = forwardStep(api, op, config, proxy, upstreamHeaders, composeResponse(responseSteps));
-  const run = composeRequest(requestSteps, terminal);
-  return { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), usage, policies: names, run };
+  const run = composeRequest(requestSteps, terminal, tracing ? { tracing, names: stepNames, terminalName: 'read-body' } : undefined);
+  const route: OperationRoute = { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), usage, policies: names, run };
+  tracing?.describeRoute(route, prefix + op.pathTemplate);
+  return route;
 }
 
 /**
@@ -158,6 +169,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
           logger: deps.logger,
           onResponseInvalid: deps.onResponseInvalid,
           onUpstreamFailure: deps.onUpstreamFailure,
+          tracing: deps.tracing,
         });
         proxies.push(proxy);
         const major = v.semver.major;
@@ -172,7 +184,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         const prefix = `${api.basePath}/v${major}`;
         const operations = new OperationTrie<OperationRoute>();
         for (const op of compiled.operations) {
-          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders, deps.recordUsage ? planOperationUsage(op, api.id, v.version, major) : undefined));
+          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders, deps.recordUsage ? planOperationUsage(op, api.id, v.version, major) : undefined, deps.tracing, prefix));
         }
         const entry: ServedVersion = { apiId: api.id, version: v.version, logFields: apiLogFields(api.id, v.version), major, prefix, operations };
         prefixes.add(prefix, entry);

@@ -1,5 +1,6 @@
 /** Per-request state shared by the steps of the pipeline; it lives on the request, never in globals. */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Span } from '@opentelemetry/api';
 import type { InFlightEntry } from '../in-flight.js';
 import type { Principal } from '../policies/jwt-auth/index.js';
 import type { Consumer } from '../policies/consumers/consumer-index.js';
@@ -82,6 +83,8 @@ export interface RequestContext {
   inFlight?: InFlightEntry;
   /** The copy of the relayed response kept for an Idempotency-Key, when the request holds a claim. */
   capture?: ResponseCapture;
+  /** The request's SERVER span, when tracing is on. */
+  span?: Span;
 }
 
 const CONTEXT = Symbol('accord.context');

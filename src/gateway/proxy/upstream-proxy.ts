@@ -30,6 +30,8 @@ import type { AttemptOutcome } from '../upstreams/upstream-events.js';
 import type { RetryCondition } from '../upstreams/schema.js';
 import type { CircuitSettle } from '../upstreams/circuit-breaker.js';
 import { fullJitterDelay } from '../upstreams/backoff.js';
+import type { Span } from '@opentelemetry/api';
+import type { GatewayTracing } from '../../observability/tracing.js';
 
 /** The result of checking a response against the operation's contract. */
 export type ResponseVerdict = { ok: true } | { ok: false; violations: ReadonlyArray<{ pointer: string; message: string }>; detail: string };
@@ -54,6 +56,8 @@ export interface UpstreamProxyOptions {
   onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
   /** Called once per upstream exchange that failed, by reason, for metrics. */
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
+  /** A CLIENT span per attempt, and its traceparent upstream, when tracing is on. */
+  tracing?: GatewayTracing;
 }
 
 /** Why an upstream exchange failed; the label of `accord_upstream_failures_total`. */
@@ -113,6 +117,8 @@ interface Exchange {
   tried: UpstreamTarget[] | undefined;
   /** The method is idempotent or the request carries an Idempotency-Key (only computed when retries are configured). */
   retryable: boolean;
+  /** The CLIENT span of the current attempt, while it is open (tracing on). */
+  span: Span | undefined;
 }
 
 const EXCHANGE = Symbol('accord.exchange');
@@ -270,6 +276,7 @@ class Upstream implements UpstreamProxy {
       circuitSettle: undefined,
       tried: undefined,
       retryable: false,
+      span: undefined,
     };
     if (this.group.budget) {
       this.group.budget.recordRequest();
@@ -305,6 +312,11 @@ class Upstream implements UpstreamProxy {
     const { req } = ctx;
     const headers = req.headers as OutgoingHttpHeaders;
     headers.host = target.hostHeader;
+    // Before the request is made: its traceparent names this attempt's span.
+    if (this.options.tracing !== undefined) {
+      this.endSpan(ex);
+      ex.span = this.options.tracing.startAttempt(ctx, target, ex.attempt, headers);
+    }
     const request = target.client.request({
       host: target.hostname,
       port: target.port,
@@ -360,6 +372,11 @@ class Upstream implements UpstreamProxy {
       clearTimeout(ex.connectTimer);
       ex.connectTimer = undefined;
     }
+    if (ex.span !== undefined) {
+      this.options.tracing!.attemptEnded(ex.span, outcome, status);
+      // An answer's span lasts until its body is relayed (settle); a failure's ends here.
+      if (outcome !== 'response') this.endSpan(ex);
+    }
     const target = ex.target!;
     target.outstanding--;
     const success = this.group.attemptEnded(target, outcome, status);
@@ -402,11 +419,20 @@ class Upstream implements UpstreamProxy {
     writeProblem(ctx.res, error, ctx.requestId);
   }
 
+  /** Ends the current attempt's CLIENT span, if one is open. */
+  private endSpan(ex: Exchange): void {
+    const span = ex.span;
+    if (span === undefined) return;
+    ex.span = undefined;
+    span.end();
+  }
+
   /** Ends an exchange: stops its deadlines. */
   private settle(ex: Exchange): void {
     // Every path ends its attempt first; this keeps a circuit's half-open probe from waiting forever if one did not.
     if (ex.attemptOpen) this.endAttempt(ex, 'client-gone', 0);
     ex.settled = true;
+    if (ex.span !== undefined) this.endSpan(ex);
     if (ex.timer) {
       clearTimeout(ex.timer);
       ex.timer = undefined;
@@ -517,6 +543,7 @@ class Upstream implements UpstreamProxy {
         ex.response = undefined;
         response.destroy();
         request.destroy();
+        if (ex.span !== undefined) this.endSpan(ex);
         return;
       }
     }
