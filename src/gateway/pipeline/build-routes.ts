@@ -50,7 +50,7 @@ export interface RouteTable {
 
 /** Dependencies the routes are built with (created once by the composition root). */
 export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
-  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: ReadonlyArray<{ pointer: string; message: string }>) => void;
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
   /** Upstream attempts, retries, circuits, ejections and health, for metrics. */
   upstreamEvents?: UpstreamEventsFactory;

@@ -50,8 +50,8 @@ export interface UpstreamProxyOptions {
   responseValidation: 'enforce' | 'report' | 'off';
   maxResponseBytes: number;
   logger: Logger;
-  /** Called when a response breaks its contract (both modes), for metrics. */
-  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
+  /** Called when a response breaks its contract (both modes), for metrics and the drift report. */
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: ReadonlyArray<{ pointer: string; message: string }>) => void;
   /** Called once per upstream exchange that failed, by reason, for metrics. */
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
 }
@@ -614,7 +614,7 @@ class Upstream implements UpstreamProxy {
       { requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, operationId: ctx.operation?.operationId, mode, violations: verdict.violations.slice(0, 20) },
       `response breaks the contract: ${verdict.detail}`,
     );
-    this.options.onResponseInvalid?.(ctx, mode);
+    this.options.onResponseInvalid?.(ctx, mode, verdict.violations);
   }
 
   close(): void {
