@@ -70,7 +70,7 @@ export class LogLevelControl {
     const revertsTo = this.timeBox?.revertsTo ?? previous;
     this.timeBox?.timer.cancel();
     this.timeBox = undefined;
-    const fields = { level, previous, changedBy, ...(durationSeconds !== undefined ? { durationSeconds, revertsTo } : {}) };
+    const fields = { logLevel: level, previousLevel: previous, changedBy, ...(durationSeconds !== undefined ? { durationSeconds, revertsTo } : {}) };
     this.apply(level, fields, 'log level changed through the admin API');
     if (durationSeconds !== undefined) {
       const timer = this.schedule(() => this.revert(), durationSeconds * 1000);
@@ -85,7 +85,7 @@ export class LogLevelControl {
     if (!box) return;
     this.timeBox = undefined;
     const previous = this.logger.level as LevelWithSilent;
-    this.apply(box.revertsTo, { level: box.revertsTo, previous, changedBy: 'time box' }, 'log level time box over: the previous level is back');
+    this.apply(box.revertsTo, { logLevel: box.revertsTo, previousLevel: previous, changedBy: 'time box' }, 'log level time box over: the previous level is back');
   }
 
   /** Cancels a pending revert (the gateway is stopping). */

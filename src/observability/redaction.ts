@@ -58,6 +58,18 @@ function maskParams(run: string): string {
   return parts.join('');
 }
 
+/** Masks JWTs and Accord keys among the pieces of a run between URL delimiters (neither contains one). */
+function maskPieces(run: string): string {
+  if (!run.includes('eyJ') && !run.includes('acc_')) return run;
+  const pieces = run.split(/([&?;=/:,])/);
+  for (let i = 0; i < pieces.length; i += 2) {
+    const piece = pieces[i]!;
+    if (hasJwtShape(piece)) pieces[i] = REDACTED;
+    else if (piece.includes('acc_')) pieces[i] = piece.replace(ACCORD_KEY, `acc_$1_${REDACTED}`);
+  }
+  return pieces.join('');
+}
+
 /** Masks the credentials found in one string. */
 export function redactString(text: string): string {
   const input = text.length > MAX_STRING ? `${text.slice(0, MAX_STRING)}…` : text;
@@ -71,11 +83,7 @@ export function redactString(text: string): string {
     lastEnd = m.index + run.length;
     // `Basic xxx`, `Bearer xxx`: the credential follows the scheme after white space.
     if (afterScheme && /^\s+$/.test(gap)) run = REDACTED;
-    else if (hasJwtShape(run)) run = REDACTED;
-    else {
-      if (run.includes('acc_')) run = run.replace(ACCORD_KEY, `acc_$1_${REDACTED}`);
-      run = maskParams(run);
-    }
+    else run = maskParams(maskPieces(run));
     const lower = m[0].toLowerCase();
     afterScheme = lower === 'basic' || lower === 'bearer' || lower === 'digest' || lower.endsWith(':basic') || lower.endsWith(':bearer');
     out += gap + run;
