@@ -1,6 +1,7 @@
 /** The shapes the route table and the pipeline use to call an operation's compiled validators. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProblemViolation } from '../../errors/problem.js';
+import type { SensitiveFields } from './sensitive-fields.js';
 
 /** The parts of one request that the contract constrains. */
 export interface RequestParts {
@@ -102,6 +103,8 @@ export interface CompiledOperation {
   checkFraming(parts: RequestParts): RequestCheck | undefined;
   /** Validates an upstream response: declared status, declared media type, body against its schema. */
   checkResponse(status: number, contentType: string | undefined, body: Buffer): ResponseCheck;
+  /** JSON pointers of the fields the contract marks sensitive, in the request body and per response (payload excerpts mask them). */
+  sensitiveFields?: SensitiveFields;
 }
 
 /** Every operation of one contract, and what loading noticed without refusing the contract. */

@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../../config/load-config.js';
 import { LocatedError } from '../../errors/located-error.js';
 import type { ApiConfig } from '../../config/schema.js';
 import { createUpstreamProxy, type UpstreamProxy, type UpstreamFailure } from '../proxy/upstream-proxy.js';
+import type { Logger } from '../../observability/logger.js';
 import { UpstreamHeaderPolicy } from '../edge/upstream-headers.js';
 import { UpstreamGroup } from '../upstreams/upstream-group.js';
 import { NO_UPSTREAM_EVENTS, type UpstreamEventsFactory } from '../upstreams/upstream-events.js';
@@ -78,6 +79,7 @@ function buildOperation(
   config: LoadedConfig['config'],
   upstreamHeaders: UpstreamHeaderPolicy,
   usage: OperationUsage | undefined,
+  excerpt: { logger: Logger; version: string },
 ): OperationRoute {
   const requestSteps: RequestStep[] = [];
   const responseSteps: ResponseStep[] = [];
@@ -89,7 +91,7 @@ function buildOperation(
     if (steps.request) requestSteps.push(steps.request);
     if (steps.response) responseSteps.push(steps.response);
   }
-  const terminal = forwardStep(api, op, config, proxy, upstreamHeaders, composeResponse(responseSteps));
+  const terminal = forwardStep(api, op, config, proxy, upstreamHeaders, composeResponse(responseSteps), api.payloadExcerpts.enabled ? excerpt : undefined);
   const run = composeRequest(requestSteps, terminal);
   return { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), usage, policies: names, run };
 }
@@ -172,7 +174,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         const prefix = `${api.basePath}/v${major}`;
         const operations = new OperationTrie<OperationRoute>();
         for (const op of compiled.operations) {
-          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders, deps.recordUsage ? planOperationUsage(op, api.id, v.version, major) : undefined));
+          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders, deps.recordUsage ? planOperationUsage(op, api.id, v.version, major) : undefined, { logger: deps.logger, version: v.version }));
         }
         const entry: ServedVersion = { apiId: api.id, version: v.version, logFields: apiLogFields(api.id, v.version), major, prefix, operations };
         prefixes.add(prefix, entry);

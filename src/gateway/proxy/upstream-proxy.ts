@@ -34,8 +34,8 @@ import { fullJitterDelay } from '../upstreams/backoff.js';
 /** The result of checking a response against the operation's contract. */
 export type ResponseVerdict = { ok: true } | { ok: false; violations: ReadonlyArray<{ pointer: string; message: string }>; detail: string };
 
-/** Checks one upstream response (status, content type, body). */
-export type ResponseChecker = (status: number, contentType: string | undefined, body: Buffer) => ResponseVerdict;
+/** Checks one upstream response (status, content type, body) of a request. */
+export type ResponseChecker = (status: number, contentType: string | undefined, body: Buffer, ctx: RequestContext) => ResponseVerdict;
 
 /** How an upstream is reached and how its responses are treated. */
 export interface UpstreamProxyOptions {
@@ -567,7 +567,7 @@ class Upstream implements UpstreamProxy {
     if (ex.settled || !ex.chunks) return;
     const body = ex.chunks.length === 1 ? ex.chunks[0]! : Buffer.concat(ex.chunks, ex.size);
     ex.chunks = undefined;
-    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body);
+    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body, ex.ctx);
     if (!verdict.ok) {
       this.reportInvalid(ex.ctx, verdict, 'enforce');
       this.fail(ex, 'invalid-response', new GatewayError('RESPONSE_INVALID', 'the upstream response does not match the API contract'), {});
@@ -603,7 +603,7 @@ class Upstream implements UpstreamProxy {
     if (!chunks) return;
     ex.chunks = undefined;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, ex.size);
-    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body);
+    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body, ex.ctx);
     if (!verdict.ok) this.reportInvalid(ex.ctx, verdict, 'report');
   }
 
