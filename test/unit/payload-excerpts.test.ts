@@ -13,7 +13,11 @@ import { SensitivePointers, excerptOf, MASKED } from '../../src/observability/pa
 const FIXTURE = join(import.meta.dirname, '..', 'integration', 'fixtures', 'excerpts', 'people-1.0.0.yaml');
 
 describe('sensitive fields found at compile', () => {
-  const op = compileContract(loadOpenApi(FIXTURE, { text: readFileSync(FIXTURE, 'utf8') })).operations[0]!;
+  const doc = (): ReturnType<typeof loadOpenApi> => loadOpenApi(FIXTURE, { text: readFileSync(FIXTURE, 'utf8') });
+  const op = compileContract(doc(), { sensitiveFields: true }).operations[0]!;
+  it('are not looked for unless asked (no cost for contracts without payload excerpts)', () => {
+    assert.equal(compileContract(doc()).operations[0]!.sensitiveFields, undefined);
+  });
   it('the request body: each class, nested, in arrays and additional properties', () => {
     assert.deepEqual(op.sensitiveFields?.request, ['/address/street', '/email', '/notes/*', '/password', '/phones/*', '/taxId']);
   });

@@ -55,6 +55,10 @@ export function compileContract(doc: OpenApiDocument, options: CompileOptions = 
     throw compileFailure(error, bundle, doc, { file: doc.file, pointer: '' });
   }
   const undeclared = options.undeclaredParameters ?? 'allow';
-  const operations = plans.map((plan) => Object.assign(buildOperation(plan, ajv, bundle, doc, undeclared), { sensitiveFields: sensitiveFieldsOf(doc, plan.site) }));
+  const operations = plans.map((plan) => {
+    const op = buildOperation(plan, ajv, bundle, doc, undeclared);
+    if (options.sensitiveFields) op.sensitiveFields = sensitiveFieldsOf(doc, plan.site);
+    return op;
+  });
   return { operations, warnings };
 }

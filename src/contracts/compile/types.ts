@@ -103,7 +103,7 @@ export interface CompiledOperation {
   checkFraming(parts: RequestParts): RequestCheck | undefined;
   /** Validates an upstream response: declared status, declared media type, body against its schema. */
   checkResponse(status: number, contentType: string | undefined, body: Buffer): ResponseCheck;
-  /** JSON pointers of the fields the contract marks sensitive, in the request body and per response (payload excerpts mask them). */
+  /** JSON pointers of the fields the contract marks sensitive, in the request body and per response (payload excerpts mask them); set when compiled with `sensitiveFields`. */
   sensitiveFields?: SensitiveFields;
 }
 
@@ -116,6 +116,11 @@ export interface CompiledContract {
 
 /** Options of {@link compileContract}. */
 export interface CompileOptions {
+  /**
+   * Find the fields the contract marks sensitive (`sensitiveFields` of each operation; default
+   * false): only APIs with payload excerpts need them, so other contracts pay nothing at load.
+   */
+  sensitiveFields?: boolean;
   /**
    * Convert parameter and form-field strings to the integer, number or boolean their schema asks
    * for before validating (default true). False validates every such value as the string it is.

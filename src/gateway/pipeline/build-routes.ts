@@ -128,7 +128,8 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
           deps.onUnservableVersion?.(api.id, v.version);
           continue;
         }
-        const compileOptions = { undeclaredParameters: api.undeclaredParameters };
+        // Sensitive fields are looked for only where payload excerpts will mask them.
+        const compileOptions = api.payloadExcerpts.enabled ? { undeclaredParameters: api.undeclaredParameters, sensitiveFields: true } : { undeclaredParameters: api.undeclaredParameters };
         let cached: ReturnType<CompiledContracts['get']> | undefined;
         try {
           cached = v.digest !== undefined && deps.compiled ? deps.compiled.get(v.digest, compileOptions, () => v.load()) : undefined;
