@@ -70,6 +70,15 @@ describe('accord drift', () => {
     assert.match(result.stdout, new RegExp(`\\| shop \\| 1\\.0\\.0 \\| \`listItems\` \\| \`${up.url.replace(/[.]/g, '\\.')}\` \\| 3 \\| 3 \\| `));
   });
 
+  it('--api-version filters by version', async () => {
+    const other = await runCli(['drift', '--admin-url', gw.adminUrl!, '--api', 'shop', '--api-version', '2.0.0', '--format', 'json'], env);
+    assert.equal(other.status, 0, other.stderr);
+    assert.deepEqual((JSON.parse(other.stdout) as DriftReport).entries, []);
+    const same = await runCli(['drift', '--admin-url', gw.adminUrl!, '--api', 'shop', '--api-version', '1.0.0', '--format', 'json'], env);
+    assert.equal(same.status, 1, same.stderr);
+    assert.equal((JSON.parse(same.stdout) as DriftReport).violations, 3);
+  });
+
   it('no drift for another API: exit 0', async () => {
     const result = await runCli(['drift', '--admin-url', gw.adminUrl!, '--api', 'orders'], env);
     assert.equal(result.status, 0, result.stderr);
