@@ -11,6 +11,7 @@ import type { AdminRoutes } from './index.js';
 /** The default window of a report. */
 export const DEFAULT_DRIFT_WINDOW = '24h';
 
+/** The `/admin/drift` resource of the admin listener, over the gateway's drift recorder. */
 export const driftRoutes: AdminRoutes = {
   name: 'drift',
   base: '/admin/drift',

@@ -5,8 +5,8 @@
 import { GatewayError } from '../../errors/problem.js';
 import { callerOf } from '../caller.js';
 import type { LogLevelControl } from '../../observability/log-level-control.js';
-import type { AdminDependencies, AdminRoutes } from './index.js';
 import type { Response } from 'express';
+import type { AdminDependencies, AdminRoutes } from './index.js';
 
 function control(deps: AdminDependencies): LogLevelControl {
   if (!deps.logLevel) throw new GatewayError('SERVICE_UNAVAILABLE', 'this listener does not control a log level');
@@ -19,6 +19,7 @@ function send(res: Response, value: unknown): void {
   res.end(body);
 }
 
+/** The `/admin/log-level` resource of the admin listener, over the process's log level control. */
 export const logLevelRoutes: AdminRoutes = {
   name: 'log-level',
   base: '/admin/log-level',
