@@ -74,7 +74,7 @@ export interface DriftRecorderOptions {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** The longest window a report may ask for, in ms, under the default retention. */
+/** Hours of history kept by default (seven days): the longest window a report may ask for. */
 export const DEFAULT_RETENTION_HOURS = 168;
 
 /** A ring of counts, one slot per bucket; a slot remembers which bucket it counts. */
