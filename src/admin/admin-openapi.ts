@@ -42,7 +42,7 @@ const document = {
     title: 'Accord admin API',
     version: '1.0.0',
     description:
-      'The admin listener of Accord (default 127.0.0.1:9080): the contract registry, usage records, API keys and metrics. ' +
+      'The admin listener of Accord (default 127.0.0.1:9080): the contract registry, usage records, API keys, metrics, the log level and the contract drift report. ' +
       'Every route except this document needs a Bearer JWT from an identity provider of admin.auth.providers. ' +
       'The admin scope (admin.auth.scope, default accord:admin) opens every route; a token that owns an API (admin.owners) may use the registry routes: read every API, change its own. ' +
       'Requests are validated against this document; errors are RFC 9457 problem+json with a stable `code`.',
@@ -52,7 +52,7 @@ const document = {
     { name: 'registry', description: 'Contract versions, their lifecycle and the audit log.' },
     { name: 'usage', description: 'Who called which operation.' },
     { name: 'keys', description: 'API keys of consumers.' },
-    { name: 'operations', description: 'Metrics and this document.' },
+    { name: 'operations', description: 'Metrics, the log level, contract drift and this document.' },
   ],
   security: [{ adminToken: [] }],
   paths: {
@@ -326,6 +326,49 @@ const document = {
         responses: { '200': { description: 'Revoked.', content: json(ref('ApiKey')) }, ...CHECKED_PROBLEMS, '404': problemRef('NotFound'), '503': problemRef('Unavailable') },
       },
     },
+    '/admin/log-level': {
+      get: {
+        operationId: 'getLogLevel',
+        tags: ['operations'],
+        summary: 'The log level of this process',
+        description: 'Admin scope. With --workers N: of the worker that answered (README: Log redaction and log level).',
+        responses: { '200': { description: 'The level in service.', content: json(ref('LogLevel')) }, ...CHECKED_PROBLEMS, '503': problemRef('Unavailable') },
+      },
+      put: {
+        operationId: 'setLogLevel',
+        tags: ['operations'],
+        summary: 'Change the log level at runtime',
+        description: 'Admin scope. Logged at warn level with the caller. With `durationSeconds`, the level before comes back after that time.',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            required: ['level'],
+            properties: {
+              level: { type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
+              durationSeconds: { type: 'integer', minimum: 1, maximum: 86400, description: 'Time box: the level before comes back after this many seconds.' },
+            },
+          }),
+        },
+        responses: { '200': { description: 'The level now in service.', content: json(ref('LogLevel')) }, ...CHECKED_PROBLEMS, '413': problemRef('TooLarge'), '415': problemRef('UnsupportedMediaType'), '503': problemRef('Unavailable') },
+      },
+    },
+    '/admin/drift': {
+      get: {
+        operationId: 'readDrift',
+        tags: ['operations'],
+        summary: 'Contract drift: responses that broke their contract',
+        description:
+          'Admin scope, or an owner asking about an API it owns (`api` required). Response-validation violations per API, version, operation and upstream target in the window, with example pointers and first and last seen; counts survive a reload. With --workers N: of the worker that answered.',
+        parameters: [
+          query('window', 'How far back: `<n>m` (up to 60m, counted by minute), `<n>h` or `<n>d` (counted by hour), at most 168h.', { type: 'string', pattern: '^[1-9][0-9]{0,3}[mhd]$', default: '24h' }),
+          query('api', 'Only this API.', { type: 'string', minLength: 1 }),
+          query('version', 'Only this version.', { type: 'string', minLength: 1 }),
+        ],
+        responses: { '200': { description: 'The report.', content: json(ref('DriftReport')) }, ...CHECKED_PROBLEMS, '503': problemRef('Unavailable') },
+      },
+    },
     '/metrics': {
       get: {
         operationId: 'getMetrics',
@@ -485,6 +528,45 @@ const document = {
           sunset: { type: 'string' },
           successor: { type: 'string' },
           trigger: { type: 'string', enum: ['manual', 'sunset'] },
+        },
+      },
+      LogLevel: {
+        type: 'object',
+        required: ['level', 'initial'],
+        properties: {
+          level: { type: 'string' },
+          initial: { type: 'string', description: 'The level at start (LOG_LEVEL, default info).' },
+          revertsAt: { type: 'string', format: 'date-time', description: 'When a time-boxed level ends.' },
+          revertsTo: { type: 'string' },
+        },
+      },
+      DriftReport: {
+        type: 'object',
+        required: ['window', 'violations', 'entries', 'dropped'],
+        properties: {
+          window: { type: 'object', required: ['since', 'until', 'granularity'], properties: { since: { type: 'string' }, until: { type: 'string' }, granularity: { type: 'string', enum: ['minute', 'hour'] } } },
+          violations: { type: 'integer', description: 'Responses that broke their contract in the window.' },
+          dropped: { type: 'integer', description: 'Broken responses of sites beyond the recorder\'s bound (not in entries).' },
+          entries: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['api', 'version', 'operation', 'target', 'count', 'total', 'firstSeen', 'lastSeen', 'mode', 'examples', 'otherViolations'],
+              properties: {
+                api: { type: 'string' },
+                version: { type: 'string' },
+                operation: { type: 'string', description: 'operationId, or `METHOD /template`.' },
+                target: { type: 'string', description: 'The upstream target that sent the responses.' },
+                count: { type: 'integer', description: 'In the window.' },
+                total: { type: 'integer', description: 'Since the process started.' },
+                firstSeen: { type: 'string', format: 'date-time' },
+                lastSeen: { type: 'string', format: 'date-time' },
+                mode: { type: 'string', enum: ['enforce', 'report'] },
+                examples: { type: 'array', items: { type: 'object', required: ['pointer', 'message', 'count'], properties: { pointer: { type: 'string' }, message: { type: 'string' }, count: { type: 'integer' } } } },
+                otherViolations: { type: 'integer' },
+              },
+            },
+          },
         },
       },
       ApiKey: {

@@ -18,6 +18,7 @@ import { adminSchema, type AdminConfig } from '../admin/schema.js';
 import { registrySchema, type RegistryConfig } from '../registry/schema.js';
 import { targetsSchema, upstreamSchema, type TargetConfig, type UpstreamConfig } from '../gateway/upstreams/schema.js';
 import { idempotencySchema, idempotencyStoresSchema, type IdempotencyConfig, type IdempotencyStoresConfig } from '../gateway/policies/idempotency/schema.js';
+import type { PayloadExcerptsConfig } from '../observability/payload-excerpts.js';
 
 export type { TargetConfig, UpstreamConfig } from '../gateway/upstreams/schema.js';
 
@@ -46,6 +47,7 @@ export interface ApiConfig {
   requestValidation: boolean;
   undeclaredParameters: 'allow' | 'refuse';
   responseValidation: ResponseValidationMode;
+  payloadExcerpts: PayloadExcerptsConfig;
 }
 
 /** Listener and edge limits of the data plane. */
@@ -247,6 +249,17 @@ export const gatewayConfigSchema = {
             enum: ['enforce', 'report', 'off'],
             default: 'report',
             description: 'enforce: a response breaking the contract becomes 502 RESPONSE_INVALID; report: logged and counted; off: not checked.',
+          },
+          payloadExcerpts: {
+            type: 'object',
+            additionalProperties: false,
+            default: {},
+            description:
+              'A debugging aid: log (at debug level) an excerpt of each JSON request body and, when responseValidation is not off, each JSON response body, with the fields the contract marks sensitive masked (x-accord-sensitive: true, format password, email, idn-email, phone, tel, phone-number, e164) and credentials masked as on every log line. Off by default; needs LOG_LEVEL=debug or PUT /admin/log-level.',
+            properties: {
+              enabled: { type: 'boolean', default: false, description: 'Log payload excerpts of this API at debug level.' },
+              maxBytes: { type: 'integer', minimum: 64, maximum: 65536, default: 1024, description: 'Longest excerpt, in characters of its masked JSON; the rest is cut and marked with an ellipsis.' },
+            },
           },
         },
       },

@@ -32,6 +32,9 @@ import { openRegistry, type RegistryRuntime } from './registry-runtime.js';
 import { readAdminTls } from '../admin/admin-tls.js';
 import type { GatewayTracing } from '../observability/tracing.js';
 import { tracingSettingsFromEnv } from '../observability/tracing-settings.js';
+import { createDriftRecorder } from '../observability/drift-setup.js';
+import type { DriftRecorder } from '../observability/drift-recorder.js';
+import { LogLevelControl } from '../observability/log-level-control.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -78,6 +81,10 @@ export interface RunningGateway {
   loaded: LoadedConfig;
   /** The TLS files in service, when listen.tls is configured. */
   tls: TlsMaterial | undefined;
+  /** Response-validation violations by site and time (kept across reloads). */
+  drift: DriftRecorder;
+  /** The process's log level, changed at runtime through the admin API. */
+  logLevel: LogLevelControl;
   /**
    * Rebuilds from disk; a bad new config is rejected and the old table keeps serving. Resolves
    * true when the new configuration is in service. Calls during a reload are served by one more
@@ -116,14 +123,16 @@ function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   );
 }
 
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, upstreamEvents: UpstreamEventsFactory, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined, idempotencyStores: OpenIdempotencyStores, tracing: GatewayTracing | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, upstreamEvents: UpstreamEventsFactory, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined, idempotencyStores: OpenIdempotencyStores, tracing: GatewayTracing | undefined, drift: DriftRecorder): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   // Read first: a registry that cannot be read leaves the table in service untouched.
   const snapshot = registry ? await registry.snapshot(loaded) : undefined;
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
-  const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report'): void => {
+  const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report', violations: ReadonlyArray<{ pointer: string; message: string }>): void => {
     metrics.responseViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: ctx.operation?.operationId ?? ctx.operation?.template ?? '', mode });
+    const operation = ctx.operation ? (ctx.operation.operationId ?? `${ctx.req.method} ${ctx.operation.template}`) : '';
+    drift.record({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation, target: ctx.upstreamTarget?.label ?? '' }, mode, violations);
   };
   const onUpstreamFailure = (ctx: RequestContext, reason: UpstreamFailure): void => {
     metrics.upstreamFailures.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', reason });
@@ -172,6 +181,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // The OpenTelemetry SDK and exporter are loaded only when tracing is on: off, they cost not even their load time.
   const ownedTracing = tracingSettings ? (await import('../observability/tracing-export.js')).createTracingFromSettings(tracingSettings, { logger, registry: metrics.registry }) : undefined;
   const tracing = options.tracing ?? ownedTracing;
+  // Owned by the instance, not by a routing table: drift counts survive reloads.
+  const drift = createDriftRecorder(metrics, logger, options.now);
+  const logLevel = new LogLevelControl(logger);
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = await openLimiterStore(loaded, options.workers ?? 1, logger, metrics);
   // Likewise for Idempotency-Key records: a reload keeps every key.
@@ -224,7 +236,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    built = await build(loaded, options.dataDir, logger, metrics, upstreamEvents, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores, tracing);
+    built = await build(loaded, options.dataDir, logger, metrics, upstreamEvents, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores, tracing, drift);
   } catch (error) {
     await ownedTracing?.shutdown();
     await keys.verifier.close();
@@ -248,7 +260,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         host: adminConfig.listen.host,
         port: options.adminPort ?? adminConfig.listen.port,
         auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope, owners: () => loaded.config.admin.owners },
-        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service, consumers: () => loaded.config.consumers, now: options.now },
+        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service, consumers: () => loaded.config.consumers, now: options.now, logLevel, drift },
         tls: readAdminTls(adminConfig.listen.tls, loaded),
       }).catch((error: unknown) => {
         // Tagged, so that `accord serve` names the admin port rather than the data-plane one.
@@ -288,7 +300,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
       let nextBuilt: Awaited<ReturnType<typeof build>>;
       try {
-        nextBuilt = await build(next, options.dataDir, logger, metrics, upstreamEvents, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores, tracing);
+        nextBuilt = await build(next, options.dataDir, logger, metrics, upstreamEvents, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores, tracing, drift);
       } catch (error) {
         if (nextKeys !== keys) await nextKeys.verifier.close();
         throw error;
@@ -388,6 +400,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     usage,
     registry,
     tracing,
+    drift,
+    logLevel,
     get loaded() {
       return loaded;
     },
@@ -397,6 +411,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       return requestReload(trigger);
     },
     async stop() {
+      logLevel.close();
       await watcher?.close();
       await tls?.close();
       await server.shutdown();

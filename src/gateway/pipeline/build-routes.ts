@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../../config/load-config.js';
 import { LocatedError } from '../../errors/located-error.js';
 import type { ApiConfig } from '../../config/schema.js';
 import { createUpstreamProxy, type UpstreamProxy, type UpstreamFailure } from '../proxy/upstream-proxy.js';
+import type { Logger } from '../../observability/logger.js';
 import { UpstreamHeaderPolicy } from '../edge/upstream-headers.js';
 import { UpstreamGroup } from '../upstreams/upstream-group.js';
 import { NO_UPSTREAM_EVENTS, type UpstreamEventsFactory } from '../upstreams/upstream-events.js';
@@ -51,7 +52,7 @@ export interface RouteTable {
 
 /** Dependencies the routes are built with (created once by the composition root). */
 export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
-  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: ReadonlyArray<{ pointer: string; message: string }>) => void;
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
   /** Upstream attempts, retries, circuits, ejections and health, for metrics. */
   upstreamEvents?: UpstreamEventsFactory;
@@ -83,6 +84,7 @@ function buildOperation(
   usage: OperationUsage | undefined,
   tracing: GatewayTracing | undefined,
   prefix: string,
+  excerpt: { logger: Logger; version: string },
 ): OperationRoute {
   const requestSteps: RequestStep[] = [];
   const stepNames: string[] = [];
@@ -98,7 +100,7 @@ function buildOperation(
     }
     if (steps.response) responseSteps.push(steps.response);
   }
-  const terminal = forwardStep(api, op, config, proxy, upstreamHeaders, composeResponse(responseSteps));
+  const terminal = forwardStep(api, op, config, proxy, upstreamHeaders, composeResponse(responseSteps), api.payloadExcerpts.enabled ? excerpt : undefined);
   const run = composeRequest(requestSteps, terminal, tracing ? { tracing, names: stepNames, terminalName: 'read-body' } : undefined);
   const route: OperationRoute = { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), usage, policies: names, run };
   tracing?.describeRoute(route, prefix + op.pathTemplate);
@@ -137,7 +139,8 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
           deps.onUnservableVersion?.(api.id, v.version);
           continue;
         }
-        const compileOptions = { undeclaredParameters: api.undeclaredParameters };
+        // Sensitive fields are looked for only where payload excerpts will mask them.
+        const compileOptions = api.payloadExcerpts.enabled ? { undeclaredParameters: api.undeclaredParameters, sensitiveFields: true } : { undeclaredParameters: api.undeclaredParameters };
         let cached: ReturnType<CompiledContracts['get']> | undefined;
         try {
           cached = v.digest !== undefined && deps.compiled ? deps.compiled.get(v.digest, compileOptions, () => v.load()) : undefined;
@@ -184,7 +187,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         const prefix = `${api.basePath}/v${major}`;
         const operations = new OperationTrie<OperationRoute>();
         for (const op of compiled.operations) {
-          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders, deps.recordUsage ? planOperationUsage(op, api.id, v.version, major) : undefined, deps.tracing, prefix));
+          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders, deps.recordUsage ? planOperationUsage(op, api.id, v.version, major) : undefined, deps.tracing, prefix, { logger: deps.logger, version: v.version }));
         }
         const entry: ServedVersion = { apiId: api.id, version: v.version, logFields: apiLogFields(api.id, v.version), major, prefix, operations };
         prefixes.add(prefix, entry);

@@ -36,8 +36,8 @@ import type { GatewayTracing } from '../../observability/tracing.js';
 /** The result of checking a response against the operation's contract. */
 export type ResponseVerdict = { ok: true } | { ok: false; violations: ReadonlyArray<{ pointer: string; message: string }>; detail: string };
 
-/** Checks one upstream response (status, content type, body). */
-export type ResponseChecker = (status: number, contentType: string | undefined, body: Buffer) => ResponseVerdict;
+/** Checks one upstream response (status, content type, body) of a request. */
+export type ResponseChecker = (status: number, contentType: string | undefined, body: Buffer, ctx: RequestContext) => ResponseVerdict;
 
 /** How an upstream is reached and how its responses are treated. */
 export interface UpstreamProxyOptions {
@@ -52,8 +52,8 @@ export interface UpstreamProxyOptions {
   responseValidation: 'enforce' | 'report' | 'off';
   maxResponseBytes: number;
   logger: Logger;
-  /** Called when a response breaks its contract (both modes), for metrics. */
-  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
+  /** Called when a response breaks its contract (both modes), for metrics and the drift report. */
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: ReadonlyArray<{ pointer: string; message: string }>) => void;
   /** Called once per upstream exchange that failed, by reason, for metrics. */
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
   /** A CLIENT span per attempt, and its traceparent upstream, when tracing is on. */
@@ -609,7 +609,7 @@ class Upstream implements UpstreamProxy {
     if (ex.settled || !ex.chunks) return;
     const body = ex.chunks.length === 1 ? ex.chunks[0]! : Buffer.concat(ex.chunks, ex.size);
     ex.chunks = undefined;
-    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body);
+    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body, ex.ctx);
     if (!verdict.ok) {
       this.reportInvalid(ex.ctx, verdict, 'enforce');
       this.fail(ex, 'invalid-response', new GatewayError('RESPONSE_INVALID', 'the upstream response does not match the API contract'), {});
@@ -645,7 +645,7 @@ class Upstream implements UpstreamProxy {
     if (!chunks) return;
     ex.chunks = undefined;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, ex.size);
-    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body);
+    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body, ex.ctx);
     if (!verdict.ok) this.reportInvalid(ex.ctx, verdict, 'report');
   }
 
@@ -656,7 +656,7 @@ class Upstream implements UpstreamProxy {
       { requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, operationId: ctx.operation?.operationId, mode, violations: verdict.violations.slice(0, 20) },
       `response breaks the contract: ${verdict.detail}`,
     );
-    this.options.onResponseInvalid?.(ctx, mode);
+    this.options.onResponseInvalid?.(ctx, mode, verdict.violations);
   }
 
   close(): void {
