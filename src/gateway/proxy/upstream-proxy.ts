@@ -17,6 +17,7 @@
  * reaches the client.
  */
 import http, { type IncomingMessage, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
+import type { Violation } from '../../contracts/compile/types.js';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { GatewayError, writeProblem } from '../../errors/problem.js';
@@ -51,7 +52,7 @@ export interface UpstreamProxyOptions {
   maxResponseBytes: number;
   logger: Logger;
   /** Called when a response breaks its contract (both modes), for metrics. */
-  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: readonly Violation[]) => void;
   /** Called once per upstream exchange that failed, by reason, for metrics. */
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
 }
@@ -614,7 +615,7 @@ class Upstream implements UpstreamProxy {
       { requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, operationId: ctx.operation?.operationId, mode, violations: verdict.violations.slice(0, 20) },
       `response breaks the contract: ${verdict.detail}`,
     );
-    this.options.onResponseInvalid?.(ctx, mode);
+    this.options.onResponseInvalid?.(ctx, mode, verdict.violations);
   }
 
   close(): void {
