@@ -49,6 +49,8 @@ export interface GatewayMetrics {
   deprecatedCalls: Counter<'api' | 'version' | 'consumer'>;
   /** Routing tables rebuilt because the registry changed, by outcome (`success`, `rejected`). */
   registryUpdates: Counter<'outcome'>;
+  /** 1 while the registry store's change notifications are followed, 0 while they are lost (PostgreSQL). */
+  registryFollowing: Gauge<'store'>;
   /** Registered versions left out of a routing table (cannot be compiled, or no upstream), by API and version. */
   registryUnservable: Counter<'api' | 'version'>;
   /** Versions retired by the gateway because their sunset passed. */
@@ -253,6 +255,12 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   });
   registryUpdates.inc({ outcome: 'success' }, 0);
   registryUpdates.inc({ outcome: 'rejected' }, 0);
+  const registryFollowing = new Gauge({
+    name: 'accord_registry_following',
+    help: 'Whether this instance follows the registry store\'s change notifications (store postgres): 1 following, 0 lost and reconnecting (the routing table in service keeps serving, but registrations made meanwhile are not picked up until they are restored).',
+    labelNames: ['store'],
+    registers: [registry],
+  });
   const registryUnservable = new Counter({
     name: 'accord_registry_unservable_versions_total',
     help: 'Registered versions left out of a routing table, by API and version: the contract cannot be compiled by this build, or it has no upstream (see the log).',
@@ -411,6 +419,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     usageDroppedRecords,
     deprecatedCalls,
     registryUpdates,
+    registryFollowing,
     registryUnservable,
     registryAutoRetired,
     registryImports,
