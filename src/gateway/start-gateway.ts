@@ -166,6 +166,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   if (tlsConfig) {
     try {
       tls = new TlsMaterial(tlsConfig, loaded.dir, logger, { onReload: (kind, outcome) => metrics.tlsReloads.inc({ kind, outcome }) });
+      // Zeros from the start, so that an alert on failures sees the series before the first reload.
+      for (const kind of ['listener', 'ca', 'crl'] as const) for (const outcome of ['success', 'failure'] as const) metrics.tlsReloads.inc({ kind, outcome }, 0);
     } catch (error) {
       if (error instanceof TlsFileError) throw new ConfigError([{ file: loaded.file, pointer: error.pointer, line: loaded.lineOf(error.pointer), message: error.message }]);
       throw error;
