@@ -65,7 +65,7 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
   const ruleset = await loadRuleset(settings.ruleset !== undefined ? resolve(dirname(loaded.file), settings.ruleset) : undefined);
   const store = await openStore(loaded, options.dataDir, logger, metrics);
   const now = options.now ?? Date.now;
-  const service = new RegistryService(store, ruleset, () => new Date(now()));
+  const service = new RegistryService(store, ruleset, () => new Date(now()), (action, outcome) => metrics.registryEvents.inc({ action, outcome }));
   const served = (config: LoadedConfig): Set<string> => new Set(config.config.apis.map((a) => a.id));
   try {
     if (settings.importOnStart) {

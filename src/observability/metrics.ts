@@ -49,6 +49,8 @@ export interface GatewayMetrics {
   deprecatedCalls: Counter<'api' | 'version' | 'consumer'>;
   /** Routing tables rebuilt because the registry changed, by outcome (`success`, `rejected`). */
   registryUpdates: Counter<'outcome'>;
+  /** Registrations, deprecations and retirements requested on this instance, by action and outcome. */
+  registryEvents: Counter<'action' | 'outcome'>;
   /** 1 while the registry store's change notifications are followed, 0 while they are lost (PostgreSQL). */
   registryFollowing: Gauge<'store'>;
   /** Registered versions left out of a routing table (cannot be compiled, or no upstream), by API and version. */
@@ -255,6 +257,12 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   });
   registryUpdates.inc({ outcome: 'success' }, 0);
   registryUpdates.inc({ outcome: 'rejected' }, 0);
+  const registryEvents = new Counter({
+    name: 'accord_registry_events_total',
+    help: 'Registry changes requested on this instance (admin API, import on start), by action (register, deprecate, retire) and outcome: created, identical, conflict, rejected (governance), invalid; changed, not-found, wrong-state.',
+    labelNames: ['action', 'outcome'],
+    registers: [registry],
+  });
   const registryFollowing = new Gauge({
     name: 'accord_registry_following',
     help: 'Whether this instance follows the registry store\'s change notifications (store postgres): 1 following, 0 lost and reconnecting (the routing table in service keeps serving, but registrations made meanwhile are not picked up until they are restored).',
@@ -420,6 +428,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     deprecatedCalls,
     registryUpdates,
     registryFollowing,
+    registryEvents,
     registryUnservable,
     registryAutoRetired,
     registryImports,
