@@ -14,6 +14,7 @@ import type { ClientAddressHeader } from '../gateway/edge/client-address.js';
 import { limitsSchema, type LimitsConfig } from '../gateway/policies/rate-limit/stores/store-schema.js';
 import { listenTlsSchema, mtlsSchema, type ListenTlsConfig, type MtlsConfig } from '../gateway/policies/mtls/schema.js';
 import { usageSchema, type UsageConfig } from '../usage/schema.js';
+import { metricsSchema, type MetricsConfig } from '../observability/metrics-schema.js';
 import { adminSchema, type AdminConfig } from '../admin/schema.js';
 import { registrySchema, type RegistryConfig } from '../registry/schema.js';
 import { targetsSchema, upstreamSchema, type TargetConfig, type UpstreamConfig } from '../gateway/upstreams/schema.js';
@@ -91,6 +92,7 @@ export interface GatewayConfig {
   apiKeys: ApiKeysConfig;
   apis: ApiConfig[];
   usage: UsageConfig;
+  metrics: MetricsConfig;
   admin: AdminConfig;
   registry: RegistryConfig;
 }
@@ -198,6 +200,7 @@ export const gatewayConfigSchema = {
     idempotency: idempotencyStoresSchema,
     apiKeys: apiKeysSchema,
     usage: usageSchema,
+    metrics: metricsSchema,
     admin: adminSchema,
     registry: registrySchema,
     apis: {

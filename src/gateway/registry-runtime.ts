@@ -46,18 +46,23 @@ export interface OpenRegistryOptions {
   config?: () => LoadedConfig;
 }
 
-async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger): Promise<RegistryStore> {
+async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics): Promise<RegistryStore> {
   const settings = loaded.config.registry;
   if (settings.store === 'file') return new FileRegistryStore(join(dataDir, 'registry'));
   // load-config refused a postgres store without DATABASE_URL.
-  return PostgresRegistryStore.open({
+  let following = true;
+  const store = await PostgresRegistryStore.open({
     connectionString: process.env.DATABASE_URL!,
     schema: settings.postgres.schema,
     onListenerState: (state, error) => {
+      following = state !== 'lost';
+      metrics.registryFollowing.set({ store: 'postgres' }, following ? 1 : 0);
       if (state === 'lost') logger.warn({ store: 'postgres', err: error ? { message: error.message } : undefined }, 'registry: lost the PostgreSQL notifications; reconnecting (the routing table keeps serving)');
       else logger.info({ store: 'postgres' }, 'registry: notifications restored; re-reading the registry');
     },
   });
+  metrics.registryFollowing.set({ store: 'postgres' }, following ? 1 : 0);
+  return store;
 }
 
 /** Opens the registry, imports the contract files when configured, and starts the sunset timer when configured. */
@@ -65,7 +70,7 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
   const { loaded, logger, metrics } = options;
   const settings = loaded.config.registry;
   const ruleset = await loadRuleset(settings.ruleset !== undefined ? resolve(dirname(loaded.file), settings.ruleset) : undefined);
-  const store = await openStore(loaded, options.dataDir, logger);
+  const store = await openStore(loaded, options.dataDir, logger, metrics);
   const now = options.now ?? Date.now;
   const current = options.config ?? (() => loaded);
   const judge = createBreakingChangeJudge({
@@ -80,7 +85,7 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
       else logger.warn(fields, 'registry: breaking changes within the major refused by the usage gate (block-if-used)');
     },
   });
-  const service = new RegistryService(store, ruleset, () => new Date(now()), judge);
+  const service = new RegistryService(store, ruleset, () => new Date(now()), judge, (action, outcome) => metrics.registryEvents.inc({ action, outcome }));
   const served = (config: LoadedConfig): Set<string> => new Set(config.config.apis.map((a) => a.id));
   try {
     if (settings.importOnStart) {

@@ -16,9 +16,11 @@ import { withDevKeyHint } from '../dev/dev-key-hint.js';
 import { buildRouteTable, type RouteTable } from './pipeline/build-routes.js';
 import { Gateway } from './gateway.js';
 import { startServer, type RunningServer } from './server.js';
-import { createMetrics, type GatewayMetrics } from '../observability/metrics.js';
+import { createMetrics, type CertificateExpiry, type GatewayMetrics } from '../observability/metrics.js';
 import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
+import type { Violation } from '../contracts/compile/types.js';
+import { responseViolationKind, type RequestViolationKind } from '../observability/violation-kinds.js';
 import type { LimiterStore } from './policies/rate-limit/index.js';
 import { openLimiterStore } from './open-limiter-store.js';
 import { openIdempotencyStores, type OpenIdempotencyStores } from './open-idempotency-stores.js';
@@ -26,6 +28,7 @@ import type { IdempotencyEvents } from './policies/idempotency/index.js';
 import { ApiKeyVerifier } from './policies/auth/api-key-verifier.js';
 import { openKeyStore } from './policies/auth/stores/open-store.js';
 import { ClientCertificates, TlsFileError, TlsMaterial } from './policies/mtls/index.js';
+import { certificateNotAfter } from './policies/mtls/tls-material.js';
 import { createUsageRecorder, type UsageRecorder } from '../usage/index.js';
 import { startAdminServer, type RunningAdminServer } from '../admin/server.js';
 import { openRegistry, type RegistryRuntime } from './registry-runtime.js';
@@ -129,10 +132,14 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
-  const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report', violations: ReadonlyArray<{ pointer: string; message: string }>): void => {
-    metrics.responseViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: ctx.operation?.operationId ?? ctx.operation?.template ?? '', mode });
+  const operationOf = (ctx: RequestContext): string => ctx.operation?.operationId ?? ctx.operation?.template ?? '';
+  const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report', violations: readonly Violation[]): void => {
+    metrics.responseViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: operationOf(ctx), mode, kind: responseViolationKind(violations) });
     const operation = ctx.operation ? (ctx.operation.operationId ?? `${ctx.req.method} ${ctx.operation.template}`) : '';
     drift.record({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation, target: ctx.upstreamTarget?.label ?? '' }, mode, violations);
+  };
+  const onRequestInvalid = (ctx: RequestContext, kind: RequestViolationKind): void => {
+    metrics.requestViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: operationOf(ctx), kind });
   };
   const onUpstreamFailure = (ctx: RequestContext, reason: UpstreamFailure): void => {
     metrics.upstreamFailures.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', reason });
@@ -154,7 +161,7 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, idempotencyStores, idempotencyEvents, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, upstreamEvents, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }), tracing });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, idempotencyStores, idempotencyEvents, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onRequestInvalid, onUpstreamFailure, upstreamEvents, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }), tracing });
     registry?.compiled.sweep();
     try {
       await apiKeys.ready();
@@ -174,7 +181,8 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { logger } = options;
   let loaded = loadConfig(options.configPath);
-  const metrics = createMetrics();
+  // Like usage and admin, the metrics settings are read once.
+  const metrics = createMetrics({ topConsumers: loaded.config.metrics.consumers.top, consumerPeriodSeconds: loaded.config.metrics.consumers.periodSeconds, now: options.now });
   const upstreamEvents = upstreamMetricEvents(metrics);
   // Read once, before anything is opened: an unusable OTEL_* value stops the start with its name.
   const tracingSettings = options.tracing === undefined ? tracingSettingsFromEnv(options.env ?? process.env) : undefined;
@@ -200,6 +208,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   if (tlsConfig) {
     try {
       tls = new TlsMaterial(tlsConfig, loaded.dir, logger, { onReload: (kind, outcome) => metrics.tlsReloads.inc({ kind, outcome }) });
+      // Zeros from the start, so that an alert on failures sees the series before the first reload.
+      for (const kind of ['listener', 'ca', 'crl'] as const) for (const outcome of ['success', 'failure'] as const) metrics.tlsReloads.inc({ kind, outcome }, 0);
     } catch (error) {
       if (error instanceof TlsFileError) throw new ConfigError([{ file: loaded.file, pointer: error.pointer, line: loaded.lineOf(error.pointer), message: error.message }]);
       throw error;
@@ -251,17 +261,23 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;
   let admin: RunningAdminServer | undefined;
+  let adminCertificateExpiry: CertificateExpiry | undefined;
+  // Read at each scrape, so that reloaded TLS files show at once.
+  metrics.setCertificateSource(() => [...(tls?.certificateExpiries() ?? []), ...(adminCertificateExpiry ? [adminCertificateExpiry] : [])]);
   // The admin API issues and revokes keys in the store the gateway verifies against; the consumers
   // that may hold one are those of the configuration in service (it follows reloads).
   const adminKeys = adminConfig.enabled ? { store: openKeyStore(loaded.config.apiKeys, options.dataDir), isDeclaredConsumer: (id: string) => loaded.config.consumers.some((c) => c.id === id) } : undefined;
   try {
     if (adminConfig.enabled) {
+      const adminTls = readAdminTls(adminConfig.listen.tls, loaded);
+      const adminNotAfter = adminTls ? certificateNotAfter(adminTls.cert) : undefined;
+      if (adminNotAfter !== undefined) adminCertificateExpiry = { kind: 'admin-listener', notAfterSeconds: adminNotAfter / 1000 };
       admin = await startAdminServer({
         host: adminConfig.listen.host,
         port: options.adminPort ?? adminConfig.listen.port,
         auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope, owners: () => loaded.config.admin.owners },
         deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service, consumers: () => loaded.config.consumers, now: options.now, logLevel, drift },
-        tls: readAdminTls(adminConfig.listen.tls, loaded),
+        tls: adminTls,
       }).catch((error: unknown) => {
         // Tagged, so that `accord serve` names the admin port rather than the data-plane one.
         throw Object.assign(error as Error, { listener: 'admin', port: options.adminPort ?? adminConfig.listen.port });
@@ -329,6 +345,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       }
       if (JSON.stringify(previous.config.listen) !== JSON.stringify(next.config.listen)) {
         logger.warn({ trigger }, 'listen settings changed: they take effect at the next restart');
+      }
+      if (JSON.stringify(previous.config.metrics) !== JSON.stringify(next.config.metrics)) {
+        logger.warn({ trigger }, 'metrics settings changed: they take effect at the next restart');
       }
       if (JSON.stringify(previous.config.limits) !== JSON.stringify(next.config.limits)) {
         logger.warn({ trigger }, 'limits settings changed: they take effect at the next restart');

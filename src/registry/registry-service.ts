@@ -29,6 +29,9 @@ export type ComparisonResult =
 /** The changes between two registered versions, or which one is missing. */
 export type DiffResult = { readonly kind: 'diff'; readonly findings: readonly Finding[]; readonly breaking: boolean } | { readonly kind: 'not-found'; readonly version: string };
 
+/** A registry change requested through the service, and how it ended (the result's `kind`), for metrics. */
+export type RegistryEventListener = (action: 'register' | 'deprecate' | 'retire', outcome: string) => void;
+
 export class RegistryService {
   constructor(
     readonly store: RegistryStore,
@@ -36,10 +39,13 @@ export class RegistryService {
     private readonly clock: () => Date = () => new Date(),
     /** The usage gate of `block-if-used` policies; without one, a breaking change within a major is always refused. */
     readonly judge?: BreakingChangeJudge,
+    private readonly onEvent: RegistryEventListener = () => {},
   ) {}
 
-  register(request: Registration): Promise<RegistrationResult> {
-    return registerVersion(this.store, this.ruleset, request, this.clock(), this.judge);
+  async register(request: Registration): Promise<RegistrationResult> {
+    const result = await registerVersion(this.store, this.ruleset, request, this.clock(), this.judge);
+    this.onEvent('register', result.kind);
+    return result;
   }
 
   /** Every API with its versions (optionally one API). */
@@ -110,12 +116,16 @@ export class RegistryService {
     return { kind: 'diff', findings, base: baseDocument, revision: revisionDocument, revisionVersion };
   }
 
-  deprecate(api: string, version: string, deprecation: Deprecation, actor: Actor): Promise<LifecycleResult> {
-    return deprecateVersion(this.store, api, version, deprecation, actor, this.clock());
+  async deprecate(api: string, version: string, deprecation: Deprecation, actor: Actor): Promise<LifecycleResult> {
+    const result = await deprecateVersion(this.store, api, version, deprecation, actor, this.clock());
+    this.onEvent('deprecate', result.kind);
+    return result;
   }
 
-  retire(api: string, version: string, actor: Actor): Promise<ChangeOutcome> {
-    return retireVersion(this.store, api, version, actor, this.clock());
+  async retire(api: string, version: string, actor: Actor): Promise<ChangeOutcome> {
+    const result = await retireVersion(this.store, api, version, actor, this.clock());
+    this.onEvent('retire', result.kind);
+    return result;
   }
 
   audit(query: AuditQuery): Promise<AuditPage> {

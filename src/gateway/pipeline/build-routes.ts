@@ -3,6 +3,7 @@
  * contract once, and composes one handler per operation with the policies that apply to it.
  * Which policies apply, and in what order, is POLICY_ORDER's (pipeline/order.ts) alone.
  */
+import type { Violation } from '../../contracts/compile/types.js';
 import { compileContract, type CompiledOperation } from '../../contracts/compile/index.js';
 import type { LoadedConfig } from '../../config/load-config.js';
 import { LocatedError } from '../../errors/located-error.js';
@@ -52,7 +53,7 @@ export interface RouteTable {
 
 /** Dependencies the routes are built with (created once by the composition root). */
 export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
-  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: ReadonlyArray<{ pointer: string; message: string }>) => void;
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: readonly Violation[]) => void;
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
   /** Upstream attempts, retries, circuits, ejections and health, for metrics. */
   upstreamEvents?: UpstreamEventsFactory;

@@ -13,6 +13,7 @@ import type { ClientCertificates } from '../policies/mtls/client-certificates.js
 import type { RequestContext } from './request-context.js';
 import type { ServedLifecycle } from './served-contracts.js';
 import type { IdempotencyEvents, IdempotencyStores } from '../policies/idempotency/index.js';
+import type { RequestViolationKind } from '../../observability/violation-kinds.js';
 
 /**
  * One step of a request. It returns nothing when it decided without I/O, and a promise only when
@@ -77,6 +78,8 @@ export interface PolicyDependencies {
   readonly apiKeys?: ApiKeyVerifier;
   /** Counts a refused API key or basic credential, by reason (a metric). */
   readonly onKeyFailure?: (reason: string) => void;
+  /** Counts a request refused by request validation, by kind (a metric). */
+  readonly onRequestInvalid?: (ctx: RequestContext, kind: RequestViolationKind) => void;
   /** Counts a call to a deprecated version, by consumer (a metric). */
   readonly onDeprecatedCall?: (apiId: string, version: string, consumer: string) => void;
   /** The client-certificate verifier, when `listen.tls` is configured. */

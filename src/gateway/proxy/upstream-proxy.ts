@@ -17,6 +17,7 @@
  * reaches the client.
  */
 import http, { type IncomingMessage, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
+import type { Violation } from '../../contracts/compile/types.js';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { GatewayError, writeProblem } from '../../errors/problem.js';
@@ -53,7 +54,7 @@ export interface UpstreamProxyOptions {
   maxResponseBytes: number;
   logger: Logger;
   /** Called when a response breaks its contract (both modes), for metrics and the drift report. */
-  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: ReadonlyArray<{ pointer: string; message: string }>) => void;
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: readonly Violation[]) => void;
   /** Called once per upstream exchange that failed, by reason, for metrics. */
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
   /** A CLIENT span per attempt, and its traceparent upstream, when tracing is on. */
