@@ -1,7 +1,7 @@
 /** Loads an OpenAPI 3.0/3.1 document and the files its `$ref`s point to, and follows references. */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath, isAbsolute } from 'node:path';
 import { parseSource, SourceError, type SourceDocument } from './source.js';
+import { readTextFile } from './read-text-file.js';
 import { LocatedError } from '../errors/located-error.js';
 import { fromPointer, getAt, toPointer } from './json-pointer.js';
 // A cycle of imports, harmless: the bounds check is called only after both modules loaded.
@@ -22,7 +22,7 @@ export class ContractError extends LocatedError {
 export type TextReader = (file: string) => string;
 
 /** Reads from the local file system. */
-export const fileReader: TextReader = (file) => readFileSync(file, 'utf8');
+export const fileReader: TextReader = (file) => readTextFile(file);
 
 /** Where a resolved value lives: the file and the JSON pointer inside it. */
 export interface Location {

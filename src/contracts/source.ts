@@ -1,8 +1,9 @@
 /** Reads YAML or JSON files into plain data and keeps a map from JSON pointers to source lines. */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { load as loadYaml, CORE_SCHEMA, types as yamlTypes, YAMLException, type Type } from 'js-yaml';
 import { fromPointer } from './json-pointer.js';
+import { readTextFile } from './read-text-file.js';
 import { LocatedError } from '../errors/located-error.js';
 
 // js-yaml 4.3 has these; its published typings (4.0.x) predate them.
@@ -382,7 +383,7 @@ export function readSource(path: string): SourceDocument {
   let text: string;
   try {
     if (statSync(file).isDirectory()) throw new SourceError('SOURCE_UNREADABLE', path, 'is a directory, not a file');
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (error) {
     if (error instanceof SourceError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

@@ -4,11 +4,11 @@
  * failure posts `{ ok: false }`: the main thread then loads the file itself, so that it throws
  * exactly what a plain load throws.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileReader, OpenApiDocument } from '../contracts/openapi-document.js';
 import { checkReferenceBounds } from '../contracts/reference-bounds.js';
+import { readTextFile } from '../contracts/read-text-file.js';
 import { parseSource } from '../contracts/source.js';
 
 /**
@@ -21,7 +21,7 @@ export type ParsedMessage = { ok: true; text: string; format: 'yaml' | 'json'; d
 const { path, name } = workerData as { path: string; name: string };
 let message: ParsedMessage;
 try {
-  const source = parseSource(readFileSync(path, 'utf8'), name);
+  const source = parseSource(readTextFile(path), name);
   let local = true;
   const reader = (file: string): string => {
     local = false;

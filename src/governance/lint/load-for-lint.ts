@@ -1,13 +1,13 @@
 /** Loads a contract for lint with the shared loader (Spectral is not loaded here: a command can start the parse first). */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileReader, loadOpenApi, type OpenApiDocument } from '../../contracts/openapi-document.js';
+import { readTextFile } from '../../contracts/read-text-file.js';
 import { SourceError, type SourceDocument } from '../../contracts/source.js';
 import { loadInBackground, loadSoon } from '../load-in-background.js';
 
 function readText(file: string, path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readTextFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw new SourceError('SOURCE_UNREADABLE', file, 'is a directory, not a file');
