@@ -79,14 +79,6 @@ function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-/** Column of the first non-space character, or -1 for a blank or comment-only line. */
-function indentOf(line: string): number {
-  let i = 0;
-  while (i < line.length && line.charCodeAt(i) === 32) i++;
-  if (i === line.length || line.charCodeAt(i) === 35 /* # */ || line.charCodeAt(i) === 13) return -1;
-  return i;
-}
-
 /** The mapping key written at column `col` of `line` (plain, single- or double-quoted), if any. */
 function keyAt(line: string, col: number): string | undefined {
   const first = line.charCodeAt(col);
@@ -123,6 +115,56 @@ function keyAt(line: string, col: number): string | undefined {
   return Number.isNaN(after) || after === 32 || after === 13 ? key : undefined;
 }
 
+/**
+ * The lines of a text by their offsets: a line's string is made only when a key is read from it
+ * (splitting a 5 MB contract into lines makes ~140,000 strings, most never read).
+ */
+class TextLines {
+  private readonly starts: number[];
+  readonly length: number;
+
+  constructor(private readonly text: string) {
+    this.starts = computeLineStarts(text);
+    this.length = this.starts.length;
+  }
+
+  /** Offset just past line `i` (its line feed, or the text's end). */
+  private endOf(i: number): number {
+    return i + 1 < this.starts.length ? this.starts[i + 1]! - 1 : this.text.length;
+  }
+
+  /** Column of the first non-space character of line `i`, or -1 for a blank or comment-only line. */
+  indent(i: number): number {
+    const start = this.starts[i]!;
+    const end = this.endOf(i);
+    let at = start;
+    while (at < end && this.text.charCodeAt(at) === 32) at++;
+    if (at === end) return -1;
+    const c = this.text.charCodeAt(at);
+    return c === 35 /* # */ || c === 13 ? -1 : at - start;
+  }
+
+  /** Whether line `i` holds `prefix` at column `col` (`prefix` has no line feed). */
+  startsWith(i: number, prefix: string, col: number): boolean {
+    const at = this.starts[i]! + col;
+    return at + prefix.length <= this.endOf(i) && this.text.startsWith(prefix, at);
+  }
+
+  /** The character code at column `col` of line `i` (NaN past its end). */
+  charCodeAt(i: number, col: number): number {
+    const at = this.starts[i]! + col;
+    return at < this.endOf(i) ? this.text.charCodeAt(at) : NaN;
+  }
+
+  lineLength(i: number): number {
+    return this.endOf(i) - this.starts[i]!;
+  }
+
+  line(i: number): string {
+    return this.text.slice(this.starts[i]!, this.endOf(i));
+  }
+}
+
 /** A block node: its members start at column `col`, on line `line` or after it. */
 interface BlockNode {
   line: number;
@@ -136,16 +178,16 @@ interface BlockNode {
  * walk: the line of the nearest enclosing key is returned.
  */
 function yamlLineLookup(text: string): (pointer: string) => number | undefined {
-  let lines: string[] | undefined;
+  let lines: TextLines | undefined;
   const keyIndex = new Map<string, Map<string, number>>();
   const childOf = (keyLine: number, keyCol: number): BlockNode | undefined => {
     const all = lines!;
     for (let i = keyLine + 1; i < all.length; i++) {
-      const ind = indentOf(all[i]!);
+      const ind = all.indent(i);
       if (ind < 0) continue;
       if (ind > keyCol) return { line: i, col: ind };
       // A block sequence may sit at the same column as its key.
-      if (ind === keyCol && all[i]!.startsWith('- ', ind)) return { line: i, col: ind };
+      if (ind === keyCol && all.startsWith(i, '- ', ind)) return { line: i, col: ind };
       return undefined;
     }
     return undefined;
@@ -157,33 +199,33 @@ function yamlLineLookup(text: string): (pointer: string) => number | undefined {
     } catch {
       return undefined;
     }
-    lines ??= text.split('\n');
+    lines ??= new TextLines(text);
     const all = lines;
     let first = 0;
-    while (first < all.length && indentOf(all[first]!) < 0) first++;
-    let node: BlockNode | undefined = { line: first, col: first < all.length ? indentOf(all[first]!) : 0 };
+    while (first < all.length && all.indent(first) < 0) first++;
+    let node: BlockNode | undefined = { line: first, col: first < all.length ? all.indent(first) : 0 };
     let found = 1;
     for (const seg of segments) {
       if (!node) return found;
       const { line: start, col } = node;
       let next: BlockNode | undefined;
       let matched = false;
-      const isSequence = all[start]?.startsWith('- ', col) ?? false;
+      const isSequence = start < all.length && all.startsWith(start, '- ', col);
       if (isSequence) {
         const wanted = Number(seg);
         let index = -1;
         for (let i = start; i < all.length; i++) {
-          const ind = i === start ? col : indentOf(all[i]!);
+          const ind = i === start ? col : all.indent(i);
           if (ind < 0) continue;
           if (ind < col) break;
-          if (ind === col && all[i]!.startsWith('-', ind)) {
+          if (ind === col && all.startsWith(i, '-', ind)) {
             index++;
             if (index === wanted) {
               matched = true;
               found = i + 1;
               let c = ind + 1;
-              while (all[i]!.charCodeAt(c) === 32) c++;
-              next = c < all[i]!.length ? { line: i, col: c } : childOf(i, ind);
+              while (all.charCodeAt(i, c) === 32) c++;
+              next = c < all.lineLength(i) ? { line: i, col: c } : childOf(i, ind);
               break;
             }
           }
@@ -195,12 +237,12 @@ function yamlLineLookup(text: string): (pointer: string) => number | undefined {
           // Index the whole mapping once: later pointers into it are O(1).
           keys = new Map<string, number>();
           for (let i = start; i < all.length; i++) {
-            const ind = i === start ? col : indentOf(all[i]!);
+            const ind = i === start ? col : all.indent(i);
             if (ind < 0) continue;
             if (ind < col) break;
             // A compact block sequence of an earlier key sits at this column: not a key of ours.
-            if (ind !== col || (i > start && all[i]!.startsWith('- ', ind))) continue;
-            const key = keyAt(all[i]!, col);
+            if (ind !== col || (i > start && all.startsWith(i, '- ', ind))) continue;
+            const key = keyAt(all.line(i), col);
             if (key !== undefined && !keys.has(key)) keys.set(key, i);
           }
           keyIndex.set(regionKey, keys);
@@ -210,7 +252,7 @@ function yamlLineLookup(text: string): (pointer: string) => number | undefined {
           matched = true;
           found = i + 1;
           next = childOf(i, col);
-          const rest = all[i]!.slice(col).replace(/^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|.*?):(\s+|$)/, '');
+          const rest = all.line(i).slice(col).replace(/^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|.*?):(\s+|$)/, '');
           // A value on the key's own line (a scalar or a flow collection) has no block members.
           if (rest !== '' && !rest.startsWith('#') && !/^[|>]/.test(rest)) next = undefined;
         }
