@@ -1,6 +1,7 @@
 /** The shapes the route table and the pipeline use to call an operation's compiled validators. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProblemViolation } from '../../errors/problem.js';
+import type { EnumSite } from './enum-sites.js';
 
 /** The parts of one request that the contract constrains. */
 export interface RequestParts {
@@ -92,6 +93,8 @@ export interface CompiledOperation {
   extensions: ReadonlyMap<string, OperationExtension>;
   /** The parameters the operation declares (path-level ones included); header names lower-cased. */
   parameters: ReadonlyArray<DeclaredParameter>;
+  /** Request parameters and body pointers whose schema restricts them to an `enum` (usage records capture the values sent there). */
+  enumSites: ReadonlyArray<EnumSite>;
   /** Validates parameters and body; parses nothing but this request's own data. */
   checkRequest(parts: RequestParts): RequestCheck;
   /**
