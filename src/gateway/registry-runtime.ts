@@ -15,6 +15,8 @@ import { FileRegistryStore } from '../registry/store/file-store.js';
 import { PostgresRegistryStore } from '../registry/store/postgres-store.js';
 import type { RegistryStore } from '../registry/store/registry-store.js';
 import { CompiledContracts } from './pipeline/compiled-contracts.js';
+import { startLifecycle, type LifecycleRuntime } from './lifecycle-runtime.js';
+import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { readRegistrySnapshot, type RegistrySnapshot } from './pipeline/served-contracts.js';
 
 /** The registry of a running gateway. */
@@ -24,6 +26,8 @@ export interface RegistryRuntime {
   readonly compiled: CompiledContracts;
   /** What the registry holds now for the APIs `loaded` serves. */
   snapshot(loaded: LoadedConfig): Promise<RegistrySnapshot>;
+  /** Usage-aware lifecycle: retirement refusal, webhooks and their sunset reminders. */
+  readonly lifecycle: LifecycleRuntime;
   /** Calls `onChange` after every change by any process, and after a reconnection (changes may have been missed). */
   follow(onChange: () => void): void;
   close(): Promise<void>;
@@ -37,6 +41,10 @@ export interface OpenRegistryOptions {
   metrics: GatewayMetrics;
   /** The wall clock of sunsets (ms since the epoch); tests inject one. */
   now?: () => number;
+  /** Usage records (when `usage.enabled`): who still calls a version. */
+  usage?: Pick<UsageRecorder, 'query'>;
+  /** Declared consumers and their contacts (follows reloads): where lifecycle webhooks go. */
+  consumers?: () => ReadonlyArray<{ readonly id: string; readonly contact?: string }>;
 }
 
 async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger): Promise<RegistryStore> {
@@ -71,6 +79,13 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
     await store.close();
     throw error;
   }
+  let lifecycle: LifecycleRuntime;
+  try {
+    lifecycle = startLifecycle({ loaded, service, store, usage: options.usage, consumers: options.consumers ?? (() => loaded.config.consumers), logger, metrics, now });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   let timer: NodeJS.Timeout | undefined;
   if (settings.autoRetire.enabled) {
     let running = false;
@@ -79,9 +94,14 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
       running = true;
       try {
         // Several instances may try at once: the store applies a retirement only to a version still deprecated.
-        for (const record of await service.retireAtSunset()) {
+        for (const { record, consumers } of await service.retireAtSunset()) {
           metrics.registryAutoRetired.inc({ api: record.api });
-          logger.info({ api: record.api, version: record.version, sunset: record.sunset }, 'registry: version retired at its sunset');
+          if (consumers.length === 0) logger.info({ api: record.api, version: record.version, sunset: record.sunset }, 'registry: version retired at its sunset');
+          else {
+            // The sunset was announced: the version is retired anyway, and who still called it is on record.
+            metrics.registryRetiredInUse.inc({ api: record.api, trigger: 'sunset' }, consumers.length);
+            logger.warn({ api: record.api, version: record.version, sunset: record.sunset, consumers: consumers.map((c) => ({ consumer: c.consumer, calls: c.calls, lastSeen: c.lastSeen })) }, 'registry: version retired at its sunset while consumers still called it');
+          }
         }
       } catch (error) {
         logger.warn({ err: { message: (error as Error).message } }, 'registry: retiring versions past their sunset failed; retried at the next interval');
@@ -96,6 +116,7 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
   let unsubscribe: (() => void) | undefined;
   return {
     service,
+    lifecycle,
     compiled: new CompiledContracts(),
     snapshot: (config) => readRegistrySnapshot(store, served(config)),
     follow(onChange) {
@@ -104,6 +125,7 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
     },
     async close() {
       if (timer) clearInterval(timer);
+      await lifecycle.close();
       unsubscribe?.();
       await store.close();
     },

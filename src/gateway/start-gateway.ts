@@ -178,11 +178,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const adminConfig = options.adminEnabled === undefined ? loaded.config.admin : { ...loaded.config.admin, enabled: options.adminEnabled };
   // One key verifier per apiKeys setting: a reload that leaves it alone keeps the followed store and its cache.
   // Like usage and admin, the registry settings are read once.
+  // Usage first: the registry's lifecycle (retirement refusal, webhooks, auto-retire) reads it from its first check.
+  const usage = usageConfig.enabled ? await createUsageRecorder(usageConfig, { logger, metrics }) : undefined;
   let registry: RegistryRuntime | undefined;
   if (loaded.config.registry.enabled) {
     try {
-      registry = await openRegistry({ loaded, dataDir: options.dataDir, logger, metrics, now: options.now });
+      registry = await openRegistry({ loaded, dataDir: options.dataDir, logger, metrics, now: options.now, usage, consumers: () => loaded.config.consumers });
     } catch (error) {
+      await usage?.close();
       await limiterStore.close?.();
       throw error;
     }
@@ -194,10 +197,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   } catch (error) {
     await keys.verifier.close();
     await registry?.close();
+    await usage?.close();
     await limiterStore.close?.();
     throw error;
   }
-  const usage = usageConfig.enabled ? await createUsageRecorder(usageConfig, { logger, metrics }) : undefined;
   const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics, usage);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
