@@ -111,7 +111,7 @@ describe('loadConfig', () => {
     {
       name: 'a webhook secret file that does not exist',
       yaml: VALID + 'usage:\n  enabled: true\nregistry:\n  enabled: true\n  webhooks:\n    enabled: true\n    secretFile: ../secrets/webhook\n',
-      expect: [{ pointer: '/registry/webhooks/secretFile', line: 15, message: /secret file not found: .*secrets\/webhook/ }],
+      expect: [{ pointer: '/registry/webhooks/secretFile', line: 14, message: /secret file not found: .*secrets\/webhook/ }],
     },
     {
       name: 'bad enum value',
