@@ -163,6 +163,9 @@ describe('accord impact', () => {
     const markdown = await runCli(['impact', 'deprecations', '--admin-url', gw.adminUrl!, '--format', 'markdown', '--api', 'orders'], env);
     assert.equal(markdown.status, 1, markdown.stderr);
     assert.match(markdown.stdout, /^\| globex \| dev@globex\.example \| orders \| 1\.0\.0 \| createOrder \| 2 \| \S+ \| version-deprecated \| 2099-01-01T00:00:00\.000Z \|  \|$/m);
+    const refused = await runCli(['contracts', 'retire', 'orders', '1.0.0', '--admin-url', gw.adminUrl!], env);
+    assert.equal(refused.status, 2, refused.stdout);
+    assert.match(refused.stderr, /orders 1\.0\.0 was called by 3 consumer\(s\) in the last 30 day\(s\) \(acme, globex, initech\); retire it with force and a reason to override/);
     const bad = await runCli(['impact', 'deprecations', '--format', 'sarif', '--admin-url', gw.adminUrl!], env);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--format must be one of text, json, markdown/);
