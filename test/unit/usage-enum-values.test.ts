@@ -16,7 +16,7 @@ import type { RequestSample } from '../../src/usage/request-fingerprint.js';
 import type { UsageConfig } from '../../src/usage/schema.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'usage', 'enums-31.yaml');
-const op = compileContract(loadOpenApi(FIXTURE)).operations.find((o) => o.operationId === 'createOrder')!;
+const op = compileContract(loadOpenApi(FIXTURE), { enumSites: true }).operations.find((o) => o.operationId === 'createOrder')!;
 const PLAN = planOperationUsage(op, 'orders', '1.0.0', 1);
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 
@@ -79,8 +79,12 @@ describe('enum values sent, per consumer and operation', () => {
     assert.deepEqual([fp!.locations.map((l) => `${l.in}:${l.name}`), fp!.enumValues.map((v) => v.value), fp!.overflow], [['body:', 'body:/channel'], ['web'], 1]);
   });
 
+  it('without usage recording the compiler does not look for enum sites', () => {
+    assert.deepEqual(compileContract(loadOpenApi(FIXTURE)).operations.find((o) => o.operationId === 'createOrder')!.enumSites, []);
+  });
+
   it('an operation without enums has no enum plan (no value is looked at)', () => {
-    const plain = compileContract(loadOpenApi(join(import.meta.dirname, '..', 'integration', 'fixtures', 'usage', 'orders-1.0.0.yaml'))).operations.find((o) => o.operationId === 'getOrder')!;
+    const plain = compileContract(loadOpenApi(join(import.meta.dirname, '..', 'integration', 'fixtures', 'usage', 'orders-1.0.0.yaml')), { enumSites: true }).operations.find((o) => o.operationId === 'getOrder')!;
     assert.equal(planOperationUsage(plain, 'orders', '1.0.0', 1).enums, undefined);
   });
 });

@@ -96,6 +96,7 @@ export function buildOperation(
   bundle: SchemaBundle,
   doc: OpenApiDocument,
   undeclared: UndeclaredParameters,
+  withEnumSites = false,
 ): CompiledOperation {
   const compile = (key: string, at: Location): ValidateFunction => compileDef(ajv, bundle, doc, key, at);
 
@@ -127,7 +128,7 @@ export function buildOperation(
   }
   const response = new ResponseValidator({ exact, ranges, fallback, declared: plan.responses.map((r) => r.statusKey) });
   const queryNames = queryNamesOf(plan.parameters?.plans ?? [], undeclared);
-  return new OperationValidators(plan, new RequestValidator(parameters, body, queryNames), response, extensionsOf(plan, doc), enumSitesOf(plan.site, doc));
+  return new OperationValidators(plan, new RequestValidator(parameters, body, queryNames), response, extensionsOf(plan, doc), withEnumSites ? enumSitesOf(plan.site, doc) : []);
 }
 
 /** The operation's `x-accord-` extensions, located; other extensions are not the gateway's. */

@@ -53,6 +53,6 @@ export function compileContract(doc: OpenApiDocument, options: CompileOptions = 
     throw compileFailure(error, bundle, doc, { file: doc.file, pointer: '' });
   }
   const undeclared = options.undeclaredParameters ?? 'allow';
-  const operations = plans.map((plan) => buildOperation(plan, ajv, bundle, doc, undeclared));
+  const operations = plans.map((plan) => buildOperation(plan, ajv, bundle, doc, undeclared, options.enumSites ?? false));
   return { operations, warnings };
 }

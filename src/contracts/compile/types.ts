@@ -126,4 +126,9 @@ export interface CompileOptions {
    * REQUEST_INVALID. Case variants and bracket forms of declared names are refused either way.
    */
   undeclaredParameters?: UndeclaredParameters;
+  /**
+   * Find each operation's enum-restricted request places (`enumSites`, for usage records; default
+   * false: a walk of every request schema that only usage recording needs, so it costs nothing when off).
+   */
+  enumSites?: boolean;
 }

@@ -126,7 +126,8 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
           deps.onUnservableVersion?.(api.id, v.version);
           continue;
         }
-        const compileOptions = { undeclaredParameters: api.undeclaredParameters };
+        // Enum sites only when usage is recorded: the values sent there are what they are for.
+        const compileOptions = { undeclaredParameters: api.undeclaredParameters, ...(deps.recordUsage ? { enumSites: true } : {}) };
         let cached: ReturnType<CompiledContracts['get']> | undefined;
         try {
           cached = v.digest !== undefined && deps.compiled ? deps.compiled.get(v.digest, compileOptions, () => v.load()) : undefined;
