@@ -161,6 +161,7 @@ export class RegistryService {
   async retire(api: string, version: string, actor: Actor, options: RetireOptions = {}): Promise<RetireOutcome> {
     const reason = options.reason?.trim();
     if (options.force && !reason) return { kind: 'invalid', detail: 'a forced retirement needs a reason (it is written to the audit log)' };
+    if (!options.force && reason !== undefined) return { kind: 'invalid', detail: 'a reason goes with force: true' };
     if (reason !== undefined && reason.length > MAX_REASON_LENGTH) return { kind: 'invalid', detail: `the reason is longer than ${MAX_REASON_LENGTH} characters` };
     const consumers = await this.callers(api, version);
     if (consumers && consumers.length > 0 && !options.force) {
@@ -168,7 +169,7 @@ export class RegistryService {
       const current = await this.store.get(api, version);
       if (current && current.status !== 'retired') return { kind: 'in-use', consumers, windowDays: this.hooks!.inUseWindowDays };
     }
-    const outcome = await retireVersion(this.store, api, version, actor, this.clock(), 'manual', { ...(consumers ? { consumers } : {}), ...(options.force && consumers && consumers.length > 0 ? { overrideReason: reason } : {}) });
+    const outcome = await retireVersion(this.store, api, version, actor, this.clock(), 'manual', { ...(consumers ? { consumers } : {}), ...(options.force ? { overrideReason: reason } : {}) });
     if (outcome.kind === 'changed') this.hooks?.changed?.({ kind: 'retired', record: outcome.record, consumers: consumers ?? [], trigger: 'manual' });
     return outcome;
   }

@@ -105,6 +105,7 @@ for (const s of stores) {
 
     it('force needs a reason', async () => {
       assert.deepEqual(await service.retire('orders', '1.0.0', ACTOR, { force: true, reason: '  ' }), { kind: 'invalid', detail: 'a forced retirement needs a reason (it is written to the audit log)' });
+      assert.deepEqual(await service.retire('orders', '1.0.0', ACTOR, { reason: 'no force' }), { kind: 'invalid', detail: 'a reason goes with force: true' });
     });
 
     it('at the sunset, one day after the window closed on acme: retired at the sunset with no consumer still calling', async () => {

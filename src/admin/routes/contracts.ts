@@ -165,7 +165,7 @@ export function contractsRoutes(service: RegistryService, options: ContractsRout
     if (body.force !== undefined && typeof body.force !== 'boolean') throw new GatewayError('REQUEST_INVALID', 'force must be a boolean', { errors: [{ pointer: '/body/force', message: 'must be a boolean' }] });
     if (body.reason !== undefined && typeof body.reason !== 'string') throw new GatewayError('REQUEST_INVALID', 'reason must be a string', { errors: [{ pointer: '/body/reason', message: 'must be a string' }] });
     const outcome = await service.retire(api, version, caller.actor, { force: body.force === true, reason: body.reason });
-    if (outcome.kind === 'invalid' && body.force === true) throw new GatewayError('REQUEST_INVALID', outcome.detail, { errors: [{ pointer: '/body/reason', message: outcome.detail }] });
+    if (outcome.kind === 'invalid' && (body.force === true || body.reason !== undefined)) throw new GatewayError('REQUEST_INVALID', outcome.detail, { errors: [{ pointer: '/body/reason', message: outcome.detail }] });
     lifecycleOutcome(res, outcome, api, version);
   }));
 
