@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync, existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
 import { spawnSync } from 'node:child_process';
@@ -24,7 +24,9 @@ const USAGE = `usage: npm run bench -- [options]
   --connections N   keep-alive connections (default 50; env BENCH_CONNECTIONS)
   --load NAME       wrk or autocannon (default: wrk when on PATH; env BENCH_LOAD)
   --variants LIST   comma-separated subset of: direct,bare,express,express-proto,accord,accord-core,accord-tls,accord-report,accord-distinct,
-                    accord-no-usage,accord-no-ip-rules,accord-no-plan,accord-no-consumers (all policies but one: what that one costs)
+                    accord-no-usage,accord-no-ip-rules,accord-no-plan,accord-no-consumers (all policies but one: what that one costs),
+                    accord-idempotency (core policies + Idempotency-Key, a new key on every POST; run only when named)
+                    accord-tracing (all policies, every request traced and exported over OTLP/HTTP to a local sink)
   --baseline-cli F  also run another Accord build (its dist/cli.js) with the core policies, beside this
                     build with the same config (accord-core): the cost of a change, measured in one run
   --no-distinct     skip the Accord run with 12,000 distinct tokens (same as leaving accord-distinct out)
@@ -43,7 +45,16 @@ const POST_PATH = '/shop/v1/items';
 const TARGETS = { maxCpuOverhead: 0.1, maxRssMb: 130 };
 /** Variants with every policy but one, run only when named: the partner policies' costs one by one. */
 const WITHOUT_ONE = ['usage', 'ip-rules', 'plan', 'consumers'];
-const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct', ...WITHOUT_ONE.map((p) => `accord-no-${p}`)];
+const VARIANT_IDS = ['direct', 'bare', 'express', 'express-proto', 'accord', 'accord-core', 'accord-baseline', 'accord-tls', 'accord-report', 'accord-distinct', 'accord-idempotency', 'accord-tracing', ...WITHOUT_ONE.map((p) => `accord-no-${p}`)];
+
+/**
+ * Whether a build's config schema has `admin.enabled` (builds from before the admin listener
+ * refuse the key; builds after it need it, or their admin listener asks for an identity provider).
+ */
+function knowsAdminSwitch(cliPath) {
+  const schema = join(dirname(cliPath), 'admin', 'schema.js');
+  return existsSync(schema) && /\benabled\b/.test(readFileSync(schema, 'utf8'));
+}
 
 function parseOptions(argv, env) {
   const options = {
@@ -89,7 +100,7 @@ function parseOptions(argv, env) {
   if (notFlag !== undefined) throw new Error(`--node-flags takes Node/V8 flags starting with --, got ${notFlag}`);
   if (!['auto', 'wrk', 'autocannon'].includes(options.load)) throw new Error(`--load must be wrk or autocannon, got ${options.load}`);
   options.switchWarmup = Math.min(options.switchWarmup, options.warmup);
-  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct') && (id !== 'accord-baseline' || options.baselineCli !== undefined) && !id.startsWith('accord-no-'));
+  options.variants ??= VARIANT_IDS.filter((id) => !(options.noDistinct && id === 'accord-distinct') && (id !== 'accord-baseline' || options.baselineCli !== undefined) && !id.startsWith('accord-no-') && id !== 'accord-idempotency' && id !== 'accord-tracing');
   if (options.variants.includes('accord-baseline') && options.baselineCli === undefined) throw new Error('the accord-baseline variant needs --baseline-cli PATH');
   const unknown = options.variants.filter((id) => !VARIANT_IDS.includes(id));
   if (unknown.length > 0) throw new Error(`unknown variant ${unknown.join(', ')}; known: ${VARIANT_IDS.join(', ')}`);
@@ -145,9 +156,9 @@ function tail(file, lines = 8) {
 const progress = (line) => process.stderr.write(`${line}\n`);
 
 /** Starts one server child on `cpu` with its output in a log file; resolves once it logs where it listens. */
-async function startServer(children, { cpu, args, logFile }) {
+async function startServer(children, { cpu, args, logFile, env = {} }) {
   const fd = openSync(logFile, 'a');
-  const child = children.spawn(cpu, process.execPath, args, { stdio: ['ignore', fd, fd], env: { ...process.env, NODE_ENV: 'production' } });
+  const child = children.spawn(cpu, process.execPath, args, { stdio: ['ignore', fd, fd], env: { ...process.env, NODE_ENV: 'production', ...env } });
   closeSync(fd);
   try {
     const url = await waitForListening(logFile, child, 20_000);
@@ -187,6 +198,12 @@ async function verify(variant, request, issuer) {
   ];
   for (const [what, res, expected] of checks) {
     if (res.status !== expected) throw new Error(`${what} answered ${res.status}, not ${expected}: is the policy on? ${res.text.slice(0, 200)}`);
+  }
+  if (variant.idempotency) {
+    const keyed = { ...post.headers, 'Idempotency-Key': '"bench-verify"' };
+    await probe(post.url, { method: 'POST', headers: keyed, body: post.body });
+    const again = await probe(post.url, { method: 'POST', headers: keyed, body: post.body });
+    if (again.headers['idempotent-replayed'] !== 'true') throw new Error('a POST retried with its Idempotency-Key was not replayed: is the policy on?');
   }
 }
 
@@ -271,9 +288,14 @@ async function main() {
     { id: 'accord-baseline', label: `Accord at --baseline-cli, core policies`, methods: ['GET', 'POST'], accord: 'off', profile: 'core', cli: options.baselineCli },
     { id: 'accord-tls', label: 'Accord, all policies, HTTPS listener (TLS 1.3, RSA 2048 server certificate)', methods: ['GET', 'POST'], accord: 'off', tls: true },
     { id: 'accord-report', label: 'Accord, all policies, responses validated (report)', methods: ['GET', 'POST'], accord: 'report' },
+    { id: 'accord-tracing', label: 'Accord, all policies, tracing on (always_on, OTLP/HTTP to a local sink)', methods: ['GET', 'POST'], accord: 'off', tracing: true },
     { id: 'accord-distinct', label: `Accord, responses not validated, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens`, methods: ['GET'], accord: 'off' },
+    // Every POST carries a new key: the whole path (claim, forward, capture, store), never a replay.
+    { id: 'accord-idempotency', label: 'Accord, core policies + Idempotency-Key (memory store, a new key per POST)', methods: ['GET', 'POST'], accord: 'off', profile: 'core', idempotency: true },
     ...WITHOUT_ONE.map((policy) => ({ id: `accord-no-${policy}`, label: `Accord, all policies but ${policy}`, methods: ['GET', 'POST'], accord: 'off', omit: policy })),
   ].filter((v) => options.variants.includes(v.id));
+  // The tracing variant's collector: a sink on the generator's core that discards what it receives.
+  const sink = variants.some((v) => v.tracing) ? await startServer(children, { cpu: GENERATOR_CPU, args: [join(import.meta.dirname, 'gateway', 'otlp-sink.mjs')], logFile: join(dir, 'otlp-sink.log') }) : undefined;
   const distinct = variants.find((v) => v.id === 'accord-distinct');
   if (distinct) {
     distinct.tokensFile = join(dir, 'distinct-tokens.txt');
@@ -294,13 +316,14 @@ async function main() {
         const variantCli = variant.cli ?? cli;
         if (!existsSync(variantCli)) throw new Error(`${variantCli} is missing: run npm run build`);
         const tls = variant.tls ? serverCertificate(dir) : undefined;
-        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined, tls, olderBuild: variant.cli !== undefined, omit: variant.omit });
+        const configDir = writeAccordConfig(dir, `policies-${variant.id}`, { issuer, upstreamUrl: upstream.url, responseValidation: variant.accord, profile: variant.profile ?? 'all', distinct: variant.tokensFile !== undefined, tls, olderBuild: variant.cli !== undefined && !knowsAdminSwitch(variant.cli), omit: variant.omit, idempotency: variant.idempotency });
         args = [variantCli, 'serve', '--config', configDir, '--port', '0', '--data-dir', join(dir, `data-${variant.id}`), '--no-watch'];
       } else {
         args = [join(import.meta.dirname, 'gateway', variant.script), upstream.url];
       }
       // The same Node flags for every proxy, so that a tuning applies to the baseline too.
-      const { child, url } = await startServer(children, { cpu: PROXY_CPU, args: [...options.nodeFlags, ...args], logFile });
+      const env = variant.tracing ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on' } : {};
+      const { child, url } = await startServer(children, { cpu: PROXY_CPU, args: [...options.nodeFlags, ...args], logFile, env });
       Object.assign(variant, { url, pid: child.pid });
     } catch (error) {
       failures.push(`${variant.label} did not start: ${error.message}`);
@@ -320,6 +343,7 @@ async function main() {
       headers,
       body: isPost ? body : undefined,
       tokensFile: variant.tokensFile,
+      uniqueIdempotencyKeys: isPost && variant.idempotency === true,
       expect: isPost ? 201 : 200,
     };
   };

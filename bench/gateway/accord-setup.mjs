@@ -71,7 +71,7 @@ export function writeContracts(dir) {
  * `distinct` (thousands of clients): consumers are resolved, and callers that are none of them
  * admitted, so that every token is still a success.
  */
-export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseValidation, profile = 'all', distinct = false, tls = undefined, olderBuild = false, omit = undefined }) {
+export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseValidation, profile = 'all', distinct = false, tls = undefined, olderBuild = false, omit = undefined, idempotency = false }) {
   const configDir = join(dir, name);
   mkdirSync(configDir, { recursive: true });
   const config = {
@@ -132,6 +132,8 @@ export function writeAccordConfig(dir, name, { issuer, upstreamUrl, responseVali
   if (!olderBuild) config.admin = { enabled: false };
   // HTTPS with a server certificate; the API does not ask the load for client certificates.
   if (tls) config.listen.tls = tls;
+  // Idempotency-Key on the POST (memory store, defaults): a key claimed, the response captured and stored.
+  if (idempotency) config.apis[0].idempotency = { enabled: true };
   writeFileSync(join(configDir, 'gateway.yaml'), stringify(config));
   return configDir;
 }

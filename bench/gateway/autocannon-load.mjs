@@ -30,6 +30,12 @@ if (spec.tokensFile) {
   ];
 }
 
+if (spec.uniqueIdempotencyKeys) {
+  // A new key on every request.
+  let sent = 0;
+  options.requests = [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': `"bench-${process.pid}-${++sent}"` } }) }];
+}
+
 const result = await autocannon(options);
 const summary = {
   requests: result.requests.total,

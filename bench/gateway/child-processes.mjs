@@ -88,7 +88,8 @@ function listeningUrl(logFile) {
     if (!line.startsWith('{')) continue;
     try {
       const entry = JSON.parse(line);
-      if (typeof entry.url === 'string' && typeof entry.msg === 'string' && entry.msg.includes('listening')) return entry.url;
+      // A build run with its admin listener on (an older one, say) logs that listener too: it is not the data plane.
+      if (typeof entry.url === 'string' && typeof entry.msg === 'string' && entry.msg.includes('listening') && !entry.msg.startsWith('admin listener')) return entry.url;
     } catch {
       // A partly written line: read again on the next attempt.
     }

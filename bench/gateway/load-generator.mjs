@@ -40,6 +40,19 @@ function writeWrkScript(dir, name, request) {
   const lines = [`wrk.method = ${luaString(request.method)}`];
   for (const [header, value] of Object.entries(request.headers)) lines.push(`wrk.headers[ ${luaString(header)} ] = ${luaString(value)}`);
   if (request.body !== undefined) lines.push(`wrk.body = ${luaString(request.body)}`);
+  if (request.uniqueIdempotencyKeys) {
+    // A new key on every request: each wrk thread numbers its own, under its own prefix.
+    lines.push(
+      'local threads = 0',
+      'setup = function(thread) threads = threads + 1; thread:set("thread_id", threads) end',
+      'local sent = 0',
+      'request = function()',
+      '  sent = sent + 1',
+      '  wrk.headers["Idempotency-Key"] = string.format("\\"bench-%d-%d\\"", thread_id, sent)',
+      '  return wrk.format()',
+      'end',
+    );
+  }
   if (request.tokensFile !== undefined) {
     lines.push(
       'local tokens = {}',
@@ -123,6 +136,6 @@ export function createLoadGenerator({ generator, dir, children, cpu, connections
 
 function writeAutocannonSpec(dir, request, connections) {
   const file = join(dir, `autocannon-${request.key}.json`);
-  writeFileSync(file, JSON.stringify({ url: request.url, method: request.method, headers: request.headers, body: request.body, tokensFile: request.tokensFile, connections }));
+  writeFileSync(file, JSON.stringify({ url: request.url, method: request.method, headers: request.headers, body: request.body, tokensFile: request.tokensFile, uniqueIdempotencyKeys: request.uniqueIdempotencyKeys, connections }));
   return file;
 }

@@ -42,7 +42,7 @@ const document = {
     title: 'Accord admin API',
     version: '1.0.0',
     description:
-      'The admin listener of Accord (default 127.0.0.1:9080): the contract registry, usage records, API keys and metrics. ' +
+      'The admin listener of Accord (default 127.0.0.1:9080): the contract registry, usage records, API keys, metrics, the log level and the contract drift report. ' +
       'Every route except this document needs a Bearer JWT from an identity provider of admin.auth.providers. ' +
       'The admin scope (admin.auth.scope, default accord:admin) opens every route; a token that owns an API (admin.owners) may use the registry routes: read every API, change its own. ' +
       'Requests are validated against this document; errors are RFC 9457 problem+json with a stable `code`.',
@@ -52,7 +52,7 @@ const document = {
     { name: 'registry', description: 'Contract versions, their lifecycle and the audit log.' },
     { name: 'usage', description: 'Who called which operation.' },
     { name: 'keys', description: 'API keys of consumers.' },
-    { name: 'operations', description: 'Metrics and this document.' },
+    { name: 'operations', description: 'Metrics, the log level, contract drift and this document.' },
   ],
   security: [{ adminToken: [] }],
   paths: {
@@ -90,7 +90,8 @@ const document = {
         summary: 'Register a contract version',
         description:
           `${OWNER_NOTE} The body is the OpenAPI document (YAML or JSON, up to admin.maxDocumentBytes); its info.version is the version. ` +
-          'Governance (the default or configured ruleset, and the diff against the latest version of the same major) decides: 201 published (with warnings), 200 identical content already published, 409 other content for that version, 422 rejected with every finding.',
+          'Governance (the default or configured ruleset, and the diff against the latest version of the same major) decides: 201 published (with warnings), 200 identical content already published, 409 other content for that version, 422 rejected with every finding. ' +
+          'Under registry.governance.breakingChanges block-if-used, a breaking change within the major is published when the usage records show it unused (the impact report goes into the audit entry), else 422 BREAKING_CHANGE_IN_USE naming the consumers, or BREAKING_CHANGE_UNPROVEN saying why the records are not enough.',
         parameters: [
           {
             name: 'accord-override-reason',
@@ -347,6 +348,49 @@ const document = {
         responses: { '200': { description: 'Revoked.', content: json(ref('ApiKey')) }, ...CHECKED_PROBLEMS, '404': problemRef('NotFound'), '503': problemRef('Unavailable') },
       },
     },
+    '/admin/log-level': {
+      get: {
+        operationId: 'getLogLevel',
+        tags: ['operations'],
+        summary: 'The log level of this process',
+        description: 'Admin scope. With --workers N: of the worker that answered (README: Log redaction and log level).',
+        responses: { '200': { description: 'The level in service.', content: json(ref('LogLevel')) }, ...CHECKED_PROBLEMS, '503': problemRef('Unavailable') },
+      },
+      put: {
+        operationId: 'setLogLevel',
+        tags: ['operations'],
+        summary: 'Change the log level at runtime',
+        description: 'Admin scope. Logged at warn level with the caller. With `durationSeconds`, the level before comes back after that time.',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            required: ['level'],
+            properties: {
+              level: { type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
+              durationSeconds: { type: 'integer', minimum: 1, maximum: 86400, description: 'Time box: the level before comes back after this many seconds.' },
+            },
+          }),
+        },
+        responses: { '200': { description: 'The level now in service.', content: json(ref('LogLevel')) }, ...CHECKED_PROBLEMS, '413': problemRef('TooLarge'), '415': problemRef('UnsupportedMediaType'), '503': problemRef('Unavailable') },
+      },
+    },
+    '/admin/drift': {
+      get: {
+        operationId: 'readDrift',
+        tags: ['operations'],
+        summary: 'Contract drift: responses that broke their contract',
+        description:
+          'Admin scope, or an owner asking about an API it owns (`api` required). Response-validation violations per API, version, operation and upstream target in the window, with example pointers and first and last seen; counts survive a reload. With --workers N: of the worker that answered.',
+        parameters: [
+          query('window', 'How far back: `<n>m` (up to 60m, counted by minute), `<n>h` or `<n>d` (counted by hour), at most 168h.', { type: 'string', pattern: '^[1-9][0-9]{0,3}[mhd]$', default: '24h' }),
+          query('api', 'Only this API.', { type: 'string', minLength: 1 }),
+          query('version', 'Only this version.', { type: 'string', minLength: 1 }),
+        ],
+        responses: { '200': { description: 'The report.', content: json(ref('DriftReport')) }, ...CHECKED_PROBLEMS, '503': problemRef('Unavailable') },
+      },
+    },
     '/metrics': {
       get: {
         operationId: 'getMetrics',
@@ -386,6 +430,21 @@ const document = {
           base: { type: 'string' },
           revision: { type: 'string' },
           breaking: { type: 'boolean', description: 'A breaking change (severity error) affects at least one consumer (evidence field or operation).' },
+          gate: {
+            type: 'object',
+            description: 'Present when the API\'s registry.governance.breakingChanges mode is block-if-used: what registration would decide on these breaking changes, over the policy\'s window (accord check --admin-url reads it).',
+            required: ['accepted', 'outcome', 'policy', 'breakingChanges', 'consumers', 'reasons', 'window', 'coverage'],
+            properties: {
+              accepted: { type: 'boolean' },
+              outcome: { type: 'string', enum: ['accepted', 'in-use', 'unproven'] },
+              policy: { type: 'object' },
+              breakingChanges: { type: 'integer' },
+              consumers: { type: 'array', items: { type: 'object', required: ['id', 'changes'], properties: { id: { type: 'string' }, contact: { type: 'string' }, changes: { type: 'array', items: { type: 'object' } } } } },
+              reasons: { type: 'array', items: { type: 'string' } },
+              window: { type: 'object' },
+              coverage: { type: 'object' },
+            },
+          },
           window: { type: 'object', required: ['since', 'until', 'days'], properties: { since: { type: 'string' }, until: { type: 'string' }, days: { type: 'integer' } } },
           coverage: {
             type: 'object',
@@ -480,7 +539,15 @@ const document = {
           api: { type: 'string' },
           version: { type: 'string' },
           digest: { type: 'string' },
-          governance: { type: 'object', properties: { errors: { type: 'integer' }, warnings: { type: 'integer' }, blocking: { type: 'array', items: { type: 'string' } } } },
+          governance: {
+            type: 'object',
+            properties: {
+              errors: { type: 'integer' },
+              warnings: { type: 'integer' },
+              blocking: { type: 'array', items: { type: 'string' } },
+              impact: { type: 'object', description: 'The impact report a block-if-used policy judged breaking changes within the major on (policy, outcome, base, window, coverage, blocking consumers, reasons, the breaking changes and their consumers).' },
+            },
+          },
           overrideReason: { type: 'string' },
           sunset: { type: 'string' },
           successor: { type: 'string' },
@@ -528,6 +595,45 @@ const document = {
           },
         },
       },
+      LogLevel: {
+        type: 'object',
+        required: ['level', 'initial'],
+        properties: {
+          level: { type: 'string' },
+          initial: { type: 'string', description: 'The level at start (LOG_LEVEL, default info).' },
+          revertsAt: { type: 'string', format: 'date-time', description: 'When a time-boxed level ends.' },
+          revertsTo: { type: 'string' },
+        },
+      },
+      DriftReport: {
+        type: 'object',
+        required: ['window', 'violations', 'entries', 'dropped'],
+        properties: {
+          window: { type: 'object', required: ['since', 'until', 'granularity'], properties: { since: { type: 'string' }, until: { type: 'string' }, granularity: { type: 'string', enum: ['minute', 'hour'] } } },
+          violations: { type: 'integer', description: 'Responses that broke their contract in the window.' },
+          dropped: { type: 'integer', description: 'Broken responses of sites beyond the recorder\'s bound (not in entries).' },
+          entries: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['api', 'version', 'operation', 'target', 'count', 'total', 'firstSeen', 'lastSeen', 'mode', 'examples', 'otherViolations'],
+              properties: {
+                api: { type: 'string' },
+                version: { type: 'string' },
+                operation: { type: 'string', description: 'operationId, or `METHOD /template`.' },
+                target: { type: 'string', description: 'The upstream target that sent the responses.' },
+                count: { type: 'integer', description: 'In the window.' },
+                total: { type: 'integer', description: 'Since the process started.' },
+                firstSeen: { type: 'string', format: 'date-time' },
+                lastSeen: { type: 'string', format: 'date-time' },
+                mode: { type: 'string', enum: ['enforce', 'report'] },
+                examples: { type: 'array', items: { type: 'object', required: ['pointer', 'message', 'count'], properties: { pointer: { type: 'string' }, message: { type: 'string' }, count: { type: 'integer' } } } },
+                otherViolations: { type: 'integer' },
+              },
+            },
+          },
+        },
+      },
       ApiKey: {
         type: 'object',
         required: ['id', 'consumer', 'createdAt'],
@@ -542,7 +648,7 @@ const document = {
       Conflict: { description: 'VERSION_CONFLICT (other content for a published version) / LIFECYCLE_CONFLICT (the version is not in a state that allows the change).', content: { 'application/problem+json': { schema: ref('Problem') } } },
       TooLarge: { description: 'PAYLOAD_TOO_LARGE.', content: { 'application/problem+json': { schema: ref('Problem') } } },
       UnsupportedMediaType: { description: 'UNSUPPORTED_MEDIA_TYPE.', content: { 'application/problem+json': { schema: ref('Problem') } } },
-      GovernanceRejected: { description: 'GOVERNANCE_REJECTED, with every finding (id, severity, operation, location with pointer and line).', content: { 'application/problem+json': { schema: ref('Problem') } } },
+      GovernanceRejected: { description: 'GOVERNANCE_REJECTED, with every finding (id, severity, operation, location with pointer and line); BREAKING_CHANGE_IN_USE / BREAKING_CHANGE_UNPROVEN (block-if-used), with the findings, `consumers` (id, contact, changes with evidence, calls and share), `reasons`, `policy`, `window` and `coverage`.', content: { 'application/problem+json': { schema: ref('Problem') } } },
       Unavailable: { description: 'SERVICE_UNAVAILABLE: the registry, key store or usage records are not available on this listener.', content: { 'application/problem+json': { schema: ref('Problem') } } },
     },
   },

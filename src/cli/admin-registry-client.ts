@@ -66,7 +66,7 @@ export function adminRegistryClient(baseUrl: string, token: string | undefined, 
           return {} as Problem;
         }
       })();
-      if (r.status === 422 && problem.code === 'GOVERNANCE_REJECTED') return { kind: 'rejected', findings: problem.findings ?? [] };
+      if (r.status === 422 && (problem.code === 'GOVERNANCE_REJECTED' || problem.code === 'BREAKING_CHANGE_IN_USE' || problem.code === 'BREAKING_CHANGE_UNPROVEN')) return { kind: 'rejected', findings: problem.findings ?? [] };
       if (r.status === 409 && problem.code === 'VERSION_CONFLICT') return { kind: 'conflict', detail: problem.detail ?? 'version conflict' };
       if (r.status === 400 && problem.code === 'CONTRACT_UNUSABLE') {
         const where = problem.errors?.[0];

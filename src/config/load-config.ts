@@ -13,6 +13,7 @@ import { gatewayConfigSchema, type GatewayConfig } from './schema.js';
 import { checkIdentityProvider } from '../gateway/policies/jwt-auth/schema.js';
 import { upstreamUrlProblem } from './upstream-url.js';
 import { checkOwners } from '../admin/owners.js';
+import { checkRegistryGovernance } from '../registry/check-governance-config.js';
 import { checkTargets, checkUpstream } from '../gateway/upstreams/check-config.js';
 
 /** The name of the main configuration file inside a config folder. */
@@ -149,6 +150,7 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   if (config.registry.enabled && config.registry.store === 'postgres' && !process.env.DATABASE_URL) {
     at(source.lineOf('/registry/store') !== undefined ? ['registry', 'store'] : ['registry'], 'the registry store is postgres but the environment variable DATABASE_URL is not set');
   }
+  for (const issue of checkRegistryGovernance(config)) at(issue.at, issue.message);
   if (config.registry.ruleset !== undefined && !existsSync(resolve(dirname(file), config.registry.ruleset))) {
     at(['registry', 'ruleset'], `ruleset not found: ${resolve(dirname(file), config.registry.ruleset)}`);
   }

@@ -14,9 +14,12 @@ import type { ClientAddressHeader } from '../gateway/edge/client-address.js';
 import { limitsSchema, type LimitsConfig } from '../gateway/policies/rate-limit/stores/store-schema.js';
 import { listenTlsSchema, mtlsSchema, type ListenTlsConfig, type MtlsConfig } from '../gateway/policies/mtls/schema.js';
 import { usageSchema, type UsageConfig } from '../usage/schema.js';
+import { metricsSchema, type MetricsConfig } from '../observability/metrics-schema.js';
 import { adminSchema, type AdminConfig } from '../admin/schema.js';
 import { registrySchema, type RegistryConfig } from '../registry/schema.js';
 import { targetsSchema, upstreamSchema, type TargetConfig, type UpstreamConfig } from '../gateway/upstreams/schema.js';
+import { idempotencySchema, idempotencyStoresSchema, type IdempotencyConfig, type IdempotencyStoresConfig } from '../gateway/policies/idempotency/schema.js';
+import type { PayloadExcerptsConfig } from '../observability/payload-excerpts.js';
 
 export type { TargetConfig, UpstreamConfig } from '../gateway/upstreams/schema.js';
 
@@ -41,9 +44,11 @@ export interface ApiConfig {
   admit?: AdmitMode;
   mtls?: MtlsConfig;
   rateLimit?: RateLimitConfig;
+  idempotency?: IdempotencyConfig;
   requestValidation: boolean;
   undeclaredParameters: 'allow' | 'refuse';
   responseValidation: ResponseValidationMode;
+  payloadExcerpts: PayloadExcerptsConfig;
 }
 
 /** Listener and edge limits of the data plane. */
@@ -83,9 +88,11 @@ export interface GatewayConfig {
   consumers: ConsumerConfig[];
   plans: PlanConfig[];
   limits: LimitsConfig;
+  idempotency: IdempotencyStoresConfig;
   apiKeys: ApiKeysConfig;
   apis: ApiConfig[];
   usage: UsageConfig;
+  metrics: MetricsConfig;
   admin: AdminConfig;
   registry: RegistryConfig;
 }
@@ -190,8 +197,10 @@ export const gatewayConfigSchema = {
       description: 'Plans: the rate and calendar quota of the consumers that name one (consumers[].plan).',
     },
     limits: limitsSchema,
+    idempotency: idempotencyStoresSchema,
     apiKeys: apiKeysSchema,
     usage: usageSchema,
+    metrics: metricsSchema,
     admin: adminSchema,
     registry: registrySchema,
     apis: {
@@ -231,6 +240,7 @@ export const gatewayConfigSchema = {
           admit: admitSchema,
           mtls: mtlsSchema,
           rateLimit: rateLimitSchema,
+          idempotency: idempotencySchema,
           requestValidation: requestValidationSchema,
           undeclaredParameters: {
             enum: ['allow', 'refuse'],
@@ -242,6 +252,17 @@ export const gatewayConfigSchema = {
             enum: ['enforce', 'report', 'off'],
             default: 'report',
             description: 'enforce: a response breaking the contract becomes 502 RESPONSE_INVALID; report: logged and counted; off: not checked.',
+          },
+          payloadExcerpts: {
+            type: 'object',
+            additionalProperties: false,
+            default: {},
+            description:
+              'A debugging aid: log (at debug level) an excerpt of each JSON request body and, when responseValidation is not off, each JSON response body, with the fields the contract marks sensitive masked (x-accord-sensitive: true, format password, email, idn-email, phone, tel, phone-number, e164) and credentials masked as on every log line. Off by default; needs LOG_LEVEL=debug or PUT /admin/log-level.',
+            properties: {
+              enabled: { type: 'boolean', default: false, description: 'Log payload excerpts of this API at debug level.' },
+              maxBytes: { type: 'integer', minimum: 64, maximum: 65536, default: 1024, description: 'Longest excerpt, in characters of its masked JSON; the rest is cut and marked with an ellipsis.' },
+            },
           },
         },
       },

@@ -36,6 +36,14 @@ export const ERROR_CATALOGUE = {
   API_NOT_OWNED: { status: 403, title: 'Caller does not own this API' },
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
   VERSION_IN_USE: { status: 409, title: 'Contract version still called by consumers' },
+  IDEMPOTENCY_KEY_MISSING: { status: 400, title: 'Idempotency-Key header required' },
+  IDEMPOTENCY_KEY_INVALID: { status: 400, title: 'Idempotency-Key header malformed' },
+  IDEMPOTENCY_KEY_MISMATCH: { status: 422, title: 'Idempotency-Key already used for a different request' },
+  IDEMPOTENCY_KEY_IN_FLIGHT: { status: 409, title: 'A request with this Idempotency-Key is in progress' },
+  IDEMPOTENCY_KEY_COMPLETED: { status: 409, title: 'A request with this Idempotency-Key completed but cannot be replayed' },
+  IDEMPOTENCY_STORE_UNAVAILABLE: { status: 503, title: 'Idempotency key store unavailable' },
+  BREAKING_CHANGE_IN_USE: { status: 422, title: 'Breaking change used by consumers' },
+  BREAKING_CHANGE_UNPROVEN: { status: 422, title: 'Breaking change not proven unused' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code of the gateway's HTTP contract. */

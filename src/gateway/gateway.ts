@@ -15,9 +15,11 @@ import { screenConnectionHeader } from './edge/connection-header.js';
 import { parseRequestPath, rawPathAfter } from './routing/request-path.js';
 import { attachContext, contextOfResponse, type RequestContext } from './pipeline/request-context.js';
 import type { RouteTable } from './pipeline/build-routes.js';
+import { RESPONSE_SENT } from './pipeline/policy.js';
 import { abandonUpstream } from './proxy/upstream-proxy.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { recordCall } from '../usage/record-call.js';
+import type { GatewayTracing } from '../observability/tracing.js';
 
 /** Edge limits checked before routing. */
 export interface EdgeLimits {
@@ -36,11 +38,14 @@ export class Gateway {
   private readonly accessLog: AccessLog;
   private readonly limits: EdgeLimits;
   readonly metrics: GatewayMetrics | undefined;
+  /** Spans of every request, when tracing is on; undefined (and no span is ever made) when off. */
+  readonly tracing: GatewayTracing | undefined;
   /** Responses not yet closed, for graceful shutdown. */
   readonly inFlight = new InFlight();
 
-  constructor(logger: Logger, limits: EdgeLimits, metrics?: GatewayMetrics, usage?: UsageRecorder) {
+  constructor(logger: Logger, limits: EdgeLimits, metrics?: GatewayMetrics, usage?: UsageRecorder, tracing?: GatewayTracing) {
     this.logger = logger;
+    this.tracing = tracing;
     this.limits = limits;
     this.metrics = metrics;
     this.trusted = new TrustedProxies(limits.trustedProxies, limits.clientAddressHeader);
@@ -55,6 +60,7 @@ export class Gateway {
       accessLog.record(ctx, !this.writableFinished);
       const plan = ctx.operation?.usage;
       if (usage && plan) recordCall(usage, plan, ctx);
+      if (ctx.span !== undefined) tracing!.endRequest(ctx, !this.writableFinished);
     };
   }
 
@@ -114,7 +120,10 @@ export class Gateway {
       responseViolations: undefined,
       errorCode: undefined,
       inFlight: this.inFlight.add(res),
+      capture: undefined,
+      span: undefined,
     };
+    if (this.tracing !== undefined) this.tracing.startRequest(ctx);
     attachContext(ctx);
     res.on('close', this.onClose);
     res.setHeader('x-request-id', requestId);
@@ -151,6 +160,8 @@ export class Gateway {
   }
 
   private fail(ctx: RequestContext, error: unknown): void {
+    // A policy answered the request itself (an idempotent replay): nothing failed.
+    if (error === RESPONSE_SENT) return;
     if (error instanceof GatewayError) {
       ctx.errorCode = error.code;
       writeProblem(ctx.res, error, ctx.requestId);

@@ -11,6 +11,8 @@ import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { importContracts } from '../registry/import-contracts.js';
 import { RegistryService } from '../registry/registry-service.js';
+import { createBreakingChangeJudge } from '../registry/breaking-change-gate.js';
+import { breakingChangePolicyOf } from '../registry/schema.js';
 import { FileRegistryStore } from '../registry/store/file-store.js';
 import { PostgresRegistryStore } from '../registry/store/postgres-store.js';
 import type { RegistryStore } from '../registry/store/registry-store.js';
@@ -39,26 +41,31 @@ export interface OpenRegistryOptions {
   dataDir: string;
   logger: Logger;
   metrics: GatewayMetrics;
-  /** The wall clock of sunsets (ms since the epoch); tests inject one. */
+  /** The wall clock of sunsets and usage windows (ms since the epoch); tests inject one. */
   now?: () => number;
-  /** Usage records (when `usage.enabled`): who still calls a version. */
-  usage?: Pick<UsageRecorder, 'query'>;
-  /** Declared consumers and their contacts (follows reloads): where lifecycle webhooks go. */
-  consumers?: () => ReadonlyArray<{ readonly id: string; readonly contact?: string }>;
+  /** The usage records block-if-used policies read (undefined while none are kept). */
+  usage?: () => UsageRecorder | undefined;
+  /** The configuration in service (governance policies and consumer contacts follow reloads). */
+  config?: () => LoadedConfig;
 }
 
-async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger): Promise<RegistryStore> {
+async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics): Promise<RegistryStore> {
   const settings = loaded.config.registry;
   if (settings.store === 'file') return new FileRegistryStore(join(dataDir, 'registry'));
   // load-config refused a postgres store without DATABASE_URL.
-  return PostgresRegistryStore.open({
+  let following = true;
+  const store = await PostgresRegistryStore.open({
     connectionString: process.env.DATABASE_URL!,
     schema: settings.postgres.schema,
     onListenerState: (state, error) => {
+      following = state !== 'lost';
+      metrics.registryFollowing.set({ store: 'postgres' }, following ? 1 : 0);
       if (state === 'lost') logger.warn({ store: 'postgres', err: error ? { message: error.message } : undefined }, 'registry: lost the PostgreSQL notifications; reconnecting (the routing table keeps serving)');
       else logger.info({ store: 'postgres' }, 'registry: notifications restored; re-reading the registry');
     },
   });
+  metrics.registryFollowing.set({ store: 'postgres' }, following ? 1 : 0);
+  return store;
 }
 
 /** Opens the registry, imports the contract files when configured, and starts the sunset timer when configured. */
@@ -66,9 +73,22 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
   const { loaded, logger, metrics } = options;
   const settings = loaded.config.registry;
   const ruleset = await loadRuleset(settings.ruleset !== undefined ? resolve(dirname(loaded.file), settings.ruleset) : undefined);
-  const store = await openStore(loaded, options.dataDir, logger);
+  const store = await openStore(loaded, options.dataDir, logger, metrics);
   const now = options.now ?? Date.now;
-  const service = new RegistryService(store, ruleset, () => new Date(now()));
+  const current = options.config ?? (() => loaded);
+  const judge = createBreakingChangeJudge({
+    policy: (api) => breakingChangePolicyOf(current().config.registry.governance, api),
+    usage: options.usage ?? (() => undefined),
+    consumers: () => current().config.consumers,
+    now,
+    onDecision: (api, decision) => {
+      metrics.registryBreakingChangeGate.inc({ api, outcome: decision.outcome });
+      const fields = { api, outcome: decision.outcome, breakingChanges: decision.breakingChanges, consumers: decision.consumers.map((c) => c.id), reasons: decision.reasons, window: decision.window, coverage: decision.coverage };
+      if (decision.accepted) logger.info(fields, 'registry: breaking changes within the major accepted: unused in the window (block-if-used)');
+      else logger.warn(fields, 'registry: breaking changes within the major refused by the usage gate (block-if-used)');
+    },
+  });
+  const service = new RegistryService(store, ruleset, () => new Date(now()), judge, (action, outcome) => metrics.registryEvents.inc({ action, outcome }));
   const served = (config: LoadedConfig): Set<string> => new Set(config.config.apis.map((a) => a.id));
   try {
     if (settings.importOnStart) {
@@ -81,7 +101,7 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
   }
   let lifecycle: LifecycleRuntime;
   try {
-    lifecycle = startLifecycle({ loaded, service, store, usage: options.usage, consumers: options.consumers ?? (() => loaded.config.consumers), logger, metrics, now });
+    lifecycle = startLifecycle({ loaded, service, store, usage: options.usage?.(), consumers: () => (options.config?.() ?? loaded).config.consumers, logger, metrics, now });
   } catch (error) {
     await store.close();
     throw error;

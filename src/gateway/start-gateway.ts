@@ -16,18 +16,28 @@ import { withDevKeyHint } from '../dev/dev-key-hint.js';
 import { buildRouteTable, type RouteTable } from './pipeline/build-routes.js';
 import { Gateway } from './gateway.js';
 import { startServer, type RunningServer } from './server.js';
-import { createMetrics, type GatewayMetrics } from '../observability/metrics.js';
+import { createMetrics, type CertificateExpiry, type GatewayMetrics } from '../observability/metrics.js';
 import type { UpstreamFailure } from './proxy/upstream-proxy.js';
 import type { RequestContext } from './pipeline/request-context.js';
+import type { Violation } from '../contracts/compile/types.js';
+import { responseViolationKind, type RequestViolationKind } from '../observability/violation-kinds.js';
 import type { LimiterStore } from './policies/rate-limit/index.js';
 import { openLimiterStore } from './open-limiter-store.js';
+import { openIdempotencyStores, type OpenIdempotencyStores } from './open-idempotency-stores.js';
+import type { IdempotencyEvents } from './policies/idempotency/index.js';
 import { ApiKeyVerifier } from './policies/auth/api-key-verifier.js';
 import { openKeyStore } from './policies/auth/stores/open-store.js';
 import { ClientCertificates, TlsFileError, TlsMaterial } from './policies/mtls/index.js';
+import { certificateNotAfter } from './policies/mtls/tls-material.js';
 import { createUsageRecorder, type UsageRecorder } from '../usage/index.js';
 import { startAdminServer, type RunningAdminServer } from '../admin/server.js';
 import { openRegistry, type RegistryRuntime } from './registry-runtime.js';
 import { readAdminTls } from '../admin/admin-tls.js';
+import type { GatewayTracing } from '../observability/tracing.js';
+import { tracingSettingsFromEnv } from '../observability/tracing-settings.js';
+import { createDriftRecorder } from '../observability/drift-setup.js';
+import type { DriftRecorder } from '../observability/drift-recorder.js';
+import { LogLevelControl } from '../observability/log-level-control.js';
 
 /** Options of a gateway start. */
 export interface StartOptions {
@@ -47,6 +57,13 @@ export interface StartOptions {
   now?: () => number;
   /** Cluster workers sharing this listener, this process among them (`accord serve --workers N`; default 1). */
   workers?: number;
+  /**
+   * Tracing made by the caller (tests: an in-memory exporter); the caller shuts it down. Without
+   * it, tracing follows the OTEL_* variables of `env`, and stop() flushes it.
+   */
+  tracing?: GatewayTracing;
+  /** Where the OTEL_* variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What started a reload, for its log line. */
@@ -62,9 +79,15 @@ export interface RunningGateway {
   usage: UsageRecorder | undefined;
   /** The registry served from, when `registry.enabled`. */
   registry: RegistryRuntime | undefined;
+  /** The tracing in use, undefined when tracing is off. */
+  tracing: GatewayTracing | undefined;
   loaded: LoadedConfig;
   /** The TLS files in service, when listen.tls is configured. */
   tls: TlsMaterial | undefined;
+  /** Response-validation violations by site and time (kept across reloads). */
+  drift: DriftRecorder;
+  /** The process's log level, changed at runtime through the admin API. */
+  logLevel: LogLevelControl;
   /**
    * Rebuilds from disk; a bad new config is rejected and the old table keeps serving. Resolves
    * true when the new configuration is in service. Calls during a reload are served by one more
@@ -103,14 +126,20 @@ function keyVerifier(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
   );
 }
 
-async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, upstreamEvents: UpstreamEventsFactory, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
+async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metrics: GatewayMetrics, upstreamEvents: UpstreamEventsFactory, limiterStore: LimiterStore, apiKeys: ApiKeyVerifier, now: (() => number) | undefined, clientCertificates: ClientCertificates | undefined, recordUsage: boolean, registry: RegistryRuntime | undefined, idempotencyStores: OpenIdempotencyStores, tracing: GatewayTracing | undefined, drift: DriftRecorder): Promise<{ table: RouteTable; authenticator: JwtAuthenticator | undefined }> {
   // Read first: a registry that cannot be read leaves the table in service untouched.
   const snapshot = registry ? await registry.snapshot(loaded) : undefined;
   const providers = await identityProviders(loaded, dataDir);
   const created = providers.length > 0 ? createJwtAuthenticator(providers, { logger }) : undefined;
   const authenticator = created && loaded.config.devIssuer.enabled ? withDevKeyHint(created, loaded.config.devIssuer.id) : created;
-  const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report'): void => {
-    metrics.responseViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: ctx.operation?.operationId ?? ctx.operation?.template ?? '', mode });
+  const operationOf = (ctx: RequestContext): string => ctx.operation?.operationId ?? ctx.operation?.template ?? '';
+  const onResponseInvalid = (ctx: RequestContext, mode: 'enforce' | 'report', violations: readonly Violation[]): void => {
+    metrics.responseViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: operationOf(ctx), mode, kind: responseViolationKind(violations) });
+    const operation = ctx.operation ? (ctx.operation.operationId ?? `${ctx.req.method} ${ctx.operation.template}`) : '';
+    drift.record({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation, target: ctx.upstreamTarget?.label ?? '' }, mode, violations);
+  };
+  const onRequestInvalid = (ctx: RequestContext, kind: RequestViolationKind): void => {
+    metrics.requestViolations.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', operation: operationOf(ctx), kind });
   };
   const onUpstreamFailure = (ctx: RequestContext, reason: UpstreamFailure): void => {
     metrics.upstreamFailures.inc({ api: ctx.api?.apiId ?? '', version: ctx.api?.version ?? '', reason });
@@ -126,9 +155,13 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
     if (!series) deprecatedSeries.set(key, (series = metrics.deprecatedCalls.labels({ api, version, consumer })));
     series.inc();
   };
+  const idempotencyEvents: IdempotencyEvents = {
+    onOutcome: (api, outcome) => metrics.idempotency.requests.inc({ api, outcome }),
+    onStoreError: (store, operation) => metrics.idempotency.storeErrors.inc({ store, operation }),
+  };
   try {
     const onKeyFailure = (reason: string): void => metrics.apiKeyFailures.inc({ reason });
-    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onUpstreamFailure, upstreamEvents, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }) });
+    const table = buildRouteTable(loaded, { logger, authenticator, limiterStore, idempotencyStores, idempotencyEvents, now, onLimitRejected, apiKeys, onKeyFailure, clientCertificates, onResponseInvalid, onRequestInvalid, onUpstreamFailure, upstreamEvents, recordUsage, onDeprecatedCall, registry: snapshot, compiled: registry?.compiled, onUnservableVersion: (api, version) => metrics.registryUnservable.inc({ api, version }), tracing });
     registry?.compiled.sweep();
     try {
       await apiKeys.ready();
@@ -148,16 +181,35 @@ async function build(loaded: LoadedConfig, dataDir: string, logger: Logger, metr
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { logger } = options;
   let loaded = loadConfig(options.configPath);
-  const metrics = createMetrics();
+  // Like usage and admin, the metrics settings are read once.
+  const metrics = createMetrics({ topConsumers: loaded.config.metrics.consumers.top, consumerPeriodSeconds: loaded.config.metrics.consumers.periodSeconds, now: options.now });
   const upstreamEvents = upstreamMetricEvents(metrics);
+  // Read once, before anything is opened: an unusable OTEL_* value stops the start with its name.
+  const tracingSettings = options.tracing === undefined ? tracingSettingsFromEnv(options.env ?? process.env) : undefined;
+  // The OpenTelemetry SDK and exporter are loaded only when tracing is on: off, they cost not even their load time.
+  const ownedTracing = tracingSettings ? (await import('../observability/tracing-export.js')).createTracingFromSettings(tracingSettings, { logger, registry: metrics.registry }) : undefined;
+  const tracing = options.tracing ?? ownedTracing;
+  // Owned by the instance, not by a routing table: drift counts survive reloads.
+  const drift = createDriftRecorder(metrics, logger, options.now);
+  const logLevel = new LogLevelControl(logger);
   // One store for the life of the process: limits that survive a reload keep their counters.
   const limiterStore = await openLimiterStore(loaded, options.workers ?? 1, logger, metrics);
+  // Likewise for Idempotency-Key records: a reload keeps every key.
+  let idempotencyStores: OpenIdempotencyStores;
+  try {
+    idempotencyStores = await openIdempotencyStores(loaded, options.now, logger);
+  } catch (error) {
+    await limiterStore.close?.();
+    throw error;
+  }
   // TLS files and the client-certificate verifier live for the process; the files reload on their own.
   const tlsConfig = loaded.config.listen.tls;
   let tls: TlsMaterial | undefined;
   if (tlsConfig) {
     try {
       tls = new TlsMaterial(tlsConfig, loaded.dir, logger, { onReload: (kind, outcome) => metrics.tlsReloads.inc({ kind, outcome }) });
+      // Zeros from the start, so that an alert on failures sees the series before the first reload.
+      for (const kind of ['listener', 'ca', 'crl'] as const) for (const outcome of ['success', 'failure'] as const) metrics.tlsReloads.inc({ kind, outcome }, 0);
     } catch (error) {
       if (error instanceof TlsFileError) throw new ConfigError([{ file: loaded.file, pointer: error.pointer, line: loaded.lineOf(error.pointer), message: error.message }]);
       throw error;
@@ -178,45 +230,54 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const adminConfig = options.adminEnabled === undefined ? loaded.config.admin : { ...loaded.config.admin, enabled: options.adminEnabled };
   // One key verifier per apiKeys setting: a reload that leaves it alone keeps the followed store and its cache.
   // Like usage and admin, the registry settings are read once.
-  // Usage first: the registry's lifecycle (retirement refusal, webhooks, auto-retire) reads it from its first check.
-  const usage = usageConfig.enabled ? await createUsageRecorder(usageConfig, { logger, metrics }) : undefined;
+  // Usage comes before the registry: a block-if-used policy reads it from the import on start on.
+  const usage = usageConfig.enabled ? await createUsageRecorder(usageConfig, { logger, metrics, now: options.now }) : undefined;
   let registry: RegistryRuntime | undefined;
   if (loaded.config.registry.enabled) {
     try {
-      registry = await openRegistry({ loaded, dataDir: options.dataDir, logger, metrics, now: options.now, usage, consumers: () => loaded.config.consumers });
+      registry = await openRegistry({ loaded, dataDir: options.dataDir, logger, metrics, now: options.now, usage: () => usage, config: () => loaded });
     } catch (error) {
       await usage?.close();
       await limiterStore.close?.();
+      await idempotencyStores.close();
       throw error;
     }
   }
   let keys = { setting: JSON.stringify(loaded.config.apiKeys), verifier: keyVerifier(loaded, options.dataDir, logger, metrics) };
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    built = await build(loaded, options.dataDir, logger, metrics, upstreamEvents, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
+    built = await build(loaded, options.dataDir, logger, metrics, upstreamEvents, limiterStore, keys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores, tracing, drift);
   } catch (error) {
+    await ownedTracing?.shutdown();
     await keys.verifier.close();
     await registry?.close();
     await usage?.close();
     await limiterStore.close?.();
+    await idempotencyStores.close();
     throw error;
   }
-  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics, usage);
+  const gateway = new Gateway(logger, { maxHeaderCount: loaded.config.listen.maxHeaderCount, trustedProxies: loaded.config.listen.trustedProxies, clientAddressHeader: loaded.config.listen.clientAddressHeader }, metrics, usage, tracing);
   gateway.swap(built.table);
   const port = options.port ?? loaded.config.listen.port;
   let server: RunningServer;
   let admin: RunningAdminServer | undefined;
+  let adminCertificateExpiry: CertificateExpiry | undefined;
+  // Read at each scrape, so that reloaded TLS files show at once.
+  metrics.setCertificateSource(() => [...(tls?.certificateExpiries() ?? []), ...(adminCertificateExpiry ? [adminCertificateExpiry] : [])]);
   // The admin API issues and revokes keys in the store the gateway verifies against; the consumers
   // that may hold one are those of the configuration in service (it follows reloads).
   const adminKeys = adminConfig.enabled ? { store: openKeyStore(loaded.config.apiKeys, options.dataDir), isDeclaredConsumer: (id: string) => loaded.config.consumers.some((c) => c.id === id) } : undefined;
   try {
     if (adminConfig.enabled) {
+      const adminTls = readAdminTls(adminConfig.listen.tls, loaded);
+      const adminNotAfter = adminTls ? certificateNotAfter(adminTls.cert) : undefined;
+      if (adminNotAfter !== undefined) adminCertificateExpiry = { kind: 'admin-listener', notAfterSeconds: adminNotAfter / 1000 };
       admin = await startAdminServer({
         host: adminConfig.listen.host,
         port: options.adminPort ?? adminConfig.listen.port,
         auth: { authenticator: () => built.authenticator, providers: () => loaded.config.admin.auth.providers, scope: () => loaded.config.admin.auth.scope, owners: () => loaded.config.admin.owners },
-        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service, consumers: () => loaded.config.consumers },
-        tls: readAdminTls(adminConfig.listen.tls, loaded),
+        deps: { logger, usage, keys: adminKeys, metrics, maxDocumentBytes: () => loaded.config.admin.maxDocumentBytes, registry: registry?.service, consumers: () => loaded.config.consumers, now: options.now, logLevel, drift },
+        tls: adminTls,
       }).catch((error: unknown) => {
         // Tagged, so that `accord serve` names the admin port rather than the data-plane one.
         throw Object.assign(error as Error, { listener: 'admin', port: options.adminPort ?? adminConfig.listen.port });
@@ -233,10 +294,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await usage?.close();
     await registry?.close();
     await limiterStore.close?.();
+    await idempotencyStores.close();
     // A port in use: nothing serves, so the upstream pools, key fetches and timers must not keep the process alive.
     built.table.close();
     built.authenticator?.close();
     await keys.verifier.close();
+    await ownedTracing?.shutdown();
     throw error;
   }
   if (admin) logger.info({ url: admin.url }, 'admin listener listening');
@@ -253,7 +316,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       const nextKeys = setting === keys.setting ? keys : { setting, verifier: keyVerifier(next, options.dataDir, logger, metrics) };
       let nextBuilt: Awaited<ReturnType<typeof build>>;
       try {
-        nextBuilt = await build(next, options.dataDir, logger, metrics, upstreamEvents, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry);
+        nextBuilt = await build(next, options.dataDir, logger, metrics, upstreamEvents, limiterStore, nextKeys.verifier, options.now, clientCertificates, usageConfig.enabled, registry, idempotencyStores, tracing, drift);
       } catch (error) {
         if (nextKeys !== keys) await nextKeys.verifier.close();
         throw error;
@@ -283,8 +346,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       if (JSON.stringify(previous.config.listen) !== JSON.stringify(next.config.listen)) {
         logger.warn({ trigger }, 'listen settings changed: they take effect at the next restart');
       }
+      if (JSON.stringify(previous.config.metrics) !== JSON.stringify(next.config.metrics)) {
+        logger.warn({ trigger }, 'metrics settings changed: they take effect at the next restart');
+      }
       if (JSON.stringify(previous.config.limits) !== JSON.stringify(next.config.limits)) {
         logger.warn({ trigger }, 'limits settings changed: they take effect at the next restart');
+      }
+      if (JSON.stringify(previous.config.idempotency) !== JSON.stringify(next.config.idempotency)) {
+        logger.warn({ trigger }, 'idempotency store settings changed: they take effect at the next restart');
       }
       if (JSON.stringify(previous.config.usage) !== JSON.stringify(next.config.usage) || JSON.stringify(previous.config.admin.listen) !== JSON.stringify(next.config.admin.listen) || previous.config.admin.enabled !== next.config.admin.enabled) {
         logger.warn({ trigger }, 'usage or admin listener settings changed: they take effect at the next restart (admin.auth applies now)');
@@ -349,6 +418,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     admin,
     usage,
     registry,
+    tracing,
+    drift,
+    logLevel,
     get loaded() {
       return loaded;
     },
@@ -358,6 +430,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       return requestReload(trigger);
     },
     async stop() {
+      logLevel.close();
       await watcher?.close();
       await tls?.close();
       await server.shutdown();
@@ -369,7 +442,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       built.table.close();
       built.authenticator?.close();
       await limiterStore.close?.();
+      await idempotencyStores.close();
       await keys.verifier.close();
+      // Last: the spans of the drained requests are exported before the process exits.
+      await ownedTracing?.shutdown();
     },
   };
 }

@@ -38,7 +38,7 @@ export class AccessLog {
     const { req, res, api, operation } = ctx;
     const latencyMs = performance.now() - ctx.startedAt;
     const status = res.statusCode;
-    if (this.metrics) this.metrics.observe(api, status, ctx.errorCode, latencyMs, ctx.upstreamLatencyMs);
+    if (this.metrics) this.metrics.observe(ctx, status, latencyMs);
     if (!this.logger.isLevelEnabled('info')) return;
     // Values from the client are either checked (request id, method, address) or JSON-escaped (consumer).
     let line = `"type":"access","requestId":"${ctx.requestId}","method":"${req.method}"`;

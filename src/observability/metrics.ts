@@ -1,6 +1,7 @@
 /** Prometheus metrics of the data plane (prom-client), one registry per gateway instance. */
 import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
-import type { ApiLabels } from '../gateway/pipeline/request-context.js';
+import type { ApiLabels, OperationLabels, RequestContext } from '../gateway/pipeline/request-context.js';
+import { ConsumerLabels } from './consumer-labels.js';
 
 /** Latency buckets in seconds, from 1 ms to 10 s: the range a gateway and its upstreams live in. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -8,10 +9,17 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /** The gateway's metric instruments. */
 export interface GatewayMetrics {
   registry: Registry;
-  requests: Counter<'api' | 'version' | 'status' | 'code'>;
-  duration: Histogram<'api' | 'version'>;
+  /** Requests by API, version, operation, consumer (bounded, see ConsumerLabels) and status class. */
+  requests: Counter<RequestLabelName>;
+  /** Request latency with the labels of `requests`. */
+  duration: Histogram<RequestLabelName>;
+  /** Responses the gateway answered itself with an error code (problem+json), by API, version and code. */
+  rejections: Counter<'api' | 'version' | 'code'>;
   upstreamDuration: Histogram<'api' | 'version'>;
-  responseViolations: Counter<'api' | 'version' | 'operation' | 'mode'>;
+  /** Requests refused by request validation, by operation and kind (body, query, path, header, cookie, media-type, malformed). */
+  requestViolations: Counter<'api' | 'version' | 'operation' | 'kind'>;
+  /** Upstream responses that broke their contract (drift), by operation, validation mode and kind (status, media-type, body-syntax, body-schema). */
+  responseViolations: Counter<'api' | 'version' | 'operation' | 'mode' | 'kind'>;
   upstreamFailures: Counter<'api' | 'version' | 'reason'>;
   /** Requests refused by a limit, by API and policy (`rate`, `burst`, `quota`). */
   limitRejections: Counter<'api' | 'policy'>;
@@ -41,6 +49,10 @@ export interface GatewayMetrics {
   deprecatedCalls: Counter<'api' | 'version' | 'consumer'>;
   /** Routing tables rebuilt because the registry changed, by outcome (`success`, `rejected`). */
   registryUpdates: Counter<'outcome'>;
+  /** Registrations, deprecations and retirements requested on this instance, by action and outcome. */
+  registryEvents: Counter<'action' | 'outcome'>;
+  /** 1 while the registry store's change notifications are followed, 0 while they are lost (PostgreSQL). */
+  registryFollowing: Gauge<'store'>;
   /** Registered versions left out of a routing table (cannot be compiled, or no upstream), by API and version. */
   registryUnservable: Counter<'api' | 'version'>;
   /** Versions retired by the gateway because their sunset passed. */
@@ -53,6 +65,8 @@ export interface GatewayMetrics {
   lifecycleWebhookAttemptFailures: Counter<'event'>;
   /** Contract files of the import on start, by outcome (created, identical, conflict, rejected, invalid, unreadable). */
   registryImports: Counter<'outcome'>;
+  /** Breaking changes within a major judged by a block-if-used policy, by API and outcome (accepted, in-use, unproven). */
+  registryBreakingChangeGate: Counter<'api' | 'outcome'>;
   /** Attempts sent to upstream targets, by outcome (response, connect-failure, reset, timeout, invalid-response, client-gone). */
   upstreamAttempts: Counter<'api' | 'version' | 'target' | 'outcome'>;
   /** Retries sent, by the failure that caused them. */
@@ -69,30 +83,111 @@ export interface GatewayMetrics {
   upstreamEjections: Counter<'api' | 'version' | 'target'>;
   /** 1 while a target passes its active health checks. */
   upstreamTargetHealthy: Gauge<'api' | 'version' | 'target'>;
-  /** Records one finished request (`api` undefined when it matched no API). */
-  observe(api: ApiLabels | undefined, status: number, code: string | undefined, latencyMs: number, upstreamLatencyMs: number | undefined): void;
+  /** Idempotency-Key: what became of each request carrying (or lacking) a key, and store errors. */
+  idempotency: IdempotencyMetrics;
+  /** Earliest notAfter (Unix seconds) of the certificates in service, by kind (listener, client-ca, admin-listener). */
+  certificateExpiry: Gauge<'kind'>;
+  /** Names where the certificate expiry gauge reads its values at each scrape (the TLS material in service). */
+  setCertificateSource(source: () => Iterable<CertificateExpiry>): void;
+  /** Records one finished request: its API, operation and consumer come from the context. */
+  observe(ctx: RequestContext, status: number, latencyMs: number): void;
 }
 
-type RequestLabels = { api: string; version: string; status: string; code: string };
-type ApiSeries = { api: string; version: string; latency: { api: string; version: string }; requests: Map<number, Map<string, RequestLabels>> };
+/** The instruments of the idempotency policy. */
+export interface IdempotencyMetrics {
+  /** Requests by outcome: stored, unreplayable, released, replayed, mismatch, in-flight, completed, missing, invalid, unprotected. */
+  requests: Counter<'api' | 'outcome'>;
+  /** Failed claims, stores and releases of the key store. */
+  storeErrors: Counter<'store' | 'operation'>;
+}
+
+/** Creates the idempotency instruments on `registry`. */
+function idempotencyMetrics(registry: Registry): IdempotencyMetrics {
+  const requests = new Counter({
+    name: 'accord_idempotency_requests_total',
+    help:
+      'Requests to operations honouring Idempotency-Key, by outcome: stored (response kept for replay), unreplayable (completed, not kept), released (no final answer: key free again), replayed, mismatch (422), in-flight (409), completed (409, not replayable), missing (400), invalid (400), unprotected (store unreachable, forwarded anyway).',
+    labelNames: ['api', 'outcome'],
+    registers: [registry],
+  });
+  const storeErrors = new Counter({
+    name: 'accord_idempotency_store_errors_total',
+    help: 'Key store operations that failed (store memory or redis; operation claim, complete or release). A failed claim is 503 IDEMPOTENCY_STORE_UNAVAILABLE or an unprotected request (onStoreError); a failed complete or release leaves the claim until it expires.',
+    labelNames: ['store', 'operation'],
+    registers: [registry],
+  });
+  for (const operation of ['claim', 'complete', 'release']) storeErrors.inc({ store: 'redis', operation }, 0);
+  return { requests, storeErrors };
+}
+
+/** The expiry of one kind of certificate in service. */
+export interface CertificateExpiry {
+  kind: string;
+  /** The earliest notAfter among the certificates of that kind, in Unix seconds. */
+  notAfterSeconds: number;
+}
+
+/** Options of the metrics. */
+export interface MetricsOptions {
+  /** Node process metrics (default true). */
+  processMetrics?: boolean;
+  /** How many consumers keep their own `consumer` label (default 10). */
+  topConsumers?: number;
+  /** The period over which the busiest consumers are counted, in seconds (default 3600). */
+  consumerPeriodSeconds?: number;
+  /** The wall clock in milliseconds (default Date.now); tests inject one to end a consumer period. */
+  now?: () => number;
+}
+
+type RequestLabelName = 'api' | 'version' | 'operation' | 'consumer' | 'status_class';
+type RequestLabels = Record<RequestLabelName, string>;
+/** The series of one (API, version, operation): label objects by consumer label, then by status class (index 1-5). */
+type OperationSeries = { api: string; version: string; operation: string; byConsumer: Map<string, Array<RequestLabels | undefined>> };
+type ApiSeries = { latency: { api: string; version: string }; rejections: Map<string, { api: string; version: string; code: string }> };
+
+const STATUS_CLASSES = ['', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 /** Creates the instruments on a fresh registry (plus Node process metrics). */
-export function createMetrics(options: { processMetrics?: boolean } = {}): GatewayMetrics {
+export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'accord_' });
+  const requestLabelNames: RequestLabelName[] = ['api', 'version', 'operation', 'consumer', 'status_class'];
   const requests = new Counter({
     name: 'accord_requests_total',
-    help: 'Requests handled, by API, served version, status and error code ("" when none).',
-    labelNames: ['api', 'version', 'status', 'code'],
+    help: 'Requests handled, by API, served version, operation (operationId, else the path template; "" when none matched), consumer (bounded: metrics.consumers.top, "(other)", "(anonymous)") and status class (1xx-5xx).',
+    labelNames: requestLabelNames,
     registers: [registry],
   });
   const duration = new Histogram({
     name: 'accord_request_duration_seconds',
-    help: 'Time from request received to response finished.',
-    labelNames: ['api', 'version'],
+    help: 'Time from request received to response finished, with the labels of accord_requests_total.',
+    labelNames: requestLabelNames,
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
+  const rejections = new Counter({
+    name: 'accord_rejections_total',
+    help: 'Responses the gateway answered itself with a problem+json error, by API, version and error code (ROUTE_NOT_FOUND, RATE_LIMITED, UPSTREAM_TIMEOUT, ...).',
+    labelNames: ['api', 'version', 'code'],
+    registers: [registry],
+  });
+  const requestViolations = new Counter({
+    name: 'accord_request_validation_failures_total',
+    help: 'Requests refused by request validation, by operation and kind: body, query, path, header, cookie, media-type (415), malformed.',
+    labelNames: ['api', 'version', 'operation', 'kind'],
+    registers: [registry],
+  });
+  const certificateExpiry = new Gauge({
+    name: 'accord_tls_certificate_expiry_timestamp_seconds',
+    help: 'Earliest notAfter (Unix time) of the certificates in service, by kind: listener (data-plane certificate chain), client-ca (the bundle client certificates are verified against), admin-listener.',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { kind, notAfterSeconds } of certificateSource()) this.set({ kind }, notAfterSeconds);
+    },
+  });
+  let certificateSource: () => Iterable<CertificateExpiry> = () => [];
   const upstreamDuration = new Histogram({
     name: 'accord_upstream_duration_seconds',
     help: 'Time from the upstream request sent to its response head received.',
@@ -102,8 +197,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
   });
   const responseViolations = new Counter({
     name: 'accord_response_contract_violations_total',
-    help: 'Upstream responses that broke their contract, by operation and validation mode.',
-    labelNames: ['api', 'version', 'operation', 'mode'],
+    help: 'Upstream responses that broke their contract (drift of an upstream), by operation, validation mode (enforce, report) and kind: status (not declared), media-type, body-syntax (not JSON, a repeated member), body-schema.',
+    labelNames: ['api', 'version', 'operation', 'mode', 'kind'],
     registers: [registry],
   });
   const upstreamFailures = new Counter({
@@ -199,6 +294,18 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
   });
   registryUpdates.inc({ outcome: 'success' }, 0);
   registryUpdates.inc({ outcome: 'rejected' }, 0);
+  const registryEvents = new Counter({
+    name: 'accord_registry_events_total',
+    help: 'Registry changes requested on this instance (admin API, import on start), by action (register, deprecate, retire) and outcome: created, identical, conflict, rejected (governance), invalid; changed, not-found, wrong-state.',
+    labelNames: ['action', 'outcome'],
+    registers: [registry],
+  });
+  const registryFollowing = new Gauge({
+    name: 'accord_registry_following',
+    help: 'Whether this instance follows the registry store\'s change notifications (store postgres): 1 following, 0 lost and reconnecting (the routing table in service keeps serving, but registrations made meanwhile are not picked up until they are restored).',
+    labelNames: ['store'],
+    registers: [registry],
+  });
   const registryUnservable = new Counter({
     name: 'accord_registry_unservable_versions_total',
     help: 'Registered versions left out of a routing table, by API and version: the contract cannot be compiled by this build, or it has no upstream (see the log).',
@@ -233,6 +340,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     name: 'accord_registry_imports_total',
     help: 'Contract files registered by the import on start, by outcome: created, identical, conflict, rejected, invalid, unreadable.',
     labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const registryBreakingChangeGate = new Counter({
+    name: 'accord_registry_breaking_change_gate_total',
+    help: 'Registrations whose breaking changes within a major a block-if-used policy judged, by API and outcome: accepted, in-use (a consumer used them), unproven (too little usage evidence).',
+    labelNames: ['api', 'outcome'],
     registers: [registry],
   });
   const upstreamAttempts = new Counter({
@@ -285,28 +398,80 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
   });
   usageDroppedRecords.inc({ reason: 'capacity' }, 0);
   usageDroppedRecords.inc({ reason: 'store-unavailable' }, 0);
-  // Label objects made once per served API version (and status and code), reused by every request.
-  const series = new WeakMap<ApiLabels, ApiSeries>();
-  const newSeries = (api: string, version: string): ApiSeries => ({ api, version, latency: { api, version }, requests: new Map() });
-  const noApi = newSeries('', '');
-  const seriesOf = (api: ApiLabels | undefined): ApiSeries => {
-    if (!api) return noApi;
-    let labels = series.get(api);
-    if (!labels) series.set(api, (labels = newSeries(api.apiId, api.version)));
-    return labels;
-  };
-  const requestLabels = (labels: ApiSeries, status: number, code: string): RequestLabels => {
-    let byCode = labels.requests.get(status);
-    if (!byCode) labels.requests.set(status, (byCode = new Map()));
-    let found = byCode.get(code);
-    if (!found) byCode.set(code, (found = { api: labels.api, version: labels.version, status: String(status), code }));
+  // Label objects made once per operation, consumer label and status class, reused by every request;
+  // the operation series are shared by key so that a reload does not make new ones.
+  const operationSeries = new Map<string, OperationSeries>();
+  const seriesByOperation = new WeakMap<OperationLabels, OperationSeries>();
+  const seriesByApi = new WeakMap<ApiLabels, OperationSeries>();
+  const seriesOfKey = (api: string, version: string, operation: string): OperationSeries => {
+    const key = `${api}\u0000${version}\u0000${operation}`;
+    let found = operationSeries.get(key);
+    if (!found) operationSeries.set(key, (found = { api, version, operation, byConsumer: new Map() }));
     return found;
+  };
+  const noApi = seriesOfKey('', '', '');
+  const seriesOf = (api: ApiLabels | undefined, operation: OperationLabels | undefined): OperationSeries => {
+    if (!api) return noApi;
+    if (operation) {
+      let found = seriesByOperation.get(operation);
+      if (!found) seriesByOperation.set(operation, (found = seriesOfKey(api.apiId, api.version, operation.operationId ?? operation.template)));
+      return found;
+    }
+    let found = seriesByApi.get(api);
+    if (!found) seriesByApi.set(api, (found = seriesOfKey(api.apiId, api.version, '')));
+    return found;
+  };
+  const apiSeries = new Map<string, ApiSeries>();
+  const apiSeriesByApi = new WeakMap<ApiLabels, ApiSeries>();
+  const noApiSeries: ApiSeries = { latency: { api: '', version: '' }, rejections: new Map() };
+  const apiSeriesOf = (api: ApiLabels | undefined): ApiSeries => {
+    if (!api) return noApiSeries;
+    let found = apiSeriesByApi.get(api);
+    if (!found) {
+      const key = `${api.apiId}\u0000${api.version}`;
+      found = apiSeries.get(key);
+      if (!found) apiSeries.set(key, (found = { latency: { api: api.apiId, version: api.version }, rejections: new Map() }));
+      apiSeriesByApi.set(api, found);
+    }
+    return found;
+  };
+  // Which operation series hold cells of a consumer label, so that the label's series can go when it loses its slot.
+  const holders = new Map<string, Set<OperationSeries>>();
+  const consumers = new ConsumerLabels({
+    top: options.topConsumers ?? 10,
+    periodMs: (options.consumerPeriodSeconds ?? 3600) * 1000,
+    now: options.now ?? Date.now,
+    onDropped: (dropped) => {
+      for (const consumer of dropped) {
+        for (const held of holders.get(consumer) ?? []) {
+          for (const labels of held.byConsumer.get(consumer) ?? []) {
+            if (!labels) continue;
+            requests.remove(labels);
+            duration.remove(labels);
+          }
+          held.byConsumer.delete(consumer);
+        }
+        holders.delete(consumer);
+      }
+    },
+  });
+  const cellsOf = (held: OperationSeries, consumer: string): Array<RequestLabels | undefined> => {
+    let cells = held.byConsumer.get(consumer);
+    if (!cells) {
+      held.byConsumer.set(consumer, (cells = []));
+      let set = holders.get(consumer);
+      if (!set) holders.set(consumer, (set = new Set()));
+      set.add(held);
+    }
+    return cells;
   };
   return {
     registry,
     requests,
     duration,
+    rejections,
     upstreamDuration,
+    requestViolations,
     responseViolations,
     upstreamFailures,
     limitRejections,
@@ -323,12 +488,15 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     usageDroppedRecords,
     deprecatedCalls,
     registryUpdates,
+    registryFollowing,
+    registryEvents,
     registryUnservable,
     registryAutoRetired,
     registryRetiredInUse,
     lifecycleWebhooks,
     lifecycleWebhookAttemptFailures,
     registryImports,
+    registryBreakingChangeGate,
     upstreamAttempts,
     upstreamRetries,
     upstreamRetryBudgetExhausted,
@@ -337,11 +505,29 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     upstreamTargetEjected,
     upstreamEjections,
     upstreamTargetHealthy,
-    observe(api, status, code, latencyMs, upstreamLatencyMs) {
-      const labels = seriesOf(api);
-      requests.inc(requestLabels(labels, status, code ?? ''));
-      duration.observe(labels.latency, latencyMs / 1000);
-      if (upstreamLatencyMs !== undefined) upstreamDuration.observe(labels.latency, upstreamLatencyMs / 1000);
+    idempotency: idempotencyMetrics(registry),
+    certificateExpiry,
+    setCertificateSource(source) {
+      certificateSource = source;
+    },
+    observe(ctx, status, latencyMs) {
+      const held = seriesOf(ctx.api, ctx.operation);
+      const consumer = consumers.label(ctx.consumerId);
+      const cells = cellsOf(held, consumer);
+      const statusClass = status >= 100 && status < 600 ? Math.floor(status / 100) : 5;
+      let labels = cells[statusClass];
+      if (!labels) cells[statusClass] = labels = { api: held.api, version: held.version, operation: held.operation, consumer, status_class: STATUS_CLASSES[statusClass]! };
+      requests.inc(labels);
+      duration.observe(labels, latencyMs / 1000);
+      const code = ctx.errorCode;
+      if (ctx.upstreamLatencyMs === undefined && code === undefined) return;
+      const perApi = apiSeriesOf(ctx.api);
+      if (ctx.upstreamLatencyMs !== undefined) upstreamDuration.observe(perApi.latency, ctx.upstreamLatencyMs / 1000);
+      if (code !== undefined) {
+        let rejection = perApi.rejections.get(code);
+        if (!rejection) perApi.rejections.set(code, (rejection = { api: perApi.latency.api, version: perApi.latency.version, code }));
+        rejections.inc(rejection);
+      }
     },
   };
 }

@@ -58,6 +58,9 @@ export async function importContracts(service: RegistryService, dir: string, api
       case 'rejected':
         logger.error({ ...at, findings: result.findings.filter((f) => f.severity === 'error').map((f) => `${f.id} ${f.operation ?? ''} ${f.location ?? ''}`.trim()) }, 'registry import: governance rejected the file; not registered');
         break;
+      case 'in-use':
+        logger.error({ ...at, base: result.base, outcome: result.decision.outcome, consumers: result.decision.consumers.map((c) => c.id), reasons: result.decision.reasons }, 'registry import: breaking changes within the major refused by the usage gate (block-if-used); not registered');
+        break;
       case 'invalid':
         logger.error({ ...at, problem: result.detail, pointer: result.pointer, line: result.line }, 'registry import: the file is not a usable contract; not registered');
         break;

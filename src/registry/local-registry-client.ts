@@ -37,6 +37,7 @@ export function localRegistryClient(service: RegistryService, actor: Actor = loc
     async register(api, document, overrideReason) {
       const result = await service.register({ api, document, actor, overrideReason });
       if (result.kind === 'conflict') return { kind: 'conflict', detail: `${api} ${result.record.version} is already registered with other content (${result.record.digest})` };
+      if (result.kind === 'in-use') return { kind: 'rejected', findings: result.findings };
       if (result.kind === 'invalid') return { kind: 'invalid', detail: result.line !== undefined ? `line ${result.line}: ${result.detail}` : result.detail };
       return result;
     },

@@ -1,5 +1,6 @@
 /** The registry's records: contract versions with their lifecycle, and the audit trail of every change. */
 import type { Severity } from '../governance/findings.js';
+import type { AuditedImpact } from './breaking-change-gate.js';
 
 /** Where a version is in its life: served, served with deprecation headers, or refused with 410. */
 export type VersionStatus = 'published' | 'deprecated' | 'retired';
@@ -36,6 +37,8 @@ export interface GovernanceSummary {
   readonly warnings: number;
   /** IDs of the findings at or above error, at most a few dozen (the full list went back to the caller). */
   readonly blocking: readonly string[];
+  /** The impact report a usage-aware gate (block-if-used) judged breaking changes within the major on. */
+  readonly impact?: AuditedImpact;
 }
 
 /** What an audit entry records. */

@@ -11,7 +11,9 @@ import { LocatedError } from '../errors/located-error.js';
 import type { Finding } from '../governance/findings.js';
 import { compareSemVer, parseSemVer, previousVersion, type ContractFile } from '../governance/check/contract-version.js';
 import type { LintInput } from '../governance/lint/index.js';
-import { runGovernanceGate } from './governance-gate.js';
+import { acceptUnusedBreakingChanges, blockedOnlyByBreakingChanges, runGovernanceGate, type GateVerdict } from './governance-gate.js';
+import { BREAKING_WITHOUT_MAJOR } from '../governance/check/versioning-policy.js';
+import { acceptanceNote, auditedImpact, decisionFindings, describeDecision, type AuditedImpact, type BreakingChangeDecision, type BreakingChangeJudge } from './breaking-change-gate.js';
 import type { Actor, VersionRecord } from './model.js';
 import type { RegistryStore } from './store/registry-store.js';
 
@@ -34,6 +36,8 @@ export type RegistrationResult =
   | { readonly kind: 'identical'; readonly record: VersionRecord }
   | { readonly kind: 'conflict'; readonly record: VersionRecord }
   | { readonly kind: 'rejected'; readonly version: string; readonly findings: readonly Finding[] }
+  /** Breaking changes within the major that the usage gate refused: used, or not provably unused. */
+  | { readonly kind: 'in-use'; readonly version: string; readonly base: string; readonly decision: BreakingChangeDecision; readonly findings: readonly Finding[] }
   | { readonly kind: 'invalid'; readonly detail: string; readonly pointer?: string; readonly line?: number };
 
 /** The virtual file name of a registered document (errors and findings name it). */
@@ -84,8 +88,17 @@ function loadRegistered(name: string, text: string): OpenApiDocument {
   return document;
 }
 
-/** Registers one version. Only store failures throw; every input problem is a result. */
-export async function registerVersion(store: RegistryStore, ruleset: Ruleset, request: Registration, now: Date = new Date()): Promise<RegistrationResult> {
+/** What a registration judged breaking changes within the major on, when a usage gate did. */
+interface UsageVerdict {
+  readonly verdict: GateVerdict;
+  readonly decision?: { readonly base: string; readonly decision: BreakingChangeDecision; readonly impact: AuditedImpact };
+}
+
+/**
+ * Registers one version. Only store failures throw; every input problem is a result. `judge`:
+ * the usage gate of APIs whose policy is `block-if-used` (without one, every policy blocks).
+ */
+export async function registerVersion(store: RegistryStore, ruleset: Ruleset, request: Registration, now: Date = new Date(), judge?: BreakingChangeJudge): Promise<RegistrationResult> {
   if (!API_ID.test(request.api)) return { kind: 'invalid', detail: `API id "${request.api}" must match ${API_ID.source}` };
   const format = formatOf(request.document);
   let document: OpenApiDocument;
@@ -124,9 +137,20 @@ export async function registerVersion(store: RegistryStore, ruleset: Ruleset, re
     const text = await store.document(request.api, before.version.text);
     if (text !== undefined) previous = { file: before, document: loadRegistered(before.path, text) };
   }
-  const verdict = await runGovernanceGate(ruleset, { candidate, previous }, now);
+  const gated = await judgeUse(await runGovernanceGate(ruleset, { candidate, previous }, now), judge, request.api, previous, { version: versionText, document: candidateDocument });
+  const verdict = gated.verdict;
   const overridden = verdict.blocking && request.overrideReason !== undefined && request.overrideReason.trim() !== '';
-  if (verdict.blocking && !overridden) return { kind: 'rejected', version: versionText, findings: verdict.findings };
+  if (verdict.blocking && !overridden) {
+    if (gated.decision) {
+      const subject = `${request.api} ${gated.decision.base} -> ${versionText}`;
+      const line = candidateDocument.lineOf(name, '/info/version');
+      const gateFindings = decisionFindings(gated.decision.decision, subject, { file: name, pointer: '/info/version', ...(line !== undefined ? { line } : {}) });
+      // The refusal replaces "needs a new major": it says who uses the change, or why that is unknown.
+      const findings = [...gateFindings, ...verdict.findings.filter((f) => f.id !== BREAKING_WITHOUT_MAJOR)];
+      return { kind: 'in-use', version: versionText, base: gated.decision.base, decision: gated.decision.decision, findings };
+    }
+    return { kind: 'rejected', version: versionText, findings: verdict.findings };
+  }
 
   const record: VersionRecord = { api: request.api, version: versionText, status: 'published', digest, format, publishedAt: now.toISOString() };
   const outcome = await store.put(record, request.document, {
@@ -136,12 +160,37 @@ export async function registerVersion(store: RegistryStore, ruleset: Ruleset, re
     api: request.api,
     version: versionText,
     digest,
-    governance: verdict.summary,
+    governance: gated.decision ? { ...verdict.summary, impact: gated.decision.impact } : verdict.summary,
     ...(overridden ? { overrideReason: request.overrideReason!.trim() } : {}),
   });
   // Another process may have registered the same version between the check and the write.
   if (outcome.kind !== 'created') return { kind: outcome.kind, record: outcome.record };
   return { kind: 'created', record: outcome.record, findings: verdict.findings, overridden };
+}
+
+/**
+ * Under `block-if-used`, asks the judge about breaking changes within the major when nothing else
+ * blocks; an accepted change drops to `warn`. Other policies, and other blocking findings, leave the
+ * verdict as it is (lint errors are fixed first; the usage gate waives only breaking changes).
+ */
+async function judgeUse(
+  verdict: GateVerdict,
+  judge: BreakingChangeJudge | undefined,
+  api: string,
+  previous: { file: ContractFile; document: OpenApiDocument } | undefined,
+  revision: { version: string; document: OpenApiDocument },
+): Promise<UsageVerdict> {
+  if (!judge || !previous || !blockedOnlyByBreakingChanges(verdict) || judge.policy(api).mode !== 'block-if-used') return { verdict };
+  const base = previous.file.version.text;
+  const { report, decision } = await judge.judge({ api, base: { version: base, document: previous.document }, revision, findings: verdict.breakingWithinMajor });
+  const judged = { base, decision, impact: auditedImpact(base, decision, report) };
+  if (!decision.accepted) return { verdict, decision: judged };
+  return { verdict: acceptUnusedBreakingChanges(verdict, acceptanceNote(decision)), decision: judged };
+}
+
+/** One line on a usage gate's decision (admin answers and logs). */
+export function describeUsageDecision(api: string, version: string, base: string, decision: BreakingChangeDecision): string {
+  return describeDecision(decision, `${api} ${base} -> ${version}`);
 }
 
 /** Orders versions newest first (for listings). */

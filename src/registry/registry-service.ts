@@ -10,6 +10,7 @@ import { diffContracts } from '../governance/diff/index.js';
 import { applyRulesetToDiff } from '../governance/lint/index.js';
 import { deprecateVersion, retireSunsetVersions, retireVersion, type Deprecation, type LifecycleResult, type SunsetRetirement } from './lifecycle.js';
 import type { Actor, AuditPage, AuditQuery, VersionCaller, VersionRecord } from './model.js';
+import type { BreakingChangeJudge } from './breaking-change-gate.js';
 import { registeredName, registerVersion, type Registration, type RegistrationResult } from './register-version.js';
 import type { ChangeOutcome, RegistryStore } from './store/registry-store.js';
 
@@ -55,6 +56,9 @@ export interface RetireOptions {
 /** Longest reason kept in the audit log. */
 const MAX_REASON_LENGTH = 1000;
 
+/** A registry change requested through the service, and how it ended (the result's `kind`), for metrics. */
+export type RegistryEventListener = (action: 'register' | 'deprecate' | 'retire', outcome: string) => void;
+
 export class RegistryService {
   private hooks: LifecycleHooks | undefined;
 
@@ -62,10 +66,15 @@ export class RegistryService {
     readonly store: RegistryStore,
     private readonly ruleset: Ruleset,
     private readonly clock: () => Date = () => new Date(),
+    /** The usage gate of `block-if-used` policies; without one, a breaking change within a major is always refused. */
+    readonly judge?: BreakingChangeJudge,
+    private readonly onEvent: RegistryEventListener = () => {},
   ) {}
 
-  register(request: Registration): Promise<RegistrationResult> {
-    return registerVersion(this.store, this.ruleset, request, this.clock());
+  async register(request: Registration): Promise<RegistrationResult> {
+    const result = await registerVersion(this.store, this.ruleset, request, this.clock(), this.judge);
+    this.onEvent('register', result.kind);
+    return result;
   }
 
   /** Every API with its versions (optionally one API). */
@@ -150,6 +159,7 @@ export class RegistryService {
   async deprecate(api: string, version: string, deprecation: Deprecation, actor: Actor): Promise<LifecycleResult> {
     const consumers = await this.callers(api, version);
     const outcome = await deprecateVersion(this.store, api, version, deprecation, actor, this.clock(), consumers);
+    this.onEvent('deprecate', outcome.kind);
     if (outcome.kind === 'changed') this.hooks?.changed?.({ kind: 'deprecated', record: outcome.record, consumers: consumers ?? [] });
     return outcome;
   }
@@ -159,6 +169,12 @@ export class RegistryService {
    * forced with a reason; the audit entry records the consumers and the reason.
    */
   async retire(api: string, version: string, actor: Actor, options: RetireOptions = {}): Promise<RetireOutcome> {
+    const result = await this.retireIfAllowed(api, version, actor, options);
+    this.onEvent('retire', result.kind);
+    return result;
+  }
+
+  private async retireIfAllowed(api: string, version: string, actor: Actor, options: RetireOptions): Promise<RetireOutcome> {
     const reason = options.reason?.trim();
     if (options.force && !reason) return { kind: 'invalid', detail: 'a forced retirement needs a reason (it is written to the audit log)' };
     if (!options.force && reason !== undefined) return { kind: 'invalid', detail: 'a reason goes with force: true' };

@@ -364,7 +364,7 @@ test('accord check --format sarif: valid SARIF 2.1.0 with the policy rules, resu
   const rules = log.runs[0]!.tool.driver.rules;
   assert.deepEqual(
     rules.filter((r) => r.id.startsWith('contract-')).map((r) => `${r.id} ${r.defaultConfiguration.level}`),
-    ['contract-version-edited-in-place error', 'contract-breaking-change-without-major-bump error', 'contract-info-version-mismatch error'],
+    ['contract-version-edited-in-place error', 'contract-breaking-change-without-major-bump error', 'contract-breaking-change-in-use error', 'contract-info-version-mismatch error'],
   );
   const failing = log.runs[0]!.results
     .filter((r) => r.level === 'error')

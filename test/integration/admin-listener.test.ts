@@ -27,7 +27,7 @@ describe('admin listener', () => {
   });
 
   it('lists its resources', () => {
-    assert.deepEqual(ADMIN_ROUTES.map((r) => r.name), ['usage', 'keys', 'registry', 'impact', 'metrics']);
+    assert.deepEqual(ADMIN_ROUTES.map((r) => r.name), ['usage', 'keys', 'log-level', 'drift', 'registry', 'impact', 'metrics']);
   });
 
   it('mounts a resource added to the list behind admin authentication', async () => {

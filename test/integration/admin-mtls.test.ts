@@ -4,6 +4,7 @@
  * no certificate, or one of another CA, never reaches the admin API. Unreadable files are config
  * errors naming the pointer.
  */
+import { X509Certificate } from 'node:crypto';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,9 @@ describe('admin listener with mutual TLS', () => {
     const ok = await tlsRequest(gw.adminUrl!, '/metrics', { ca: ca.certPem, cert: client.certPem, key: client.keyPem, headers: { authorization: `Bearer ${token}` } });
     assert.equal(ok.status, 200, ok.text);
     assert.match(ok.text, /accord_requests_total/);
+    // The admin listener's certificate expiry is exported for the certificate alerts.
+    const notAfter = Date.parse(new X509Certificate(server.certPem).validTo) / 1000;
+    assert.match(ok.text, new RegExp(`^accord_tls_certificate_expiry_timestamp_seconds\\{kind="admin-listener"\\} ${notAfter}$`, 'm'));
     const noToken = await tlsRequest(gw.adminUrl!, '/metrics', { ca: ca.certPem, cert: client.certPem, key: client.keyPem });
     assert.equal(noToken.status, 401);
     assert.equal(noToken.json?.code, 'AUTH_TOKEN_MISSING');

@@ -178,6 +178,10 @@ describe('admin API: the registry over HTTP (file store)', () => {
     assert.equal(again.json?.code, 'LIFECYCLE_CONFLICT');
     const unknown = await fx.call('POST', '/admin/apis/orders/versions/7.0.0/retirement');
     assert.equal(unknown.status, 404);
+    const metrics = (await fx.call('GET', '/metrics', { token: fx.tokens.admin })).text;
+    for (const [action, outcome, count] of [['deprecate', 'changed', 1], ['deprecate', 'invalid', 1], ['retire', 'changed', 1], ['retire', 'wrong-state', 1], ['retire', 'not-found', 1]] as const) {
+      assert.match(metrics, new RegExp(`^accord_registry_events_total\\{action="${action}",outcome="${outcome}"\\} ${count}$`, 'm'), `${action} ${outcome}`);
+    }
   });
 
   it('pages through the audit log with the cursor, and filters by API, actor and time', async () => {

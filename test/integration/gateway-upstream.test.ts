@@ -77,8 +77,8 @@ describe('response validation (report)', () => {
       const access = gw.logs.find((l) => l.requestId === 'report-1' && l.type === 'access');
       assert.ok(Number(access?.responseViolations) >= 2);
       const metrics = await scrapeMetrics(gw, issuer);
-      assert.match(metrics, /accord_response_contract_violations_total\{api="shop",version="1.0.0",operation="listItems",mode="report"\} 1/);
-      assert.match(metrics, /accord_requests_total\{api="shop",version="1.0.0",status="200",code=""\} 1/);
+      assert.match(metrics, /accord_response_contract_violations_total\{api="shop",version="1.0.0",operation="listItems",mode="report",kind="body-schema"\} 1/);
+      assert.match(metrics, /accord_requests_total\{api="shop",version="1.0.0",operation="listItems",consumer="[^"]+",status_class="2xx"\} 1/);
     } finally {
       await gw.stop();
       await up.close();

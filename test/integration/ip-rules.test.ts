@@ -215,8 +215,8 @@ describe('IP rules and client addresses', () => {
     assert.deepEqual(policiesOf('open'), ['auth', 'scopes', 'request-validation']);
   });
 
-  it('counts refusals under accord_requests_total{code="IP_NOT_ALLOWED"}', async () => {
+  it('counts refusals under accord_rejections_total{code="IP_NOT_ALLOWED"}', async () => {
     const metrics = await gateways.direct.running.gateway.metrics!.registry.metrics();
-    assert.match(metrics, /accord_requests_total\{api="denied",version="1\.0\.0",status="403",code="IP_NOT_ALLOWED"\} 1/);
+    assert.match(metrics, /accord_rejections_total\{api="denied",version="1\.0\.0",code="IP_NOT_ALLOWED"\} 1/);
   });
 });

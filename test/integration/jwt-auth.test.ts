@@ -12,6 +12,7 @@ import {
   type Principal,
   type ScopeRequirement,
 } from '../../src/gateway/policies/jwt-auth/index.js';
+import { assertNoLeaks } from '../support/log-leaks.js';
 import {
   createAttackerKey,
   mintHostileTokens,
@@ -29,10 +30,18 @@ function testClock(): { now: () => number; advance: (seconds: number) => void } 
   return { now: () => Date.now() + offsetMs, advance: (seconds) => (offsetMs += seconds * 1000) };
 }
 
+/** Every line the authenticators of this file logged, checked for credentials at the end. */
+const loggedLines: string[] = [];
+
 /** A pino logger writing into an array, to see what was logged. */
 function capturedLogger(): { logger: pino.Logger; lines: Array<{ level: number; msg: string }> } {
   const lines: Array<{ level: number; msg: string }> = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+  const logger = pino({ level: 'debug' }, {
+    write: (line: string) => {
+      loggedLines.push(line);
+      lines.push(JSON.parse(line) as { level: number; msg: string });
+    },
+  });
   return { logger, lines };
 }
 
@@ -76,6 +85,7 @@ after(async () => {
   for (const a of opened) a.close();
   await idp.close();
   await attackerHost.close();
+  assertNoLeaks(loggedLines, 'the JWT authenticator');
 });
 
 describe('a valid client-credentials token', () => {

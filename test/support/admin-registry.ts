@@ -28,7 +28,9 @@ export async function startAdminRegistry(store: RegistryStore, options: { maxDoc
   const logger = pino({ level: 'silent' });
   const issuer = await createTestIssuer('https://issuer.test', 'accord');
   const authenticator = createJwtAuthenticator([issuer.provider('test') as never], { logger });
-  const registry = new RegistryService(store, await loadRuleset());
+  // Wired as the gateway's registry runtime wires it, so that registry events show in /metrics.
+  const metrics = createMetrics({ processMetrics: false });
+  const registry = new RegistryService(store, await loadRuleset(), undefined, undefined, (action, outcome) => metrics.registryEvents.inc({ action, outcome }));
   const owners = [
     { api: 'orders', provider: 'test', subjects: ['orders-team'] },
     { api: 'payments', provider: 'test', subjects: ['payments-team'] },
@@ -41,7 +43,7 @@ export async function startAdminRegistry(store: RegistryStore, options: { maxDoc
       logger,
       usage: undefined,
       registry: options.withRegistry === false ? undefined : registry,
-      metrics: createMetrics({ processMetrics: false }),
+      metrics,
       maxDocumentBytes: options.maxDocumentBytes !== undefined ? () => options.maxDocumentBytes! : undefined,
     },
   });

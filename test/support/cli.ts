@@ -1,6 +1,7 @@
 /** Runs the built `accord` binary (dist/cli.js) as a user would. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { assertNoLeaks } from './log-leaks.js';
 
 /** Absolute path of the built CLI. `npm test` builds before running the tests. */
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
@@ -58,6 +59,13 @@ export function startCli(args: string[], options: { cwd?: string; env?: Record<s
     lines.push(...parts.filter(Boolean));
   });
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
+  // Every log line of a long-running command (`accord serve`, `accord mock`) is checked for
+  // credentials when it exits; a leak fails the test file that ran it. Other output (a token
+  // `accord token` prints on purpose) is not a log line and is not checked.
+  child.once('close', () => {
+    const logLines = [...lines, ...stderr.join('').split('\n')].filter((l) => l.startsWith('{"level":'));
+    assertNoLeaks(logLines, `accord ${args.join(' ')}`);
+  });
   return { child, lines, stderr };
 }
 

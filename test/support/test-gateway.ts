@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { generateKeyPair, exportJWK, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { createLogger } from '../../src/observability/logger.js';
 import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway/start-gateway.js';
+import { assertNoLeaks, rememberSecret } from './log-leaks.js';
 
 /** A signing key trusted by the test gateway as identity provider `test`. */
 export interface TestIssuer {
@@ -36,14 +37,14 @@ export async function createTestIssuer(issuer = 'https://issuer.test', audience 
       return { id, issuer, jwks: { keys: [publicJwk] }, audiences: [audience], algorithms: ['RS256'] };
     },
     async token(claims = {}, options = {}) {
-      return new SignJWT({ client_id: 'acme', scope: 'items:read', ...claims })
+      return rememberSecret(await new SignJWT({ client_id: 'acme', scope: 'items:read', ...claims })
         .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? kid, typ: 'at+jwt' })
         .setIssuer(issuer)
         .setAudience(audience)
         .setSubject(String(claims.client_id ?? 'acme'))
         .setIssuedAt()
         .setExpirationTime(options.expiresIn ?? '5m')
-        .sign(privateKey);
+        .sign(privateKey));
     },
   };
 }
@@ -56,6 +57,9 @@ export interface TestGateway {
   dir: string;
   running: RunningGateway;
   logs: Array<Record<string, unknown>>;
+  /** The captured lines as written; `stop` fails when one holds a credential (log-leaks.ts). */
+  lines: string[];
+  /** Stops the gateway, then checks every captured log line for credentials (throws naming the leaking lines). */
   stop(): Promise<void>;
 }
 
@@ -64,9 +68,11 @@ export async function startTestGateway(options: {
   contracts: Record<string, string>;
   config: Record<string, unknown>;
   /** Start options beyond the defaults (no file watch). */
-  start?: Pick<StartOptions, 'watch' | 'watchDebounceMs' | 'now'>;
+  start?: Pick<StartOptions, 'watch' | 'watchDebounceMs' | 'now' | 'tracing' | 'env'>;
   /** Data directory (default: `.accord` in the gateway's temp folder); two gateways given one share their key file. */
   dataDir?: string;
+  /** Log level of the gateway (default info). */
+  logLevel?: string;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'accord-gw-'));
   for (const [key, file] of Object.entries(options.contracts)) {
@@ -77,13 +83,18 @@ export async function startTestGateway(options: {
   mkdirSync(join(dir, 'policies'));
   writeFileSync(join(dir, 'policies', 'gateway.yaml'), stringify({ version: 1, contractsDir: '../contracts', ...options.config }));
   const logs: Array<Record<string, unknown>> = [];
+  const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        lines.push(line);
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
       done();
     },
   });
-  const logger = createLogger({ level: 'info', destination });
+  const logger = createLogger({ level: options.logLevel ?? 'info', destination });
   const running = await startGateway({ configPath: join(dir, 'policies'), dataDir: options.dataDir ?? join(dir, '.accord'), logger, port: 0, adminPort: 0, watch: false, ...options.start });
   return {
     url: running.server.url,
@@ -91,9 +102,11 @@ export async function startTestGateway(options: {
     dir,
     running,
     logs,
+    lines,
     async stop() {
       await running.stop();
       rmSync(dir, { recursive: true, force: true });
+      assertNoLeaks(lines, 'the test gateway');
     },
   };
 }

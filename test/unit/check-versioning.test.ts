@@ -104,9 +104,9 @@ for (const [from, ref, expected] of joins) {
   });
 }
 
-test('POLICY_RULES: three policy rules, each an error with a stable contract- ID (pinned)', () => {
+test('POLICY_RULES: four policy rules, each an error with a stable contract- ID (pinned)', () => {
   assert.deepEqual(
     POLICY_RULES.map((r) => `${r.id} ${r.severity}`),
-    ['contract-version-edited-in-place error', 'contract-breaking-change-without-major-bump error', 'contract-info-version-mismatch error'],
+    ['contract-version-edited-in-place error', 'contract-breaking-change-without-major-bump error', 'contract-breaking-change-in-use error', 'contract-info-version-mismatch error'],
   );
 });

@@ -55,6 +55,6 @@ describe('composeResponse', () => {
 
 describe('POLICY_ORDER', () => {
   it("follows DESIGN.md's data-plane order", () => {
-    assert.deepEqual(POLICY_ORDER.map((p) => p.name), ['ip-rules', 'mtls', 'auth', 'consumers', 'scopes', 'rate-limit', 'lifecycle', 'request-validation']);
+    assert.deepEqual(POLICY_ORDER.map((p) => p.name), ['ip-rules', 'mtls', 'auth', 'consumers', 'scopes', 'rate-limit', 'lifecycle', 'request-validation', 'idempotency']);
   });
 });

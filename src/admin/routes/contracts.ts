@@ -7,7 +7,7 @@ import { GatewayError } from '../../errors/problem.js';
 import type { Finding } from '../../governance/findings.js';
 import { renderFindings } from '../../cli/formatters/index.js';
 import type { RegistryService, RetireOutcome } from '../../registry/registry-service.js';
-import type { RegistrationResult } from '../../registry/register-version.js';
+import { describeUsageDecision, type RegistrationResult } from '../../registry/register-version.js';
 import type { VersionRecord } from '../../registry/model.js';
 import { callerOf, requireOwnership } from '../caller.js';
 import { DOCUMENT_MEDIA_TYPES } from '../admin-openapi.js';
@@ -80,6 +80,20 @@ function registrationOutcome(res: Response, result: RegistrationResult, api: str
       throw new GatewayError('GOVERNANCE_REJECTED', `${api} ${result.version}: ${result.findings.filter((f) => f.severity === 'error').length} blocking finding(s); fix them, or publish with a new major for breaking changes`, {
         extensions: { findings: result.findings.map(findingJson) },
       });
+    case 'in-use': {
+      const d = result.decision;
+      throw new GatewayError(d.outcome === 'in-use' ? 'BREAKING_CHANGE_IN_USE' : 'BREAKING_CHANGE_UNPROVEN', describeUsageDecision(api, result.version, result.base, d), {
+        extensions: {
+          base: result.base,
+          policy: d.policy,
+          window: d.window,
+          coverage: d.coverage,
+          consumers: d.consumers,
+          reasons: d.reasons,
+          findings: result.findings.map(findingJson),
+        },
+      });
+    }
     case 'invalid':
       throw new GatewayError('CONTRACT_UNUSABLE', result.detail, { errors: result.pointer !== undefined ? [{ pointer: result.pointer, message: result.line !== undefined ? `line ${result.line}: ${result.detail}` : result.detail }] : undefined });
   }

@@ -7,7 +7,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GatewayError } from '../../errors/problem.js';
 import { deprecationReport } from '../../impact/deprecations.js';
-import { computeImpact, DEFAULT_WINDOW, MAX_WINDOW_DAYS, parseWindowDays, type ImpactRequest, type ImpactResult } from '../../impact/index.js';
+import { computeImpact, DEFAULT_WINDOW, MAX_WINDOW_DAYS, parseWindowDays, type ImpactReport, type ImpactRequest, type ImpactResult } from '../../impact/index.js';
+import { judgeBreakingChanges } from '../../registry/breaking-change-gate.js';
+import type { BreakingChangePolicy } from '../../registry/schema.js';
 import { callerOf, requireOwnership } from '../caller.js';
 import { DOCUMENT_MEDIA_TYPES } from '../admin-openapi.js';
 import { DEFAULT_MAX_DOCUMENT_BYTES } from '../schema.js';
@@ -22,7 +24,7 @@ function queryOf(req: Request): URLSearchParams {
 /** The default window of the deprecations report: a week of calls. */
 const DEPRECATIONS_WINDOW = '7d';
 
-function windowDays(query: URLSearchParams, fallback = DEFAULT_WINDOW): number {
+function windowDays(query: URLSearchParams, fallback: string): number {
   const text = query.get('window') ?? fallback;
   const days = parseWindowDays(text);
   if (days === undefined) throw new GatewayError('REQUEST_INVALID', `window must be a number of days such as 30d (1d to ${MAX_WINDOW_DAYS}d), got "${text}"`, { errors: [{ pointer: '/query/window', message: 'must be <days>d' }] });
@@ -36,10 +38,13 @@ function services(deps: AdminDependencies): { registry: NonNullable<AdminDepende
   return { registry: deps.registry, usage: deps.usage };
 }
 
-function answer(res: Response, result: ImpactResult, api: string): void {
+/** What the registry's breaking-change policy of the API would decide (the same verdict registration reaches). */
+type GateVerdict = ReturnType<typeof judgeBreakingChanges>;
+
+function answer(res: Response, result: ImpactResult, api: string, gate: GateVerdict | undefined): void {
   switch (result.kind) {
     case 'report': {
-      const body = JSON.stringify(result.report);
+      const body = JSON.stringify(gate ? { ...result.report, gate } : result.report);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
       res.end(body);
       return;
@@ -64,14 +69,32 @@ async function run(req: Request, res: Response, deps: AdminDependencies, revisio
   const query = queryOf(req);
   const base = query.get('base');
   if (!base) throw new GatewayError('REQUEST_INVALID', 'query parameter base (the registered version the change starts from) is required', { errors: [{ pointer: '/query/base', message: 'required' }] });
-  const days = windowDays(query);
+  // The policy's window is the default, so that a plain request reads what registration would.
+  const policy = registry.judge?.policy(api);
+  const days = windowDays(query, policy?.window ?? DEFAULT_WINDOW);
   if (!revision) {
     const version = query.get('revision');
     if (!version) throw new GatewayError('REQUEST_INVALID', 'query parameter revision (a registered version) is required, or POST the proposed document', { errors: [{ pointer: '/query/revision', message: 'required' }] });
     revision = { version };
   }
   const consumers = deps.consumers?.() ?? [];
-  answer(res, await computeImpact({ registry, usage, consumers }, { api, base, revision, windowDays: days }, Date.now()), api);
+  const now = (deps.now ?? Date.now)();
+  const request = { api, base, revision, windowDays: days };
+  const result = await computeImpact({ registry, usage, consumers }, request, now);
+  answer(res, result, api, result.kind === 'report' ? await gateOf(result.report, policy, (windowDays) => computeImpact({ registry, usage, consumers }, { ...request, windowDays }, now)) : undefined);
+}
+
+/**
+ * The verdict of the API's breaking-change policy, for `accord check --admin-url`: on the report
+ * itself when it read the policy's window, else on one over that window. `block`: no verdict here
+ * (any breaking change within the major is refused, which the caller's own diff already knows).
+ */
+async function gateOf(report: ImpactReport, policy: BreakingChangePolicy | undefined, over: (days: number) => Promise<ImpactResult>): Promise<GateVerdict | undefined> {
+  if (!policy || policy.mode !== 'block-if-used') return undefined;
+  const days = parseWindowDays(policy.window) ?? report.window.days;
+  if (days === report.window.days) return judgeBreakingChanges(report, policy);
+  const other = await over(days);
+  return other.kind === 'report' ? judgeBreakingChanges(other.report, policy) : undefined;
 }
 
 export const impactRoutes: AdminRoutes = {

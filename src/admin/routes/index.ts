@@ -14,6 +14,10 @@ import { keysRoutes } from './keys.js';
 import { registryRoutes } from './contracts.js';
 import { metricsRoutes } from './metrics.js';
 import { impactRoutes } from './impact.js';
+import { logLevelRoutes } from './log-level.js';
+import { driftRoutes } from './drift.js';
+import type { LogLevelControl } from '../../observability/log-level-control.js';
+import type { DriftRecorder } from '../../observability/drift-recorder.js';
 import type { ConsumerContact } from '../../impact/impact-report.js';
 import type { ApiKeyStore } from '../../gateway/policies/auth/stores/key-store.js';
 
@@ -30,8 +34,14 @@ export interface AdminDependencies {
   readonly maxDocumentBytes?: () => number;
   /** The declared consumers and their contacts (read per request, it follows reloads); impact reports name them. */
   readonly consumers?: () => readonly ConsumerContact[];
+  /** The wall clock of usage windows (ms since the epoch; default Date.now). Tests inject one. */
+  readonly now?: () => number;
   /** The process's Prometheus metrics (undefined: `/metrics` answers 503). */
   readonly metrics?: GatewayMetrics | undefined;
+  /** The process's log level (undefined: `/admin/log-level` answers 503). */
+  readonly logLevel?: LogLevelControl | undefined;
+  /** Response-validation violations over time (undefined: `/admin/drift` answers 503). */
+  readonly drift?: DriftRecorder | undefined;
 }
 
 /** One admin resource: mounts its routes (already behind admin authentication). */
@@ -53,4 +63,5 @@ export interface AdminRoutes {
 }
 
 // impact shares the registry's `/admin` base after it: the registry's access rules apply to both (and without a registry its 503 answers).
-export const ADMIN_ROUTES: readonly AdminRoutes[] = [usageRoutes, keysRoutes, registryRoutes, impactRoutes, metricsRoutes];
+// log-level and drift come before the registry: their own bases (and access rules) match first, and they answer without a registry.
+export const ADMIN_ROUTES: readonly AdminRoutes[] = [usageRoutes, keysRoutes, logLevelRoutes, driftRoutes, registryRoutes, impactRoutes, metricsRoutes];

@@ -9,6 +9,8 @@ import { severityOf } from '../../governance/lint/spectral-findings.js';
 import { CHECKS } from '../../governance/rules/index.js';
 import { FORMATS, renderFindings, type Format, type RuleMeta } from '../formatters/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
+import { adminUrl } from '../admin-request.js';
+import { usageGateClient } from '../usage-gate-client.js';
 
 /** The gate fails on errors: lint errors, breaking changes and every policy violation. */
 const FAIL_THRESHOLD: Severity = 'error';
@@ -18,6 +20,7 @@ interface CheckFlags {
   contracts: string;
   ruleset?: string;
   format: Format;
+  adminUrl?: string;
 }
 
 /**
@@ -45,8 +48,11 @@ export function registerCheck(program: Command): void {
     .option('--contracts <dir>', 'contracts folder, laid out <api>/<version>.yaml|.yml|.json', 'contracts')
     .option('--ruleset <file>', 'Spectral ruleset for lint and diff severities (default: the bundled ruleset)')
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .option('--admin-url <url>', "ask a running gateway's registry (bearer token from ACCORD_TOKEN) whether its block-if-used policy accepts breaking changes within a major, and name the consumers they would break")
     .action(async (flags: CheckFlags) => {
       const now = new Date();
+      const judgeBreaking = flags.adminUrl !== undefined ? usageGateClient(adminUrl(flags.adminUrl)) : undefined;
+      if (judgeBreaking && !process.env.ACCORD_TOKEN) throw new UsageError('--admin-url needs ACCORD_TOKEN: export a token of the API owner or with scope accord:admin');
       let ruleset: Ruleset;
       let result;
       try {
@@ -56,6 +62,7 @@ export function registerCheck(program: Command): void {
           {
             lint: (contract) => lintDocument(ruleset, { file: contract.file, path: contract.file, document: contract }),
             diff: (base, revision) => applyRulesetToDiff(ruleset, diffContracts(base, revision, { now })),
+            ...(judgeBreaking ? { judgeBreaking } : {}),
           },
         );
       } catch (error) {

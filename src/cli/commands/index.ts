@@ -23,4 +23,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'contracts', load: async () => (await import('./contracts.js')).registerContracts },
   { name: 'usage', load: async () => (await import('./usage.js')).registerUsage },
   { name: 'impact', load: async () => (await import('./impact.js')).registerImpact },
+  { name: 'drift', load: async () => (await import('./drift.js')).registerDrift },
 ];

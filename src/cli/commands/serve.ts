@@ -7,6 +7,7 @@ import { ConfigError, formatIssue } from '../../config/config-error.js';
 import { resolveDataDir } from '../data-dir.js';
 import { displayPath } from '../display-path.js';
 import { UsageError } from '../exit-codes.js';
+import { TracingSettingsError } from '../../observability/tracing-settings.js';
 import { loadConfig, type LoadedConfig } from '../../config/load-config.js';
 import { isReloadMessage, type ListeningMessage } from '../../gateway/workers/worker-messages.js';
 
@@ -152,6 +153,7 @@ export function registerServe(program: Command): void {
         // The IPC channel would keep a worker that failed to start alive; once the reason is out, let it go.
         if (worker) setImmediate(() => worker.disconnect());
         if (error instanceof ConfigError) throw configUsageError(error);
+        if (error instanceof TracingSettingsError) throw new UsageError(error.message);
         const reason = loaded && listenFailure(error, source, loaded, adminSource);
         if (reason) throw new UsageError(reason);
         throw error;

@@ -7,6 +7,7 @@ import { planOperation } from './operation-plan.js';
 import { buildOperation } from './compiled-operation.js';
 import { compileFailure } from './compile-failure.js';
 import type { CompiledContract, CompileOptions } from './types.js';
+import { sensitiveFieldsOf } from './sensitive-fields.js';
 
 export { isJwtScheme, isKeyScheme, isMutualTlsScheme, isEnforcedScheme, schemeKind, ENFORCED_SCHEMES } from './security-requirements.js';
 
@@ -23,6 +24,7 @@ export type {
   UndeclaredParameters,
   Violation,
 } from './types.js';
+export type { SensitiveFields } from './sensitive-fields.js';
 
 /**
  * Compiles a contract (OpenAPI 3.0 or 3.1) into one CompiledOperation per operation. All schemas
@@ -53,6 +55,10 @@ export function compileContract(doc: OpenApiDocument, options: CompileOptions = 
     throw compileFailure(error, bundle, doc, { file: doc.file, pointer: '' });
   }
   const undeclared = options.undeclaredParameters ?? 'allow';
-  const operations = plans.map((plan) => buildOperation(plan, ajv, bundle, doc, undeclared, options.enumSites ?? false));
+  const operations = plans.map((plan) => {
+    const op = buildOperation(plan, ajv, bundle, doc, undeclared, options.enumSites ?? false);
+    if (options.sensitiveFields) op.sensitiveFields = sensitiveFieldsOf(doc, plan.site);
+    return op;
+  });
   return { operations, warnings };
 }

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProblemViolation } from '../../errors/problem.js';
 import type { EnumSite } from './enum-sites.js';
+import type { SensitiveFields } from './sensitive-fields.js';
 
 /** The parts of one request that the contract constrains. */
 export interface RequestParts {
@@ -105,6 +106,8 @@ export interface CompiledOperation {
   checkFraming(parts: RequestParts): RequestCheck | undefined;
   /** Validates an upstream response: declared status, declared media type, body against its schema. */
   checkResponse(status: number, contentType: string | undefined, body: Buffer): ResponseCheck;
+  /** JSON pointers of the fields the contract marks sensitive, in the request body and per response (payload excerpts mask them); set when compiled with `sensitiveFields`. */
+  sensitiveFields?: SensitiveFields;
 }
 
 /** Every operation of one contract, and what loading noticed without refusing the contract. */
@@ -116,6 +119,11 @@ export interface CompiledContract {
 
 /** Options of {@link compileContract}. */
 export interface CompileOptions {
+  /**
+   * Find the fields the contract marks sensitive (`sensitiveFields` of each operation; default
+   * false): only APIs with payload excerpts need them, so other contracts pay nothing at load.
+   */
+  sensitiveFields?: boolean;
   /**
    * Convert parameter and form-field strings to the integer, number or boolean their schema asks
    * for before validating (default true). False validates every such value as the string it is.

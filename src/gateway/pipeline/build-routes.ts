@@ -3,11 +3,13 @@
  * contract once, and composes one handler per operation with the policies that apply to it.
  * Which policies apply, and in what order, is POLICY_ORDER's (pipeline/order.ts) alone.
  */
+import type { Violation } from '../../contracts/compile/types.js';
 import { compileContract, type CompiledOperation } from '../../contracts/compile/index.js';
 import type { LoadedConfig } from '../../config/load-config.js';
 import { LocatedError } from '../../errors/located-error.js';
 import type { ApiConfig } from '../../config/schema.js';
 import { createUpstreamProxy, type UpstreamProxy, type UpstreamFailure } from '../proxy/upstream-proxy.js';
+import type { Logger } from '../../observability/logger.js';
 import { UpstreamHeaderPolicy } from '../edge/upstream-headers.js';
 import { UpstreamGroup } from '../upstreams/upstream-group.js';
 import { NO_UPSTREAM_EVENTS, type UpstreamEventsFactory } from '../upstreams/upstream-events.js';
@@ -22,6 +24,7 @@ import { planOperationUsage, type OperationUsage } from '../../usage/operation-u
 import { composeRequest, composeResponse } from './compose.js';
 import { forwardStep } from './forward.js';
 import type { ApiPolicy, PolicyDependencies, RequestStep, ResponseStep } from './policy.js';
+import type { GatewayTracing } from '../../observability/tracing.js';
 
 /**
  * A compiled operation ready to serve. `run` is terminal: it proxies, or throws (or rejects
@@ -50,7 +53,7 @@ export interface RouteTable {
 
 /** Dependencies the routes are built with (created once by the composition root). */
 export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
-  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: readonly Violation[]) => void;
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
   /** Upstream attempts, retries, circuits, ejections and health, for metrics. */
   upstreamEvents?: UpstreamEventsFactory;
@@ -64,6 +67,8 @@ export interface RouteDependencies extends Omit<PolicyDependencies, 'dryRun'> {
   compiled?: CompiledContracts;
   /** Counts a registered version left out of the table because it cannot be compiled or has no upstream. */
   onUnservableVersion?: (apiId: string, version: string) => void;
+  /** Spans for the steps that wait and the upstream attempts, when tracing is on. */
+  tracing?: GatewayTracing;
 }
 
 /**
@@ -78,20 +83,29 @@ function buildOperation(
   config: LoadedConfig['config'],
   upstreamHeaders: UpstreamHeaderPolicy,
   usage: OperationUsage | undefined,
+  tracing: GatewayTracing | undefined,
+  prefix: string,
+  excerpt: { logger: Logger; version: string },
 ): OperationRoute {
   const requestSteps: RequestStep[] = [];
+  const stepNames: string[] = [];
   const responseSteps: ResponseStep[] = [];
   const names: string[] = [];
   for (const { name, policy } of policies) {
     const steps = policy.operation(op);
     if (!steps) continue;
     names.push(name);
-    if (steps.request) requestSteps.push(steps.request);
+    if (steps.request) {
+      requestSteps.push(steps.request);
+      stepNames.push(name);
+    }
     if (steps.response) responseSteps.push(steps.response);
   }
-  const terminal = forwardStep(api, op, config, proxy, upstreamHeaders, composeResponse(responseSteps));
-  const run = composeRequest(requestSteps, terminal);
-  return { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), usage, policies: names, run };
+  const terminal = forwardStep(api, op, config, proxy, upstreamHeaders, composeResponse(responseSteps), api.payloadExcerpts.enabled ? excerpt : undefined);
+  const run = composeRequest(requestSteps, terminal, tracing ? { tracing, names: stepNames, terminalName: 'read-body' } : undefined);
+  const route: OperationRoute = { template: op.pathTemplate, operationId: op.operationId, logFields: operationLogFields(op.pathTemplate, op.operationId), usage, policies: names, run };
+  tracing?.describeRoute(route, prefix + op.pathTemplate);
+  return route;
 }
 
 /**
@@ -126,8 +140,9 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
           deps.onUnservableVersion?.(api.id, v.version);
           continue;
         }
-        // Enum sites only when usage is recorded: the values sent there are what they are for.
-        const compileOptions = { undeclaredParameters: api.undeclaredParameters, ...(deps.recordUsage ? { enumSites: true } : {}) };
+        // Sensitive fields are looked for only where payload excerpts will mask them; enum sites
+        // only when usage is recorded (the values sent there are what they are for).
+        const compileOptions = { undeclaredParameters: api.undeclaredParameters, ...(api.payloadExcerpts.enabled ? { sensitiveFields: true } : {}), ...(deps.recordUsage ? { enumSites: true } : {}) };
         let cached: ReturnType<CompiledContracts['get']> | undefined;
         try {
           cached = v.digest !== undefined && deps.compiled ? deps.compiled.get(v.digest, compileOptions, () => v.load()) : undefined;
@@ -159,6 +174,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
           logger: deps.logger,
           onResponseInvalid: deps.onResponseInvalid,
           onUpstreamFailure: deps.onUpstreamFailure,
+          tracing: deps.tracing,
         });
         proxies.push(proxy);
         const major = v.semver.major;
@@ -173,7 +189,7 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
         const prefix = `${api.basePath}/v${major}`;
         const operations = new OperationTrie<OperationRoute>();
         for (const op of compiled.operations) {
-          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders, deps.recordUsage ? planOperationUsage(op, api.id, v.version, major) : undefined));
+          operations.add(op.method, op.pathTemplate, buildOperation(policies, api, op, proxy, loaded.config, upstreamHeaders, deps.recordUsage ? planOperationUsage(op, api.id, v.version, major) : undefined, deps.tracing, prefix, { logger: deps.logger, version: v.version }));
         }
         const entry: ServedVersion = { apiId: api.id, version: v.version, logFields: apiLogFields(api.id, v.version), major, prefix, operations };
         prefixes.add(prefix, entry);

@@ -10,6 +10,20 @@ import type { ResponseChecker, UpstreamProxy } from '../proxy/upstream-proxy.js'
 import type { RequestStep, ResponseStep } from './policy.js';
 import { hasBody, readBody } from './read-body.js';
 import type { RequestContext } from './request-context.js';
+import { operationExcerpts } from '../../observability/payload-excerpts.js';
+import type { Logger } from '../../observability/logger.js';
+
+/** The JSON value of a request body for its excerpt: as validation parsed it, else parsed here (debug only). */
+function requestValue(ctx: RequestContext): unknown {
+  if (ctx.parsedBody !== undefined) return ctx.parsedBody;
+  const type = ctx.req.headers['content-type'];
+  if (!type || !/json/i.test(type)) return undefined;
+  try {
+    return JSON.parse(ctx.body!.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Builds the terminal step of one operation. */
 export function forwardStep(
@@ -19,12 +33,22 @@ export function forwardStep(
   proxy: UpstreamProxy,
   upstreamHeaders: UpstreamHeaderPolicy,
   respond: ResponseStep | undefined,
+  excerpt: { logger: Logger; version: string } | undefined,
 ): RequestStep {
   const validated = api.requestValidation;
   const maxBody = config.listen.maxBodyBytes;
   const forwardAuthorization = api.upstream.forwardAuthorization;
+  // Built only when the API enables payload excerpts: an API without them adds no step.
+  const excerpts = excerpt && operationExcerpts(api.payloadExcerpts, op.sensitiveFields, { api: api.id, version: excerpt.version, operation: op.operationId ?? `${op.method} ${op.pathTemplate}` }, excerpt.logger);
   const checkResponse: ResponseChecker | undefined =
-    api.responseValidation === 'off' ? undefined : (status, contentType, body) => op.checkResponse(status, contentType, body);
+    api.responseValidation === 'off'
+      ? undefined
+      : excerpts
+        ? (status, contentType, body, ctx) => {
+            excerpts.response(ctx.requestId, status, contentType, body);
+            return op.checkResponse(status, contentType, body);
+          }
+        : (status, contentType, body) => op.checkResponse(status, contentType, body);
 
   const send = (ctx: RequestContext): void => {
     const { req } = ctx;
@@ -44,6 +68,7 @@ export function forwardStep(
       forwardAuthorization,
       contentLength: ctx.body ? ctx.body.length : undefined,
     }, upstreamHeaders);
+    if (excerpts && ctx.body !== undefined && ctx.body.length > 0) excerpts.request(ctx.requestId, requestValue(ctx));
     proxy.forward(ctx, checkResponse, respond);
   };
 

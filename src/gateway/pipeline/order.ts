@@ -13,6 +13,7 @@ import { scopes } from '../policies/scopes/index.js';
 import { rateLimit } from '../policies/rate-limit/index.js';
 import { requestValidation } from '../policies/request-validation/index.js';
 import { lifecycle } from '../policies/lifecycle/index.js';
+import { idempotency } from '../policies/idempotency/index.js';
 
 export const POLICY_ORDER: readonly Policy[] = [
   // the client address against the API's allow and deny lists
@@ -31,4 +32,9 @@ export const POLICY_ORDER: readonly Policy[] = [
   lifecycle,
   // the request against the contract (body buffered here)
   requestValidation,
+  // Idempotency-Key: claimed last, right before forwarding, so that a request any step above
+  // refuses (a bad token, a spent limit, a body that breaks the contract) never claims a key: its
+  // retry, once fixed, must be a new request, not a replay of the refusal. The key is also scoped
+  // to the consumer, which is known only after authentication.
+  idempotency,
 ];

@@ -12,6 +12,8 @@ import type { ApiKeyVerifier } from '../policies/auth/api-key-verifier.js';
 import type { ClientCertificates } from '../policies/mtls/client-certificates.js';
 import type { RequestContext } from './request-context.js';
 import type { ServedLifecycle } from './served-contracts.js';
+import type { IdempotencyEvents, IdempotencyStores } from '../policies/idempotency/index.js';
+import type { RequestViolationKind } from '../../observability/violation-kinds.js';
 
 /**
  * One step of a request. It returns nothing when it decided without I/O, and a promise only when
@@ -19,6 +21,14 @@ import type { ServedLifecycle } from './served-contracts.js';
  * through the request context.
  */
 export type RequestStep = (ctx: RequestContext) => Promise<void> | void;
+
+/** What a step throws once it answered the request itself (a replayed response): the chain stops, nothing more is written. */
+class ResponseSent {
+  readonly name = 'ResponseSent';
+}
+
+/** The one ResponseSent value (made once: throwing it costs no stack trace). */
+export const RESPONSE_SENT: unknown = new ResponseSent();
 
 /**
  * A step on the response, run just before the response head is written (in reverse policy
@@ -68,10 +78,16 @@ export interface PolicyDependencies {
   readonly apiKeys?: ApiKeyVerifier;
   /** Counts a refused API key or basic credential, by reason (a metric). */
   readonly onKeyFailure?: (reason: string) => void;
+  /** Counts a request refused by request validation, by kind (a metric). */
+  readonly onRequestInvalid?: (ctx: RequestContext, kind: RequestViolationKind) => void;
   /** Counts a call to a deprecated version, by consumer (a metric). */
   readonly onDeprecatedCall?: (apiId: string, version: string, consumer: string) => void;
   /** The client-certificate verifier, when `listen.tls` is configured. */
   readonly clientCertificates?: ClientCertificates;
+  /** Where Idempotency-Key records live; required once an operation takes keys. */
+  readonly idempotencyStores?: IdempotencyStores;
+  /** Counts what the idempotency policy did, and its store errors (metrics). */
+  readonly idempotencyEvents?: IdempotencyEvents;
 }
 
 /** A policy compiled for one served API version. */

@@ -1,10 +1,12 @@
 /** Per-request state shared by the steps of the pipeline; it lives on the request, never in globals. */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Span } from '@opentelemetry/api';
 import type { InFlightEntry } from '../in-flight.js';
 import type { Principal } from '../policies/jwt-auth/index.js';
 import type { Consumer } from '../policies/consumers/consumer-index.js';
 import type { VerifiedCertificate } from '../policies/mtls/client-certificates.js';
 import type { OperationUsage } from '../../usage/operation-usage.js';
+import type { ResponseCapture } from '../policies/idempotency/response-capture.js';
 
 /** The served API version a request was routed to; one object per routing table entry. */
 export interface ApiLabels {
@@ -79,6 +81,10 @@ export interface RequestContext {
   errorCode?: string;
   /** Its entry among the responses in progress. */
   inFlight?: InFlightEntry;
+  /** The copy of the relayed response kept for an Idempotency-Key, when the request holds a claim. */
+  capture?: ResponseCapture;
+  /** The request's SERVER span, when tracing is on. */
+  span?: Span;
 }
 
 const CONTEXT = Symbol('accord.context');

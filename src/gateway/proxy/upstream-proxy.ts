@@ -17,6 +17,7 @@
  * reaches the client.
  */
 import http, { type IncomingMessage, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
+import type { Violation } from '../../contracts/compile/types.js';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { GatewayError, writeProblem } from '../../errors/problem.js';
@@ -30,12 +31,14 @@ import type { AttemptOutcome } from '../upstreams/upstream-events.js';
 import type { RetryCondition } from '../upstreams/schema.js';
 import type { CircuitSettle } from '../upstreams/circuit-breaker.js';
 import { fullJitterDelay } from '../upstreams/backoff.js';
+import type { Span } from '@opentelemetry/api';
+import type { GatewayTracing } from '../../observability/tracing.js';
 
 /** The result of checking a response against the operation's contract. */
 export type ResponseVerdict = { ok: true } | { ok: false; violations: ReadonlyArray<{ pointer: string; message: string }>; detail: string };
 
-/** Checks one upstream response (status, content type, body). */
-export type ResponseChecker = (status: number, contentType: string | undefined, body: Buffer) => ResponseVerdict;
+/** Checks one upstream response (status, content type, body) of a request. */
+export type ResponseChecker = (status: number, contentType: string | undefined, body: Buffer, ctx: RequestContext) => ResponseVerdict;
 
 /** How an upstream is reached and how its responses are treated. */
 export interface UpstreamProxyOptions {
@@ -50,10 +53,12 @@ export interface UpstreamProxyOptions {
   responseValidation: 'enforce' | 'report' | 'off';
   maxResponseBytes: number;
   logger: Logger;
-  /** Called when a response breaks its contract (both modes), for metrics. */
-  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report') => void;
+  /** Called when a response breaks its contract (both modes), for metrics and the drift report. */
+  onResponseInvalid?: (ctx: RequestContext, mode: 'enforce' | 'report', violations: readonly Violation[]) => void;
   /** Called once per upstream exchange that failed, by reason, for metrics. */
   onUpstreamFailure?: (ctx: RequestContext, reason: UpstreamFailure) => void;
+  /** A CLIENT span per attempt, and its traceparent upstream, when tracing is on. */
+  tracing?: GatewayTracing;
 }
 
 /** Why an upstream exchange failed; the label of `accord_upstream_failures_total`. */
@@ -113,6 +118,8 @@ interface Exchange {
   tried: UpstreamTarget[] | undefined;
   /** The method is idempotent or the request carries an Idempotency-Key (only computed when retries are configured). */
   retryable: boolean;
+  /** The CLIENT span of the current attempt, while it is open (tracing on). */
+  span: Span | undefined;
 }
 
 const EXCHANGE = Symbol('accord.exchange');
@@ -184,6 +191,12 @@ function onResponseClose(this: IncomingMessage): void {
 function onResponseData(this: IncomingMessage, chunk: Buffer): void {
   const ex = exchangeOf(this);
   if (ex && ex.response === this) ex.proxy.collect(ex, this, chunk);
+}
+
+/** The 'data' listener of a streamed response whose request holds an Idempotency-Key claim: the copy to store. */
+function onCaptureData(this: IncomingMessage, chunk: Buffer): void {
+  const ex = exchangeOf(this);
+  if (ex && ex.response === this) ex.ctx.capture?.chunk(chunk);
 }
 
 /** The 'end' listener in enforce mode: the whole body is in, check it, then relay or refuse. */
@@ -264,6 +277,7 @@ class Upstream implements UpstreamProxy {
       circuitSettle: undefined,
       tried: undefined,
       retryable: false,
+      span: undefined,
     };
     if (this.group.budget) {
       this.group.budget.recordRequest();
@@ -299,6 +313,11 @@ class Upstream implements UpstreamProxy {
     const { req } = ctx;
     const headers = req.headers as OutgoingHttpHeaders;
     headers.host = target.hostHeader;
+    // Before the request is made: its traceparent names this attempt's span.
+    if (this.options.tracing !== undefined) {
+      this.endSpan(ex);
+      ex.span = this.options.tracing.startAttempt(ctx, target, ex.attempt, headers);
+    }
     const request = target.client.request({
       host: target.hostname,
       port: target.port,
@@ -354,6 +373,11 @@ class Upstream implements UpstreamProxy {
       clearTimeout(ex.connectTimer);
       ex.connectTimer = undefined;
     }
+    if (ex.span !== undefined) {
+      this.options.tracing!.attemptEnded(ex.span, outcome, status);
+      // An answer's span lasts until its body is relayed (settle); a failure's ends here.
+      if (outcome !== 'response') this.endSpan(ex);
+    }
     const target = ex.target!;
     target.outstanding--;
     const success = this.group.attemptEnded(target, outcome, status);
@@ -396,11 +420,20 @@ class Upstream implements UpstreamProxy {
     writeProblem(ctx.res, error, ctx.requestId);
   }
 
+  /** Ends the current attempt's CLIENT span, if one is open. */
+  private endSpan(ex: Exchange): void {
+    const span = ex.span;
+    if (span === undefined) return;
+    ex.span = undefined;
+    span.end();
+  }
+
   /** Ends an exchange: stops its deadlines. */
   private settle(ex: Exchange): void {
     // Every path ends its attempt first; this keeps a circuit's half-open probe from waiting forever if one did not.
     if (ex.attemptOpen) this.endAttempt(ex, 'client-gone', 0);
     ex.settled = true;
+    if (ex.span !== undefined) this.endSpan(ex);
     if (ex.timer) {
       clearTimeout(ex.timer);
       ex.timer = undefined;
@@ -511,9 +544,12 @@ class Upstream implements UpstreamProxy {
         ex.response = undefined;
         response.destroy();
         request.destroy();
+        if (ex.span !== undefined) this.endSpan(ex);
         return;
       }
     }
+    // The upstream answered (the request took effect), whether or not its answer is relayed.
+    if (ctx.capture) ctx.capture.answered = status;
     // A HEAD answer has no body to check; neither do responses the client will not see.
     const mode = ex.check && ctx.req.method !== 'HEAD' ? this.options.responseValidation : 'off';
     if (mode === 'enforce') {
@@ -523,6 +559,7 @@ class Upstream implements UpstreamProxy {
       return;
     }
     if (!this.startRelay(ex, response)) return;
+    if (ctx.capture) response.on('data', onCaptureData);
     if (mode === 'report') {
       // Registered before the pipe: the copy is checked before the client response ends, so
       // the access log line of this request carries the verdict.
@@ -540,6 +577,12 @@ class Upstream implements UpstreamProxy {
     if (!copyHeaders(ex, response, body?.length)) {
       this.fail(ex, 'invalid-response', new GatewayError('UPSTREAM_INVALID_RESPONSE', 'the upstream sent a header the gateway cannot relay'), {});
       return false;
+    }
+    // The upstream's own head (and a buffered body), before the response steps add the gateway's fields.
+    const capture = ex.ctx.capture;
+    if (capture) {
+      capture.head(res.statusCode, response.headers);
+      if (body) capture.chunk(body);
     }
     if (ex.respond) ex.respond(ex.ctx, res.statusCode);
     return true;
@@ -567,7 +610,7 @@ class Upstream implements UpstreamProxy {
     if (ex.settled || !ex.chunks) return;
     const body = ex.chunks.length === 1 ? ex.chunks[0]! : Buffer.concat(ex.chunks, ex.size);
     ex.chunks = undefined;
-    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body);
+    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body, ex.ctx);
     if (!verdict.ok) {
       this.reportInvalid(ex.ctx, verdict, 'enforce');
       this.fail(ex, 'invalid-response', new GatewayError('RESPONSE_INVALID', 'the upstream response does not match the API contract'), {});
@@ -603,7 +646,7 @@ class Upstream implements UpstreamProxy {
     if (!chunks) return;
     ex.chunks = undefined;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, ex.size);
-    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body);
+    const verdict = ex.check!(response.statusCode!, response.headers['content-type'], body, ex.ctx);
     if (!verdict.ok) this.reportInvalid(ex.ctx, verdict, 'report');
   }
 
@@ -614,7 +657,7 @@ class Upstream implements UpstreamProxy {
       { requestId: ctx.requestId, api: ctx.api?.apiId, version: ctx.api?.version, operationId: ctx.operation?.operationId, mode, violations: verdict.violations.slice(0, 20) },
       `response breaks the contract: ${verdict.detail}`,
     );
-    this.options.onResponseInvalid?.(ctx, mode);
+    this.options.onResponseInvalid?.(ctx, mode, verdict.violations);
   }
 
   close(): void {

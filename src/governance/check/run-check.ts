@@ -18,7 +18,23 @@ export interface CheckEngines {
   lint(contract: OpenApiDocument): Promise<Finding[]>;
   /** Diffs two versions, with the ruleset's severity overrides already applied. */
   diff(base: OpenApiDocument, revision: OpenApiDocument): Finding[];
+  /**
+   * The registry's usage gate (`--admin-url`), asked about a new version with breaking changes
+   * within its major: its findings, and whether the API's policy accepts them. Undefined when
+   * the API's policy is not usage-aware (the versioning rule then applies as without a gate).
+   */
+  judgeBreaking?(change: BreakingChangeQuestion): Promise<BreakingChangeAnswer | undefined>;
 }
+
+/** A new version with breaking changes within its major. */
+export interface BreakingChangeQuestion {
+  readonly file: ContractFile;
+  readonly previous: ContractFile;
+  readonly revision: OpenApiDocument;
+}
+
+/** The usage gate's answer: accepted (with why), or refused with its findings (who uses what, or why that is unknown). */
+export type BreakingChangeAnswer = { readonly accepted: true; readonly note: string } | { readonly accepted: false; readonly findings: readonly Finding[] };
 
 export interface CheckOptions {
   /** Where the command runs; the repository is the one containing it. */
@@ -161,8 +177,14 @@ export async function runCheck(options: CheckOptions, engines: CheckEngines): Pr
     const previousDoc = headPaths.has(previous.path) ? loadHead(previous.path) : loadBase(previous.path);
     const diffFindings = engines.diff(previousDoc, revision);
     const breaking = diffFindings.filter((f) => f.severity === 'error').length;
+    const answer = breaking > 0 && !allowsBreakingChange(previous, file) && engines.judgeBreaking ? await engines.judgeBreaking({ file, previous, revision }) : undefined;
     if (allowsBreakingChange(previous, file)) {
       findings.push(...placed(diffFindings.map((f) => acceptBreakingChange(f, file))));
+    } else if (answer?.accepted) {
+      findings.push(...placed(diffFindings.map((f) => (f.severity === 'error' ? { ...f, severity: 'warn' as const, message: `${f.message} (${answer.note})` } : f))));
+    } else if (answer) {
+      // As at registration: who uses the change (or why that is unknown) replaces "needs a new major".
+      findings.push(...answer.findings, ...placed(diffFindings));
     } else {
       if (breaking > 0) findings.push(breakingWithoutMajor(file, previous, revision, breaking));
       findings.push(...placed(diffFindings));

@@ -15,6 +15,8 @@ export interface PolicyRule {
 export const EDITED_IN_PLACE = 'contract-version-edited-in-place';
 /** A new version carries a breaking change but keeps the major version of the one it follows. */
 export const BREAKING_WITHOUT_MAJOR = 'contract-breaking-change-without-major-bump';
+/** A breaking change within the major that a usage-aware policy (block-if-used) refused: used, or not provably unused. */
+export const BREAKING_IN_USE = 'contract-breaking-change-in-use';
 /** `info.version` differs from the version in the file name. */
 export const INFO_VERSION_MISMATCH = 'contract-info-version-mismatch';
 
@@ -29,6 +31,11 @@ export const POLICY_RULES: readonly PolicyRule[] = Object.freeze([
     id: BREAKING_WITHOUT_MAJOR,
     severity: 'error',
     description: 'A breaking change needs a new major version (a new minor while the major version is 0).',
+  },
+  {
+    id: BREAKING_IN_USE,
+    severity: 'error',
+    description: 'Under registry.governance.breakingChanges block-if-used, a breaking change within the major passes only when the usage records show no consumer used what it breaks.',
   },
   {
     id: INFO_VERSION_MISMATCH,

@@ -56,6 +56,8 @@ export class TlsMaterial {
   private readonly logger: Logger;
   private readonly events: TlsMaterialEvents;
   private listener: SecureContextOptions | undefined;
+  /** Earliest notAfter (ms) of the listener's certificate chain in service. */
+  private listenerNotAfter: number | undefined;
   private current: ClientTrust;
   private caPem: string;
   private watcher: ConfigWatcher | undefined;
@@ -71,6 +73,7 @@ export class TlsMaterial {
     const anchors = this.readAnchors('/listen/tls/ca');
     this.caPem = anchors.pem;
     this.listener = this.files.key !== undefined ? this.readListener(this.caPem) : undefined;
+    if (this.listener) this.listenerNotAfter = certificateNotAfter(this.listener.cert as Buffer);
     this.current = { anchors: anchors.certificates, revoked: this.readRevocations(anchors.certificates), generation: 1 };
   }
 
@@ -87,6 +90,18 @@ export class TlsMaterial {
   /** The trust in client certificates now. */
   get trust(): ClientTrust {
     return this.current;
+  }
+
+  /**
+   * The earliest notAfter (Unix seconds) of the certificates in service: the listener's chain and
+   * the client CA bundle (the certificate expiry metric reads it at each scrape).
+   */
+  certificateExpiries(): Array<{ kind: 'listener' | 'client-ca'; notAfterSeconds: number }> {
+    const out: Array<{ kind: 'listener' | 'client-ca'; notAfterSeconds: number }> = [];
+    if (this.listenerNotAfter !== undefined) out.push({ kind: 'listener', notAfterSeconds: this.listenerNotAfter / 1000 });
+    const ca = earliestNotAfter(this.current.anchors);
+    if (ca !== undefined) out.push({ kind: 'client-ca', notAfterSeconds: ca / 1000 });
+    return out;
   }
 
   /** Registers who applies a new secure context (the HTTPS server's `setSecureContext`). */
@@ -108,6 +123,7 @@ export class TlsMaterial {
         const revoked = kind === 'ca' ? this.readRevocations(anchors.certificates) : this.current.revoked;
         const listener = this.files.key !== undefined ? this.readListener(anchors.pem) : undefined;
         if (listener) for (const apply of this.secureContextListeners) apply(listener);
+        if (listener) this.listenerNotAfter = certificateNotAfter(listener.cert as Buffer);
         this.listener = listener;
         this.caPem = anchors.pem;
         this.current = { anchors: anchors.certificates, revoked, generation: this.current.generation + 1 };
@@ -203,5 +219,24 @@ export class TlsMaterial {
       for (const serial of list.revoked) set.add(serial);
     }
     return revoked;
+  }
+}
+
+/** The earliest notAfter (ms since the epoch) of some certificates, undefined when none. */
+export function earliestNotAfter(certificates: readonly X509Certificate[]): number | undefined {
+  let earliest: number | undefined;
+  for (const certificate of certificates) {
+    const notAfter = Date.parse(certificate.validTo);
+    if (Number.isFinite(notAfter) && (earliest === undefined || notAfter < earliest)) earliest = notAfter;
+  }
+  return earliest;
+}
+
+/** The earliest notAfter of a PEM chain already accepted by createSecureContext (undefined if it cannot be read). */
+export function certificateNotAfter(pem: Buffer | string): number | undefined {
+  try {
+    return earliestNotAfter(readCertificateBundle(pem.toString()));
+  } catch {
+    return undefined;
   }
 }
