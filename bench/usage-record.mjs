@@ -3,13 +3,29 @@
 import { pino } from 'pino';
 import { UsageRecorder } from '../dist/usage/usage-recorder.js';
 import { MemoryUsageStore } from '../dist/usage/stores/memory-store.js';
+import { enumLocation } from '../dist/usage/usage-record.js';
 
-const plan = {
+const base = {
   api: 'orders', version: '1.0.0', major: 1, operation: 'createOrder',
   queryKeys: new Map([['limit', 'query:limit'], ['status', 'query:status']]), deepQuery: new Map(),
   headers: [['x-tenant', 'header:x-tenant']], cookies: new Map(), hasBody: true,
 };
-const body = { customer: { id: 'c-1', email: 'a@b.c' }, items: [{ sku: 'a-1', qty: 1 }, { sku: 'b-2', qty: 2, options: { colour: 'red' } }], note: 'x' };
+/** The enum capture as planOperationUsage builds it: each enum value -> its recorded location. */
+function capture(location, values) {
+  return { byText: new Map(values.map((v) => [String(v), enumLocation(location, v)])), byValue: new Map(values.map((v) => [v, enumLocation(location, v)])) };
+}
+const withoutEnums = { ...base, enums: undefined };
+// Enums at the query status, the body channel and each line item's priority (three of the nine body members).
+const withEnums = {
+  ...base,
+  enums: new Map([
+    ['query:status', capture('query:status', ['open', 'shipped', 'delivered', 'cancelled'])],
+    ['body:/channel', capture('body:/channel', ['web', 'app', 'partner'])],
+    ['body:/items/*/priority', capture('body:/items/*/priority', ['low', 'normal', 'high'])],
+  ]),
+};
+let plan = withoutEnums;
+const body = { customer: { id: 'c-1', email: 'a@b.c' }, items: [{ sku: 'a-1', qty: 1, priority: 'high' }, { sku: 'b-2', qty: 2, options: { colour: 'red' } }], channel: 'web' };
 const headers = { host: 'x', 'user-agent': 'bench', 'x-tenant': 't1', 'content-type': 'application/json' };
 const config = (fingerprint) => ({
   enabled: true, store: 'memory', redis: { keyPrefix: 'b:' }, flushIntervalSeconds: 10, retentionDays: 90, maxPendingRecords: 50000, maxRetainedBatches: 30,
@@ -29,8 +45,14 @@ function measure(name, cfg, sample, consumers = 50) {
 
 const get = { rawQuery: 'limit=5&status=open', headers, body: undefined, hasBody: false };
 const post = { rawQuery: '', headers, body, hasBody: true };
+console.log(`load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 measure('counts only (fingerprint.enabled: false)', config({ enabled: false }), get);
 measure('GET, stable fingerprint (default sampling 1 in 10)', config({}), get);
 measure('GET, every request examined (sampleEvery: 1)', config({ sampleEvery: 1 }), get);
-measure('POST 9-member body, stable fingerprint (default)', config({}), post);
-measure('POST 9-member body, every request examined', config({ sampleEvery: 1 }), post);
+measure('POST 10-member body, stable fingerprint (default)', config({}), post);
+measure('POST 10-member body, every request examined', config({ sampleEvery: 1 }), post);
+plan = withEnums;
+measure('enums: GET, stable fingerprint (default)', config({}), get);
+measure('enums: GET, every request examined', config({ sampleEvery: 1 }), get);
+measure('enums: POST 10-member body, stable fingerprint (default)', config({}), post);
+measure('enums: POST 10-member body, every request examined', config({ sampleEvery: 1 }), post);

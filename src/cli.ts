@@ -18,6 +18,9 @@ async function main(argv: string[]): Promise<void> {
     .description('Accord: contract-first API gateway and OpenAPI governance')
     .version(readToolIdentity().version, '-V, --version', 'print the version of accord')
     .showHelpAfterError(false)
+    // Options after a command name belong to that command (`accord impact deprecations --api x`:
+    // the subcommand's --api, not its parent's).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // Load only the invoked command; every command when none matches (help, or a usage error).

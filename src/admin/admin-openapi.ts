@@ -194,6 +194,17 @@ const document = {
         responses: { '200': { description: 'The impact report.', content: json(ref('ImpactReport')) }, ...CHECKED_PROBLEMS, '404': problemRef('NotFound'), '413': problemRef('TooLarge'), '415': problemRef('UnsupportedMediaType'), '503': problemRef('Unavailable') },
       },
     },
+    '/admin/impact/deprecations': {
+      get: {
+        operationId: 'listDeprecations',
+        tags: ['registry'],
+        summary: 'Who still calls what is deprecated',
+        description:
+          'Admin scope, or an owner token with `api` set to an API it owns. Per consumer, the deprecated operations it called in the window (operations of deprecated versions, and operations marked `deprecated: true` in a served version), with calls, last call and the sunset date. Needs usage records and the registry.',
+        parameters: [query('api', 'Only this API (required for an owner token).', { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' }), query('window', 'Days of usage to read, ending today: `<n>d` (1 to 366).', { type: 'string', pattern: '^[1-9][0-9]{0,2}d$', default: '7d' })],
+        responses: { '200': { description: 'The deprecations in use.', content: json(ref('DeprecationReport')) }, ...CHECKED_PROBLEMS, '503': problemRef('Unavailable') },
+      },
+    },
     '/admin/apis/{api}/versions/{version}/deprecation': {
       parameters: [apiParam, versionParam],
       post: {
@@ -221,7 +232,18 @@ const document = {
         operationId: 'retireVersion',
         tags: ['registry'],
         summary: 'Retire a version',
-        description: `${OWNER_NOTE} The gateway answers its requests 410 VERSION_RETIRED (naming the successor). No body.`,
+        description: `${OWNER_NOTE} The gateway answers its requests 410 VERSION_RETIRED (naming the successor). Refused with 409 VERSION_IN_USE (listing \`consumers\`) while a consumer called the version within \`registry.lifecycle.inUseWindowDays\` (when usage is recorded), unless \`force\` is true with a \`reason\`; the audit entry records the consumers and the reason.`,
+        requestBody: {
+          required: false,
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              force: { type: 'boolean', default: false, description: 'Retire even though consumers called the version within the window.' },
+              reason: { type: 'string', minLength: 1, maxLength: 1000, description: 'Why (required with force; written to the audit log).' },
+            },
+          }),
+        },
         responses: { '200': { description: 'Retired.', content: json(ref('VersionRecord')) }, ...CHECKED_PROBLEMS, '404': problemRef('NotFound'), '409': problemRef('Conflict'), '503': problemRef('Unavailable') },
       },
     },
@@ -448,6 +470,8 @@ const document = {
                 path: { type: 'string' },
                 location: { type: 'object' },
                 field: { type: 'string', description: 'The fingerprint location (`query:status`, `body:/note`).' },
+                values: { type: 'array', description: 'For a removed enum value: the value(s) whose senders are affected.', items: {} },
+                statusClass: { type: 'string', enum: ['1xx', '2xx', '3xx', '4xx', '5xx'], description: 'For a response-side change: the status class of the response it concerns; only callers that received it are listed.' },
                 note: { type: 'string' },
                 consumers: {
                   type: 'array',
@@ -528,6 +552,47 @@ const document = {
           sunset: { type: 'string' },
           successor: { type: 'string' },
           trigger: { type: 'string', enum: ['manual', 'sunset'] },
+          consumers: { type: 'array', description: 'Deprecation and retirement: the consumers that called the version in the window.', items: ref('VersionCaller') },
+        },
+      },
+      VersionCaller: {
+        type: 'object',
+        required: ['consumer', 'calls', 'lastSeen', 'operations'],
+        properties: { consumer: { type: 'string' }, calls: { type: 'integer' }, lastSeen: { type: 'string' }, operations: { type: 'array', items: { type: 'string' } } },
+      },
+      DeprecationReport: {
+        type: 'object',
+        required: ['window', 'consumers'],
+        properties: {
+          window: { type: 'object', required: ['since', 'until', 'days'], properties: { since: { type: 'string' }, until: { type: 'string' }, days: { type: 'integer' } } },
+          consumers: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['consumer', 'operations'],
+              properties: {
+                consumer: { type: 'string' },
+                contact: { type: 'string' },
+                operations: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['api', 'version', 'operation', 'calls', 'lastSeen', 'reason'],
+                    properties: {
+                      api: { type: 'string' },
+                      version: { type: 'string' },
+                      operation: { type: 'string' },
+                      calls: { type: 'integer' },
+                      lastSeen: { type: 'string' },
+                      reason: { type: 'string', enum: ['version-deprecated', 'operation-deprecated'] },
+                      sunset: { type: 'string' },
+                      successor: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+          },
         },
       },
       LogLevel: {

@@ -104,10 +104,11 @@ export function adminRegistryClient(baseUrl: string, token: string | undefined, 
       if ([400, 404, 409].includes(r.status)) return { kind: 'refused', detail: (r.json() as Problem).detail ?? String(r.status) };
       return refuse(r.status, r.text);
     },
-    async retire(api, version) {
-      const r = await call('POST', `/admin/apis/${enc(api)}/versions/${enc(version)}/retirement`);
+    async retire(api, version, options = {}) {
+      const body = options.force ? JSON.stringify({ force: true, ...(options.reason !== undefined ? { reason: options.reason } : {}) }) : undefined;
+      const r = await call('POST', `/admin/apis/${enc(api)}/versions/${enc(version)}/retirement`, body !== undefined ? { body, contentType: 'application/json' } : undefined);
       if (r.status === 200) return { kind: 'changed', record: r.json() as VersionRecord };
-      if ([404, 409].includes(r.status)) return { kind: 'refused', detail: (r.json() as Problem).detail ?? String(r.status) };
+      if ([400, 404, 409].includes(r.status)) return { kind: 'refused', detail: (r.json() as Problem).detail ?? String(r.status) };
       return refuse(r.status, r.text);
     },
     async audit(query) {

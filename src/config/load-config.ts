@@ -154,6 +154,15 @@ function crossCheck(config: GatewayConfig, file: string, contractsDir: string, s
   if (config.registry.ruleset !== undefined && !existsSync(resolve(dirname(file), config.registry.ruleset))) {
     at(['registry', 'ruleset'], `ruleset not found: ${resolve(dirname(file), config.registry.ruleset)}`);
   }
+  const hooks = config.registry.webhooks;
+  if (hooks.enabled) {
+    if (!config.registry.enabled || !config.usage.enabled) at(['registry', 'webhooks', 'enabled'], 'lifecycle webhooks need registry.enabled and usage.enabled (they go to the consumers the usage records name)');
+    if (hooks.secretFile !== undefined) {
+      if (!existsSync(resolve(dirname(file), hooks.secretFile))) at(['registry', 'webhooks', 'secretFile'], `secret file not found: ${resolve(dirname(file), hooks.secretFile)}`);
+    } else if (!process.env[hooks.secretEnv]) {
+      at(source.lineOf('/registry/webhooks/secretEnv') !== undefined ? ['registry', 'webhooks', 'secretEnv'] : ['registry', 'webhooks', 'enabled'], `the webhook signing secret is not set: set the environment variable ${hooks.secretEnv}, or registry.webhooks.secretFile`);
+    }
+  }
   if (config.apiKeys.store === 'postgres' && !process.env[config.apiKeys.postgres.urlEnv]) {
     // Where the file says postgres: the line an operator must fix, or the variable to set.
     at(source.lineOf('/apiKeys/postgres/urlEnv') !== undefined ? ['apiKeys', 'postgres', 'urlEnv'] : ['apiKeys', 'store'], `the store is postgres but the environment variable ${config.apiKeys.postgres.urlEnv} is not set`);

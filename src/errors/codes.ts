@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   LIFECYCLE_CONFLICT: { status: 409, title: 'Contract version is not in a state that allows this change' },
   API_NOT_OWNED: { status: 403, title: 'Caller does not own this API' },
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
+  VERSION_IN_USE: { status: 409, title: 'Contract version still called by consumers' },
   IDEMPOTENCY_KEY_MISSING: { status: 400, title: 'Idempotency-Key header required' },
   IDEMPOTENCY_KEY_INVALID: { status: 400, title: 'Idempotency-Key header malformed' },
   IDEMPOTENCY_KEY_MISMATCH: { status: 422, title: 'Idempotency-Key already used for a different request' },

@@ -13,11 +13,12 @@ import { importContracts } from '../registry/import-contracts.js';
 import { RegistryService } from '../registry/registry-service.js';
 import { createBreakingChangeJudge } from '../registry/breaking-change-gate.js';
 import { breakingChangePolicyOf } from '../registry/schema.js';
-import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { FileRegistryStore } from '../registry/store/file-store.js';
 import { PostgresRegistryStore } from '../registry/store/postgres-store.js';
 import type { RegistryStore } from '../registry/store/registry-store.js';
 import { CompiledContracts } from './pipeline/compiled-contracts.js';
+import { startLifecycle, type LifecycleRuntime } from './lifecycle-runtime.js';
+import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { readRegistrySnapshot, type RegistrySnapshot } from './pipeline/served-contracts.js';
 
 /** The registry of a running gateway. */
@@ -27,6 +28,8 @@ export interface RegistryRuntime {
   readonly compiled: CompiledContracts;
   /** What the registry holds now for the APIs `loaded` serves. */
   snapshot(loaded: LoadedConfig): Promise<RegistrySnapshot>;
+  /** Usage-aware lifecycle: retirement refusal, webhooks and their sunset reminders. */
+  readonly lifecycle: LifecycleRuntime;
   /** Calls `onChange` after every change by any process, and after a reconnection (changes may have been missed). */
   follow(onChange: () => void): void;
   close(): Promise<void>;
@@ -96,6 +99,13 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
     await store.close();
     throw error;
   }
+  let lifecycle: LifecycleRuntime;
+  try {
+    lifecycle = startLifecycle({ loaded, service, store, usage: options.usage?.(), consumers: () => (options.config?.() ?? loaded).config.consumers, logger, metrics, now });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   let timer: NodeJS.Timeout | undefined;
   if (settings.autoRetire.enabled) {
     let running = false;
@@ -104,9 +114,14 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
       running = true;
       try {
         // Several instances may try at once: the store applies a retirement only to a version still deprecated.
-        for (const record of await service.retireAtSunset()) {
+        for (const { record, consumers } of await service.retireAtSunset()) {
           metrics.registryAutoRetired.inc({ api: record.api });
-          logger.info({ api: record.api, version: record.version, sunset: record.sunset }, 'registry: version retired at its sunset');
+          if (consumers.length === 0) logger.info({ api: record.api, version: record.version, sunset: record.sunset }, 'registry: version retired at its sunset');
+          else {
+            // The sunset was announced: the version is retired anyway, and who still called it is on record.
+            metrics.registryRetiredInUse.inc({ api: record.api, trigger: 'sunset' }, consumers.length);
+            logger.warn({ api: record.api, version: record.version, sunset: record.sunset, consumers: consumers.map((c) => ({ consumer: c.consumer, calls: c.calls, lastSeen: c.lastSeen })) }, 'registry: version retired at its sunset while consumers still called it');
+          }
         }
       } catch (error) {
         logger.warn({ err: { message: (error as Error).message } }, 'registry: retiring versions past their sunset failed; retried at the next interval');
@@ -121,6 +136,7 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
   let unsubscribe: (() => void) | undefined;
   return {
     service,
+    lifecycle,
     compiled: new CompiledContracts(),
     snapshot: (config) => readRegistrySnapshot(store, served(config)),
     follow(onChange) {
@@ -129,6 +145,7 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
     },
     async close() {
       if (timer) clearInterval(timer);
+      await lifecycle.close();
       unsubscribe?.();
       await store.close();
     },

@@ -6,7 +6,8 @@
  */
 import { escapeToken, fromPointer, getAt } from '../contracts/json-pointer.js';
 import { isObject, type JsonObject } from '../contracts/openapi-document.js';
-import type { FindingLocation } from '../governance/findings.js';
+import type { Finding, FindingLocation } from '../governance/findings.js';
+import { show } from '../governance/diff/schema/node-emitter.js';
 
 /** A parsed contract: the file name findings use, and its data. */
 export interface IndexedDocument {
@@ -32,6 +33,12 @@ export interface ContractIndex {
    * property named `items`.
    */
   bodyPointer(operation: string, path: string): string;
+  /**
+   * The enum values an `*-enum-value-removed` finding removes: the values of the base's `enum`
+   * (at its base location) missing from the revision's (at its location), narrowed to the one its
+   * message names. Undefined when the documents do not hold the two lists.
+   */
+  removedEnumValues(finding: Finding): unknown[] | undefined;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -146,6 +153,21 @@ export function buildContractIndex(base: IndexedDocument, revision?: IndexedDocu
         if (found) return found;
       }
       return undefined;
+    },
+    removedEnumValues(finding) {
+      const list = (location: FindingLocation | undefined): unknown[] | undefined => {
+        const doc = location && docs.find((d) => d.file === location.file);
+        const value = doc ? getAt(doc.data, fromPointer(location!.pointer)) : undefined;
+        return Array.isArray(value) ? value : undefined;
+      };
+      const before = list(finding.baseLocation);
+      const after = list(finding.location);
+      if (!before || !after) return undefined;
+      const kept = new Set(after.map((v) => JSON.stringify(v)));
+      const removed = before.filter((v) => !kept.has(JSON.stringify(v)));
+      // One finding per removed value: its message names it (`enum value 'x' removed`).
+      const named = removed.filter((v) => finding.message.includes(`enum value ${show(v)} removed`));
+      return named.length > 0 ? named : removed;
     },
     bodyPointer(operation, path) {
       const segments = path === '' ? [] : path.split('/');

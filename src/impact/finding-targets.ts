@@ -9,7 +9,7 @@ import type { ContractIndex } from './contract-index.js';
 /** Why evidence stops at the operation, or what a reader of the report should know. */
 export const NOTES = {
   response: 'response-side change: the gateway sees that the consumer calls the operation, not which response fields it reads',
-  enum: 'enum values sent are not recorded yet: the consumer sends this field, but whether it sends a removed value is unknown',
+  enum: 'the base contract does not list the values this change concerns, so the values sent are not recorded: the consumer sends this field, but whether it sends an affected value is unknown',
   pathParameter: 'path parameters are sent by every call; the values sent are not recorded',
   undeclared: 'the parameter is not declared in the base contract, and the gateway records declared parameters only',
   unmapped: 'the usage fingerprint does not record what this check concerns, so every caller of the operation is listed',
@@ -21,8 +21,11 @@ export const NOTES = {
 export type Target =
   /** Every caller of the operation is affected as far as the gateway can tell. */
   | { readonly kind: 'operation'; readonly note?: string }
-  /** Callers that send `location` are affected (`capNote`: evidence stays `operation`, with that note). */
-  | { readonly kind: 'sent'; readonly location: string; readonly capNote?: string }
+  /**
+   * Callers that send `location` are affected (`capNote`: evidence stays `operation`, with that
+   * note); with `values`, only callers that sent one of these enum values there.
+   */
+  | { readonly kind: 'sent'; readonly location: string; readonly capNote?: string; readonly values?: readonly unknown[] }
   /** Callers that do not send `location` are affected (it became required). */
   | { readonly kind: 'missing'; readonly location: string; readonly undeclared?: boolean };
 
@@ -49,6 +52,17 @@ const SENT_PARAMETER = /^request-parameter-(removed|removed-before-sunset|in-cha
 const isResponseSide = (id: string): boolean => /(^|-)response(-|$)/.test(id);
 const isRequiredNow = (id: string): boolean => /(^new-required-|became-required|became-not-read-only$|-added-required$)/.test(id);
 const isEnum = (id: string): boolean => /enum/.test(id);
+/** An enum value removed from what a request may send: the usage records know which values each consumer sent. */
+const isEnumValueRemoved = (id: string): boolean => /^request-(?!read-only-).*enum-value-removed$/.test(id);
+
+/** The target of a change at a location: for a removed enum value, the senders of that value; other enum changes stay at the operation. */
+function sentTarget(finding: Finding, location: string, index: ContractIndex): Target {
+  if (isEnumValueRemoved(finding.id)) {
+    const values = index.removedEnumValues(finding);
+    if (values !== undefined && values.length > 0) return { kind: 'sent', location, values };
+  }
+  return { kind: 'sent', location, ...(isEnum(finding.id) ? { capNote: NOTES.enum } : {}) };
+}
 
 function parameterLocation(p: { in: string; name: string }): string {
   return `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
@@ -65,12 +79,12 @@ function targetAt(finding: Finding, place: AffectedPlace | undefined, index: Con
     const p = { in: parameter[1]!, name: parameter[2]! };
     if (p.in === 'path') return { kind: 'operation', note: NOTES.pathParameter };
     // A parameter's schema changed (or a member of an object parameter): only callers that send it can be hurt.
-    return { kind: 'sent', location: parameterLocation(p), ...(isEnum(id) ? { capNote: NOTES.enum } : {}) };
+    return sentTarget(finding, parameterLocation(p), index);
   }
   if (where !== undefined && where.startsWith('request body')) {
     const location = `body:${index.bodyPointer(place!.operation, place!.path ?? '')}`;
     if (isRequiredNow(id)) return { kind: 'missing', location };
-    return { kind: 'sent', location, ...(isEnum(id) ? { capNote: NOTES.enum } : {}) };
+    return sentTarget(finding, location, index);
   }
   if (NEW_REQUIRED_PARAMETER.has(id) || MISSING_PARAMETER.has(id) || SENT_PARAMETER.test(id)) {
     const p = (finding.baseLocation && index.parameterAt(finding.baseLocation)) ?? index.parameterAt(finding.location);

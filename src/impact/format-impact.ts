@@ -31,6 +31,12 @@ function summary(r: ImpactReport): string {
   return `${hurting.length} of ${plural(breaking.length, 'breaking change')} ${hurting.length === 1 ? 'affects' : 'affect'} ${plural(ids.length, 'consumer')}: ${ids.join(', ')}.`;
 }
 
+/** `body:/reason = "fraud-suspected"` for a removed enum value, `response 2xx` for a response change, else the field. */
+export function changeTarget(c: ImpactChange): string | undefined {
+  if (c.field !== undefined) return c.values !== undefined ? `${c.field} = ${c.values.map((v) => JSON.stringify(v)).join(' | ')}` : c.field;
+  return c.statusClass !== undefined ? `${c.statusClass} responses` : undefined;
+}
+
 function consumerText(k: AffectedConsumer): string {
   const contact = k.contact ? ` <${k.contact}>` : '';
   const note = k.note ? ` - ${k.note}` : '';
@@ -41,7 +47,8 @@ function consumerText(k: AffectedConsumer): string {
 export function formatImpactText(r: ImpactReport): string {
   const lines = [`${r.api} ${r.base} -> ${r.revision}: ${coverageLine(r)}`, ''];
   for (const c of r.changes) {
-    const field = c.field ? ` [${c.field}]` : '';
+    const target = changeTarget(c);
+    const field = target ? ` [${target}]` : '';
     lines.push(`${LABEL[c.severity]}  ${c.id}  ${c.operation || NO_OPERATION}${field}`);
     lines.push(`  ${c.message}${c.where ? ` (${c.where}${c.path ? `: ${c.path}` : ''})` : ''}`);
     if (c.note) lines.push(`  note: ${c.note}`);
@@ -61,7 +68,8 @@ function md(text: string): string {
 export function formatImpactMarkdown(r: ImpactReport): string {
   const out = [`## Consumer impact: ${md(r.api)} ${md(r.base)} → ${md(r.revision)}`, '', `${md(coverageLine(r))}.`, '', `**${md(summary(r))}**`, ''];
   for (const c of r.changes) {
-    out.push(`### ${LABEL[c.severity]}: \`${c.id}\` on ${c.operation ? `\`${c.operation}\`` : NO_OPERATION}${c.field ? ` (\`${c.field}\`)` : ''}`, '', md(c.message), '');
+    const target = changeTarget(c);
+    out.push(`### ${LABEL[c.severity]}: \`${c.id}\` on ${c.operation ? `\`${c.operation}\`` : NO_OPERATION}${target ? ` (\`${target}\`)` : ''}`, '', md(c.message), '');
     if (c.note) out.push(`> ${md(c.note)}`, '');
     if (c.consumers.length === 0) {
       out.push('No consumer called this operation in the window.', '');

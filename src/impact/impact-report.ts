@@ -5,7 +5,7 @@
  * the contracts' index are inputs.
  */
 import type { Finding, FindingLocation, Severity } from '../governance/findings.js';
-import type { FingerprintView, UsageReport } from '../usage/usage-record.js';
+import type { FingerprintView, StatusClass, UsageReport } from '../usage/usage-record.js';
 import type { ContractIndex } from './contract-index.js';
 import { findingTargets, NOTES, type Target } from './finding-targets.js';
 import { windowEnding, type ImpactWindow } from './impact-window.js';
@@ -39,6 +39,10 @@ export interface ImpactChange {
   location: FindingLocation;
   /** The fingerprint location the change concerns (`query:status`, `body:/note`), when there is one. */
   field?: string;
+  /** For a removed enum value: the value(s) whose senders are affected. */
+  values?: unknown[];
+  /** For a response-side change: the status class of the response it concerns (only calls answered with it count). */
+  statusClass?: StatusClass;
   note?: string;
   /** Consumers that called the operation in the window; `evidence: none` ones are not affected. */
   consumers: AffectedConsumer[];
@@ -95,6 +99,8 @@ const EVIDENCE_ORDER: Record<Evidence, number> = { field: 0, operation: 1, none:
 /** A consumer's use of one operation in the window. */
 interface Use {
   calls: number;
+  /** Calls per status class. */
+  byClass: Partial<Record<StatusClass, number>>;
   refused: number;
   first: string;
   last: string;
@@ -114,6 +120,16 @@ function judge(target: Target, fp: FingerprintView | undefined, windowStart: str
   const name = target.location.slice(colon + 1);
   const seen = fp.locations.find((l) => l.in === part && l.name === name && l.count > 0);
   const overflowNote = `its fingerprint overflowed (${fp.overflow} examined request(s) sent locations beyond the cap), so not sending ${target.location} cannot be proven`;
+  if (target.kind === 'sent' && target.values !== undefined) {
+    const wanted = new Set(target.values.map((v) => JSON.stringify(v)));
+    const sent = (fp.enumValues ?? []).filter((v) => v.location === target.location && v.count > 0 && wanted.has(JSON.stringify(v.value)));
+    const shown = target.values.map((v) => JSON.stringify(v)).join(', ');
+    const recent = sent.filter((v) => v.lastSeen >= windowStart);
+    if (recent.length > 0) return { evidence: 'field', note: recent.map((v) => `sent ${target.location} = ${JSON.stringify(v.value)} in ${v.count} of ${fp.examined} examined request(s)`).join('; ') };
+    if (fp.overflow > 0) return { evidence: 'operation', note: `its fingerprint overflowed (${fp.overflow} examined request(s) sent locations beyond the cap), so not sending ${target.location} = ${shown} cannot be proven` };
+    if (sent.length > 0) return { evidence: 'none', note: `last sent ${target.location} = ${shown} before the window` };
+    return { evidence: 'none', note: seen ? `sent ${target.location} in ${seen.count} of ${fp.examined} examined request(s), never ${shown}` : `never sent ${target.location} in ${fp.examined} examined request(s)` };
+  }
   if (target.kind === 'sent') {
     if (seen && seen.lastSeen >= windowStart) {
       if (target.capNote) return { evidence: 'operation', note: target.capNote };
@@ -128,6 +144,14 @@ function judge(target: Target, fp: FingerprintView | undefined, windowStart: str
   if (!seen && fp.overflow > 0) return { evidence: 'operation', note: overflowNote };
   const sent = seen?.count ?? 0;
   return { evidence: 'field', note: `${fp.examined - sent} of ${fp.examined} examined request(s) did not send ${target.location}` };
+}
+
+const isResponseSide = (id: string): boolean => /(^|-)response(-|$)/.test(id);
+
+/** The status class a response-side change's place names (`response 404 (...)`, `response 4XX`); undefined for `default` or none. */
+function responseClass(where: string | undefined): StatusClass | undefined {
+  const m = where !== undefined ? /^response ([1-5])(?:\d\d|XX)\b/i.exec(where) : null;
+  return m ? (`${m[1]}xx` as StatusClass) : undefined;
 }
 
 /** Joins a diff with the usage records. */
@@ -154,8 +178,9 @@ export function impactReport(input: ImpactInput): ImpactReport {
     requests += calls;
     const byConsumer = uses.get(r.operation) ?? new Map<string, Use>();
     uses.set(r.operation, byConsumer);
-    const use = byConsumer.get(r.consumer) ?? { calls: 0, refused: 0, first: r.firstSeen, last: r.lastSeen };
+    const use = byConsumer.get(r.consumer) ?? { calls: 0, byClass: {}, refused: 0, first: r.firstSeen, last: r.lastSeen };
     use.calls += calls;
+    use.byClass[r.statusClass] = (use.byClass[r.statusClass] ?? 0) + calls;
     if (r.statusClass === '4xx') use.refused += calls;
     if (r.firstSeen < use.first) use.first = r.firstSeen;
     if (r.lastSeen > use.last) use.last = r.lastSeen;
@@ -180,13 +205,17 @@ export function impactReport(input: ImpactInput): ImpactReport {
     if (finding.severity !== 'error' && finding.severity !== 'warn') continue;
     for (const t of findingTargets(finding, input.operationIndex)) {
       const usageOperation = input.operationIndex.usageName(t.operation);
+      const statusClass = isResponseSide(finding.id) ? responseClass(t.where) : undefined;
       const consumers: AffectedConsumer[] = [];
       for (const [id, use] of usageOperation !== undefined ? (uses.get(usageOperation) ?? new Map<string, Use>()) : new Map<string, Use>()) {
+        // A response-side change reaches the callers that received that response's status class.
+        const calls = statusClass !== undefined ? (use.byClass[statusClass] ?? 0) : use.calls;
+        if (calls === 0) continue;
         const verdict = judge(t.target, fingerprints.get(`${usageOperation}\n${id}`), windowStart);
         const contact = contacts.get(id);
-        const refusedNote = use.refused === use.calls ? 'every call in the window was refused (4xx)' : undefined;
+        const refusedNote = statusClass === undefined && use.refused === use.calls ? 'every call in the window was refused (4xx)' : undefined;
         const note = [verdict.note, refusedNote].filter((n) => n !== undefined).join('; ');
-        consumers.push({ id, ...(contact !== undefined ? { contact } : {}), calls: use.calls, firstSeen: use.first, lastSeen: use.last, evidence: verdict.evidence, ...(note ? { note } : {}) });
+        consumers.push({ id, ...(contact !== undefined ? { contact } : {}), calls, firstSeen: use.first, lastSeen: use.last, evidence: verdict.evidence, ...(note ? { note } : {}) });
       }
       consumers.sort((a, b) => EVIDENCE_ORDER[a.evidence] - EVIDENCE_ORDER[b.evidence] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const field = t.target.kind === 'operation' ? undefined : t.target.location;
@@ -201,6 +230,8 @@ export function impactReport(input: ImpactInput): ImpactReport {
         ...(t.path !== undefined ? { path: t.path } : {}),
         location: finding.location,
         ...(field !== undefined ? { field } : {}),
+        ...(t.target.kind === 'sent' && t.target.values !== undefined ? { values: [...t.target.values] } : {}),
+        ...(statusClass !== undefined ? { statusClass } : {}),
         ...(note !== undefined ? { note } : {}),
         consumers,
       });

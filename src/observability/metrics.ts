@@ -57,6 +57,12 @@ export interface GatewayMetrics {
   registryUnservable: Counter<'api' | 'version'>;
   /** Versions retired by the gateway because their sunset passed. */
   registryAutoRetired: Counter<'api'>;
+  /** Consumers still calling a version when it was retired (forced by an owner, or at its sunset), by API and trigger. */
+  registryRetiredInUse: Counter<'api' | 'trigger'>;
+  /** Lifecycle webhook deliveries, by event and outcome (delivered, failed: every attempt used, skipped: no secret). */
+  lifecycleWebhooks: Counter<'event' | 'outcome'>;
+  /** Lifecycle webhook attempts that failed (network error, timeout, 5xx or other non-2xx), by event. */
+  lifecycleWebhookAttemptFailures: Counter<'event'>;
   /** Contract files of the import on start, by outcome (created, identical, conflict, rejected, invalid, unreadable). */
   registryImports: Counter<'outcome'>;
   /** Breaking changes within a major judged by a block-if-used policy, by API and outcome (accepted, in-use, unproven). */
@@ -312,6 +318,24 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     labelNames: ['api'],
     registers: [registry],
   });
+  const registryRetiredInUse = new Counter({
+    name: 'accord_registry_retired_in_use_consumers_total',
+    help: 'Consumers that still called a version (in registry.lifecycle.inUseWindowDays) when it was retired: forced by an owner, or at its sunset. By API and trigger (manual, sunset).',
+    labelNames: ['api', 'trigger'],
+    registers: [registry],
+  });
+  const lifecycleWebhooks = new Counter({
+    name: 'accord_lifecycle_webhooks_total',
+    help: 'Lifecycle webhook deliveries (registry.webhooks) by event and outcome: delivered, failed (every attempt used).',
+    labelNames: ['event', 'outcome'],
+    registers: [registry],
+  });
+  const lifecycleWebhookAttemptFailures = new Counter({
+    name: 'accord_lifecycle_webhook_attempt_failures_total',
+    help: 'Lifecycle webhook attempts that failed (network error, timeout, or a non-2xx answer), by event; retried with backoff.',
+    labelNames: ['event'],
+    registers: [registry],
+  });
   const registryImports = new Counter({
     name: 'accord_registry_imports_total',
     help: 'Contract files registered by the import on start, by outcome: created, identical, conflict, rejected, invalid, unreadable.',
@@ -468,6 +492,9 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     registryEvents,
     registryUnservable,
     registryAutoRetired,
+    registryRetiredInUse,
+    lifecycleWebhooks,
+    lifecycleWebhookAttemptFailures,
     registryImports,
     registryBreakingChangeGate,
     upstreamAttempts,

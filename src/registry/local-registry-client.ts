@@ -2,7 +2,7 @@
 import { userInfo } from 'node:os';
 import type { Actor } from './model.js';
 import type { RegistryClient, ChangeResult } from './registry-client.js';
-import type { RegistryService } from './registry-service.js';
+import type { RegistryService, RetireOutcome } from './registry-service.js';
 import type { ChangeOutcome } from './store/registry-store.js';
 import type { LifecycleResult } from './lifecycle.js';
 
@@ -17,8 +17,10 @@ export function localActor(): Actor {
   return { provider: 'local', subject: name };
 }
 
-function changeResult(outcome: ChangeOutcome | LifecycleResult, api: string, version: string): ChangeResult {
+function changeResult(outcome: ChangeOutcome | LifecycleResult | RetireOutcome, api: string, version: string): ChangeResult {
   switch (outcome.kind) {
+    case 'in-use':
+      return { kind: 'refused', detail: `${api} ${version} was called by ${outcome.consumers.map((c) => c.consumer).join(', ')} in the last ${outcome.windowDays} day(s); retire it with --force --reason to override` };
     case 'changed':
       return outcome;
     case 'not-found':
@@ -43,7 +45,7 @@ export function localRegistryClient(service: RegistryService, actor: Actor = loc
     show: (api, version) => service.show(api, version),
     diff: (api, base, revision) => service.diff(api, base, revision),
     deprecate: async (api, version, deprecation) => changeResult(await service.deprecate(api, version, deprecation, actor), api, version),
-    retire: async (api, version) => changeResult(await service.retire(api, version, actor), api, version),
+    retire: async (api, version, options) => changeResult(await service.retire(api, version, actor, options), api, version),
     audit: (query) => service.audit(query),
     close: () => service.store.close(),
   };

@@ -55,13 +55,29 @@ export interface AuditEntry {
   readonly version: string;
   readonly digest?: string;
   readonly governance?: GovernanceSummary;
-  /** Set when an owner published over a governance rejection: why. */
+  /** Set when an owner published over a governance rejection, or retired a version still in use (`force`): why. */
   readonly overrideReason?: string;
+  /**
+   * For a deprecation or retirement: the consumers that called the version in the usage window
+   * (when the gateway keeps usage records), so the log shows who was still calling.
+   */
+  readonly consumers?: readonly VersionCaller[];
   /** Lifecycle details of a deprecation or retirement. */
   readonly sunset?: string;
   readonly successor?: string;
   /** `auto` when the sunset retired the version, not a person. */
   readonly trigger?: 'manual' | 'sunset';
+}
+
+/** A consumer that called a version recently, as a lifecycle change records it. */
+export interface VersionCaller {
+  readonly consumer: string;
+  /** Calls of the version in the window. */
+  readonly calls: number;
+  /** ISO 8601 instant of the last call. */
+  readonly lastSeen: string;
+  /** The operations it called (operationId, else `METHOD template`). */
+  readonly operations: readonly string[];
 }
 
 /** An audit entry before the store numbers it. */

@@ -24,7 +24,8 @@ export interface RegistryClient {
   show(api: string, version: string): Promise<{ record: VersionRecord; document: string } | undefined>;
   diff(api: string, base: string, revision: string): Promise<DiffResult>;
   deprecate(api: string, version: string, deprecation: Deprecation): Promise<ChangeResult>;
-  retire(api: string, version: string): Promise<ChangeResult>;
+  /** Retires a version; `force` with a `reason` overrides the refusal of a version consumers still call. */
+  retire(api: string, version: string, options?: { force?: boolean; reason?: string }): Promise<ChangeResult>;
   audit(query: AuditQuery): Promise<AuditPage>;
   close(): Promise<void>;
 }

@@ -8,8 +8,8 @@ import { LocatedError } from '../errors/located-error.js';
 import type { Finding } from '../governance/findings.js';
 import { diffContracts } from '../governance/diff/index.js';
 import { applyRulesetToDiff } from '../governance/lint/index.js';
-import { deprecateVersion, retireSunsetVersions, retireVersion, type Deprecation, type LifecycleResult } from './lifecycle.js';
-import type { Actor, AuditPage, AuditQuery, VersionRecord } from './model.js';
+import { deprecateVersion, retireSunsetVersions, retireVersion, type Deprecation, type LifecycleResult, type SunsetRetirement } from './lifecycle.js';
+import type { Actor, AuditPage, AuditQuery, VersionCaller, VersionRecord } from './model.js';
 import type { BreakingChangeJudge } from './breaking-change-gate.js';
 import { registeredName, registerVersion, type Registration, type RegistrationResult } from './register-version.js';
 import type { ChangeOutcome, RegistryStore } from './store/registry-store.js';
@@ -29,10 +29,39 @@ export type ComparisonResult =
 /** The changes between two registered versions, or which one is missing. */
 export type DiffResult = { readonly kind: 'diff'; readonly findings: readonly Finding[]; readonly breaking: boolean } | { readonly kind: 'not-found'; readonly version: string };
 
+/** A lifecycle change that happened, for notifications. */
+export type LifecycleEvent =
+  | { readonly kind: 'deprecated'; readonly record: VersionRecord; readonly consumers: readonly VersionCaller[] }
+  | { readonly kind: 'retired'; readonly record: VersionRecord; readonly consumers: readonly VersionCaller[]; readonly trigger: 'manual' | 'sunset' };
+
+/** What lifecycle changes consult and tell, when the gateway records usage or sends notifications. */
+export interface LifecycleHooks {
+  /** Days a consumer's last call keeps a version "in use" (retirement refused unless forced). */
+  readonly inUseWindowDays: number;
+  /** Consumers that called a version in the window; undefined when usage is not recorded. */
+  readonly callers?: (api: string, version: string) => Promise<readonly VersionCaller[]>;
+  /** Told after each change (off the caller's path: it must not throw). */
+  readonly changed?: (event: LifecycleEvent) => void;
+}
+
+/** How a retirement request ends: changed, refused (not found, wrong state, in use), or invalid. */
+export type RetireOutcome = ChangeOutcome | { readonly kind: 'invalid'; readonly detail: string } | { readonly kind: 'in-use'; readonly consumers: readonly VersionCaller[]; readonly windowDays: number };
+
+/** A forced retirement: allowed while consumers still call the version, with the reason audited. */
+export interface RetireOptions {
+  readonly force?: boolean;
+  readonly reason?: string;
+}
+
+/** Longest reason kept in the audit log. */
+const MAX_REASON_LENGTH = 1000;
+
 /** A registry change requested through the service, and how it ended (the result's `kind`), for metrics. */
 export type RegistryEventListener = (action: 'register' | 'deprecate' | 'retire', outcome: string) => void;
 
 export class RegistryService {
+  private hooks: LifecycleHooks | undefined;
+
   constructor(
     readonly store: RegistryStore,
     private readonly ruleset: Ruleset,
@@ -116,24 +145,60 @@ export class RegistryService {
     return { kind: 'diff', findings, base: baseDocument, revision: revisionDocument, revisionVersion };
   }
 
+  /** Connects lifecycle changes to the usage records and notifications (the composition root does, once they exist). */
+  useLifecycleHooks(hooks: LifecycleHooks): void {
+    this.hooks = hooks;
+  }
+
+  /** The consumers of a version in the in-use window, or undefined when usage is not recorded. */
+  async callers(api: string, version: string): Promise<readonly VersionCaller[] | undefined> {
+    return this.hooks?.callers ? this.hooks.callers(api, version) : undefined;
+  }
+
+  /** Deprecates a version, recording in the audit entry who still calls it. */
   async deprecate(api: string, version: string, deprecation: Deprecation, actor: Actor): Promise<LifecycleResult> {
-    const result = await deprecateVersion(this.store, api, version, deprecation, actor, this.clock());
-    this.onEvent('deprecate', result.kind);
+    const consumers = await this.callers(api, version);
+    const outcome = await deprecateVersion(this.store, api, version, deprecation, actor, this.clock(), consumers);
+    this.onEvent('deprecate', outcome.kind);
+    if (outcome.kind === 'changed') this.hooks?.changed?.({ kind: 'deprecated', record: outcome.record, consumers: consumers ?? [] });
+    return outcome;
+  }
+
+  /**
+   * Retires a version. Refused (`in-use`) while a consumer called it within the window, unless
+   * forced with a reason; the audit entry records the consumers and the reason.
+   */
+  async retire(api: string, version: string, actor: Actor, options: RetireOptions = {}): Promise<RetireOutcome> {
+    const result = await this.retireIfAllowed(api, version, actor, options);
+    this.onEvent('retire', result.kind);
     return result;
   }
 
-  async retire(api: string, version: string, actor: Actor): Promise<ChangeOutcome> {
-    const result = await retireVersion(this.store, api, version, actor, this.clock());
-    this.onEvent('retire', result.kind);
-    return result;
+  private async retireIfAllowed(api: string, version: string, actor: Actor, options: RetireOptions): Promise<RetireOutcome> {
+    const reason = options.reason?.trim();
+    if (options.force && !reason) return { kind: 'invalid', detail: 'a forced retirement needs a reason (it is written to the audit log)' };
+    if (!options.force && reason !== undefined) return { kind: 'invalid', detail: 'a reason goes with force: true' };
+    if (reason !== undefined && reason.length > MAX_REASON_LENGTH) return { kind: 'invalid', detail: `the reason is longer than ${MAX_REASON_LENGTH} characters` };
+    const consumers = await this.callers(api, version);
+    if (consumers && consumers.length > 0 && !options.force) {
+      // Only a version that could still be retired is "in use": a missing or retired one says so instead.
+      const current = await this.store.get(api, version);
+      if (current && current.status !== 'retired') return { kind: 'in-use', consumers, windowDays: this.hooks!.inUseWindowDays };
+    }
+    const outcome = await retireVersion(this.store, api, version, actor, this.clock(), 'manual', { ...(consumers ? { consumers } : {}), ...(options.force ? { overrideReason: reason } : {}) });
+    if (outcome.kind === 'changed') this.hooks?.changed?.({ kind: 'retired', record: outcome.record, consumers: consumers ?? [], trigger: 'manual' });
+    return outcome;
   }
 
   audit(query: AuditQuery): Promise<AuditPage> {
     return this.store.audit(query);
   }
 
-  /** Retires deprecated versions whose sunset has passed (run on a timer when configured). */
-  retireAtSunset(): Promise<VersionRecord[]> {
-    return retireSunsetVersions(this.store, this.clock());
+  /** Retires deprecated versions whose sunset has passed (run on a timer when configured), in use or not. */
+  async retireAtSunset(): Promise<SunsetRetirement[]> {
+    const callers = this.hooks?.callers;
+    const retired = await retireSunsetVersions(this.store, this.clock(), callers ? (v) => callers(v.api, v.version) : undefined);
+    for (const r of retired) this.hooks?.changed?.({ kind: 'retired', record: r.record, consumers: r.consumers, trigger: 'sunset' });
+    return retired;
   }
 }

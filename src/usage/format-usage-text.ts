@@ -32,6 +32,7 @@ export function formatUsageText(report: UsageReport): string {
     }
     for (const f of fingerprints) {
       const sent = f.locations.map((l) => `${l.in === 'body' ? `body ${l.name || '(present)'}` : `${l.in} ${l.name}`} ${l.count}/${f.examined}`);
+      for (const v of f.enumValues) sent.push(`${v.location.replace(':', ' ')} = ${JSON.stringify(v.value)} ${v.count}/${f.examined}`);
       if (f.undeclaredQuery > 0) sent.push(`undeclared query ${f.undeclaredQuery}/${f.examined}`);
       if (f.overflow > 0) sent.push(`overflow ${f.overflow}`);
       lines.push(`  ${f.consumer.padEnd(width)}  v${f.major} sends: ${sent.length > 0 ? sent.join(', ') : 'nothing but the path'}`);

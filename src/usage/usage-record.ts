@@ -25,9 +25,20 @@ export interface RecordDelta {
 
 /**
  * Where a request puts something: `query:<name>`, `header:<name>` (lower-case), `cookie:<name>`
- * (declared parameters only) or `body:<JSON pointer>` (array indices as `*`).
+ * (declared parameters only) or `body:<JSON pointer>` (array indices as `*`); and an enum value
+ * sent at one of them, `enum:<location>` NUL `<JSON value>` (see {@link enumLocation}).
  */
 export type Location = string;
+
+/** Prefix of the location that records an enum value sent. */
+export const ENUM_PREFIX = 'enum:';
+/** Separates the location from the value: NUL, which no location the contract declares holds. */
+const ENUM_SEPARATOR = '\u0000';
+
+/** The fingerprint location that records `value` sent at the enum-restricted `location`. */
+export function enumLocation(location: string, value: unknown): Location {
+  return `${ENUM_PREFIX}${location}${ENUM_SEPARATOR}${JSON.stringify(value)}`;
+}
 
 /** What one (consumer, API, major, operation) sent since the last flush. */
 export interface FingerprintDelta {
@@ -90,6 +101,17 @@ export interface LocationView {
   lastSeen: string;
 }
 
+/** An enum value a consumer sent at an enum-restricted location, as reported. */
+export interface EnumValueView {
+  /** The location (`query:status`, `body:/items/STAR/kind`). */
+  location: string;
+  /** The value sent (one of the contract's enum values). */
+  value: string | number | boolean | null;
+  /** Examined requests that sent it. */
+  count: number;
+  lastSeen: string;
+}
+
 /** One fingerprint as reported. */
 export interface FingerprintView {
   consumer: string;
@@ -102,6 +124,8 @@ export interface FingerprintView {
   examined: number;
   undeclaredQuery: number;
   locations: LocationView[];
+  /** Enum values sent at enum-restricted locations (only the contract's own values are recorded). */
+  enumValues: EnumValueView[];
   /** Locations not kept because the fingerprint already held `maxLocations` (counted once per examined request that sent one). */
   overflow: number;
 }
@@ -138,11 +162,36 @@ export function locationView(location: Location, count: number, lastSeen: number
   return { in: location.slice(0, colon) as LocationView['in'], name: location.slice(colon + 1), count, lastSeen: new Date(lastSeen).toISOString() };
 }
 
+/** Splits stored locations into the fingerprint's locations and its enum values. */
+export function fingerprintLocations(stored: Iterable<readonly [Location, number, number]>): { locations: LocationView[]; enumValues: EnumValueView[] } {
+  const locations: LocationView[] = [];
+  const enumValues: EnumValueView[] = [];
+  for (const [location, count, lastSeen] of stored) {
+    if (!location.startsWith(ENUM_PREFIX)) {
+      locations.push(locationView(location, count, lastSeen));
+      continue;
+    }
+    const separator = location.indexOf(ENUM_SEPARATOR);
+    if (separator < 0) continue;
+    let value: EnumValueView['value'];
+    try {
+      value = JSON.parse(location.slice(separator + 1)) as EnumValueView['value'];
+    } catch {
+      continue; // Not written by this version: left out rather than guessed.
+    }
+    enumValues.push({ location: location.slice(ENUM_PREFIX.length, separator), value, count, lastSeen: new Date(lastSeen).toISOString() });
+  }
+  return { locations, enumValues };
+}
+
 /** Orders report rows for stable output: API, operation, consumer, then version or major and class. */
 export function sortReport(report: UsageReport): UsageReport {
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   report.records.sort((a, b) => cmp(a.api, b.api) || cmp(a.operation, b.operation) || cmp(a.consumer, b.consumer) || cmp(a.version, b.version) || cmp(a.statusClass, b.statusClass));
   report.fingerprints.sort((a, b) => cmp(a.api, b.api) || cmp(a.operation, b.operation) || cmp(a.consumer, b.consumer) || a.major - b.major);
-  for (const f of report.fingerprints) f.locations.sort((a, b) => cmp(a.in, b.in) || cmp(a.name, b.name));
+  for (const f of report.fingerprints) {
+    f.locations.sort((a, b) => cmp(a.in, b.in) || cmp(a.name, b.name));
+    f.enumValues.sort((a, b) => cmp(a.location, b.location) || cmp(JSON.stringify(a.value), JSON.stringify(b.value)));
+  }
   return report;
 }

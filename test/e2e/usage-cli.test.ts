@@ -53,7 +53,7 @@ describe('accord usage', () => {
     assert.ok(lines.includes('orders listOrders'));
     assert.ok(lines.some((l) => /^ {2}acme +4 calls \(2xx 3, 4xx 1\) {2}versions 1\.0\.0 {2}last seen /.test(l)), result.stdout);
     assert.ok(lines.some((l) => /^ {2}acme +v1 sends: header x-tenant 1\/4, query limit 4\/4$/.test(l)), result.stdout);
-    assert.ok(lines.some((l) => /^ {2}globex +v1 sends: query filter 1\/1, query status 1\/1, undeclared query 1\/1$/.test(l)), result.stdout);
+    assert.ok(lines.some((l) => /^ {2}globex +v1 sends: query filter 1\/1, query status 1\/1, query status = "open" 1\/1, undeclared query 1\/1$/.test(l)), result.stdout);
   });
 
   it('says so when nothing matches', async () => {

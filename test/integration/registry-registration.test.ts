@@ -132,7 +132,7 @@ describe('registering contract versions', () => {
     assert.equal((await store.get('orders', '1.1.0'))?.sunset, '2027-01-01T00:00:00.000Z');
     assert.deepEqual(await retireSunsetVersions(store, NOW), [], 'sunset not reached');
     const retired = await retireSunsetVersions(store, new Date('2027-01-01T00:00:00.001Z'));
-    assert.deepEqual(retired.map((r) => r.version), ['1.1.0']);
+    assert.deepEqual(retired.map((r) => r.record.version), ['1.1.0']);
     const entry = (await store.audit({ limit: 100 })).entries.at(-1)!;
     assert.equal(entry.action, 'retire');
     assert.equal(entry.trigger, 'sunset');

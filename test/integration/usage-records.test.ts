@@ -101,6 +101,13 @@ describe('usage records after a scripted sequence of calls', () => {
     });
   }
 
+  it('fingerprint: the enum value sent at an enum-restricted parameter, and no value anywhere else', () => {
+    const values = (consumer: string, operation: string): string[] => report.fingerprints.find((f) => f.consumer === consumer && f.operation === operation)!.enumValues.map((v) => `${v.location}=${JSON.stringify(v.value)} x${v.count}`);
+    assert.deepEqual(values('globex', 'listOrders'), ['query:status="open" x1']);
+    assert.deepEqual(values('acme', 'listOrders'), []);
+    assert.deepEqual(values('acme', 'createOrder'), []);
+  });
+
   const filters: Array<{ name: string; query: string; records: number; fingerprints: number }> = [
     { name: 'by consumer', query: '?consumer=acme', records: 4, fingerprints: 3 },
     { name: 'by operation', query: '?operation=createOrder', records: 2, fingerprints: 2 },

@@ -105,6 +105,9 @@ describe('usage records in Redis across two instances', { skip }, () => {
     ]);
     const globex = report.fingerprints.find((f) => f.consumer === 'globex' && f.operation === 'listOrders')!;
     assert.equal(globex.undeclaredQuery, 2);
+    // The enum value sent travels through Redis like a location and adds up the same way.
+    assert.deepEqual(globex.enumValues.map((v) => `${v.location}=${JSON.stringify(v.value)} x${v.count}`), ['query:status="open" x2']);
+    assert.deepEqual(fp.enumValues, []);
   });
 
   it('keeps the earliest first seen and the latest last seen', () => {

@@ -30,7 +30,7 @@ export async function startAdminRegistry(store: RegistryStore, options: { maxDoc
   const authenticator = createJwtAuthenticator([issuer.provider('test') as never], { logger });
   // Wired as the gateway's registry runtime wires it, so that registry events show in /metrics.
   const metrics = createMetrics({ processMetrics: false });
-  const registry = new RegistryService(store, await loadRuleset(), undefined, (action, outcome) => metrics.registryEvents.inc({ action, outcome }));
+  const registry = new RegistryService(store, await loadRuleset(), undefined, undefined, (action, outcome) => metrics.registryEvents.inc({ action, outcome }));
   const owners = [
     { api: 'orders', provider: 'test', subjects: ['orders-team'] },
     { api: 'payments', provider: 'test', subjects: ['payments-team'] },

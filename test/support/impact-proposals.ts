@@ -29,3 +29,6 @@ export const REMOVE_RESPONSE_NOTE = edit(
 
 /** Narrows the cancellation reasons to two. */
 export const NARROW_REASON = edit('enum: [customer-request, out-of-stock, fraud-suspected, other]', 'enum: [customer-request, other]', '1.1.0');
+
+/** Removes `shipped` from the order statuses (acme filters by it; initech never sends a status). */
+export const NARROW_STATUS = edit('enum: [pending, confirmed, shipped, delivered, cancelled]', 'enum: [pending, confirmed, delivered, cancelled]', '1.1.0');

@@ -88,6 +88,24 @@ export function registryStoreSuite(name: string, open: () => Promise<StoreFixtur
       assert.deepEqual((await store.audit({ limit: 100, until: '2026-12-01T23:59:59.000Z', api: 'billing' })).entries.map((e) => e.version), ['2.0.0']);
     });
 
+    it('records a lifecycle notification once across handles, and keeps the consumers of a lifecycle change in its audit entry', async () => {
+      const { store } = fixture;
+      const peer = await fixture.peer();
+      try {
+        const claims = await Promise.all([store, peer, store, peer].map((s) => s.claimNotification('orders', '1.2.0', 'sunset-7d', '2026-12-01T10:00:00.000Z')));
+        assert.deepEqual(claims.filter(Boolean).length, 1);
+        assert.equal(await peer.claimNotification('orders', '1.2.0', 'sunset-1d', '2026-12-01T10:00:00.000Z'), true);
+        assert.equal(await store.claimNotification('orders', '1.10.0', 'sunset-7d', '2026-12-01T10:00:00.000Z'), true);
+        const consumers = [{ consumer: 'acme', calls: 12, lastSeen: '2026-12-01T09:00:00.000Z', operations: ['listOrders'] }];
+        const changed = await store.change({ api: 'billing', version: '2.0.0', from: ['published', 'deprecated'], patch: { status: 'retired', retiredAt: '2026-12-01T11:00:00.000Z' } }, { ...audit('retire', 'billing', '2.0.0', '2026-12-01T11:00:00.000Z'), overrideReason: 'moved to 3.x', consumers });
+        assert.equal(changed.kind, 'changed');
+        const entries = (await peer.audit({ limit: 500, api: 'billing' })).entries;
+        assert.deepEqual([entries.at(-1)!.overrideReason, entries.at(-1)!.consumers], ['moved to 3.x', consumers]);
+      } finally {
+        await peer.close();
+      }
+    });
+
     it('tells a second handle on the same storage about changes', async () => {
       const peer = await fixture.peer();
       try {

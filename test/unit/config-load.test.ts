@@ -93,6 +93,27 @@ describe('loadConfig', () => {
     },
 
     {
+      name: 'lifecycle webhooks without usage records, and with a signing secret variable that is not set',
+      yaml: VALID + 'registry:\n  enabled: true\n  webhooks:\n    enabled: true\n    secretEnv: ACCORD_TEST_UNSET_WEBHOOK_SECRET\n',
+      expect: [
+        { pointer: '/registry/webhooks/enabled', line: 11, message: /lifecycle webhooks need registry.enabled and usage.enabled/ },
+        { pointer: '/registry/webhooks/secretEnv', line: 12, message: /set the environment variable ACCORD_TEST_UNSET_WEBHOOK_SECRET, or registry.webhooks.secretFile/ },
+      ],
+    },
+    {
+      name: 'a webhook secret file that does not exist; a reminder out of range; an in-use window beyond a year',
+      yaml: VALID + 'usage:\n  enabled: true\nregistry:\n  enabled: true\n  lifecycle:\n    inUseWindowDays: 400\n  webhooks:\n    enabled: true\n    secretFile: ../secrets/webhook\n    sunsetReminderDays: [30, 0]\n',
+      expect: [
+        { pointer: '/registry/lifecycle/inUseWindowDays', line: 13, message: /must be <= 366/ },
+        { pointer: '/registry/webhooks/sunsetReminderDays/1', line: 17, message: /must be >= 1/ },
+      ],
+    },
+    {
+      name: 'a webhook secret file that does not exist',
+      yaml: VALID + 'usage:\n  enabled: true\nregistry:\n  enabled: true\n  webhooks:\n    enabled: true\n    secretFile: ../secrets/webhook\n',
+      expect: [{ pointer: '/registry/webhooks/secretFile', line: 14, message: /secret file not found: .*secrets\/webhook/ }],
+    },
+    {
       name: 'bad enum value',
       yaml: VALID + '    responseValidation: strict\n',
       expect: [{ pointer: '/apis/0/responseValidation', line: 8, message: /must be one of "enforce", "report", "off"/ }],

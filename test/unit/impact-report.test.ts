@@ -26,10 +26,11 @@ function record(consumer: string, operation: string, daily: Array<[string, numbe
   };
 }
 
-function fingerprint(consumer: string, operation: string, examined: number, locations: Array<[string, number, string?]>, overflow = 0): FingerprintView {
+function fingerprint(consumer: string, operation: string, examined: number, locations: Array<[string, number, string?]>, overflow = 0, enumValues: Array<[string, string, number, string?]> = []): FingerprintView {
   return {
     consumer, api: 'orders', major: 1, operation, firstSeen: T('2026-11-01'), lastSeen: T('2026-12-03'), requests: examined, examined, undeclaredQuery: 0, overflow,
     locations: locations.map(([loc, count, day]) => ({ in: loc.slice(0, loc.indexOf(':')) as 'query', name: loc.slice(loc.indexOf(':') + 1), count, lastSeen: T(day ?? '2026-12-03') })),
+    enumValues: enumValues.map(([location, value, count, day]) => ({ location, value, count, lastSeen: T(day ?? '2026-12-03') })),
   };
 }
 
@@ -42,6 +43,7 @@ function usage(extra: { fingerprints?: FingerprintView[] } = {}): UsageReport {
       record('acme', 'createOrder', [['2026-12-02', 4]]),
       record('globex', 'createOrder', [['2026-12-01', 6]]),
       record('globex', 'cancelOrder', [['2026-12-01', 2]]),
+      record('hooli', 'cancelOrder', [['2026-12-02', 3]]),
       record('initech', 'listOrders', [['2026-12-03', 7]]),
       record('initech', 'getOrder', [['2026-12-03', 1]]),
       record('initech', 'getOrder', [['2026-12-03', 2]], '4xx'),
@@ -50,10 +52,11 @@ function usage(extra: { fingerprints?: FingerprintView[] } = {}): UsageReport {
       { ...record('acme', 'listOrders', [['2026-12-03', 9]]), version: '2.0.0', major: 2 },
     ],
     fingerprints: extra.fingerprints ?? [
-      fingerprint('acme', 'listOrders', 5, [['query:status', 3], ['query:limit', 5]]),
+      fingerprint('acme', 'listOrders', 5, [['query:status', 3], ['query:limit', 5]], 0, [['query:status', 'confirmed', 2], ['query:status', 'shipped', 1]]),
       fingerprint('acme', 'createOrder', 4, [['body:', 4], ['body:/customerId', 4]]),
       fingerprint('globex', 'createOrder', 6, [['body:', 6], ['body:/note', 6], ['body:/lineItems/*/sku', 6]]),
-      fingerprint('globex', 'cancelOrder', 2, [['body:', 2], ['body:/reason', 2]]),
+      fingerprint('globex', 'cancelOrder', 2, [['body:', 2], ['body:/reason', 2]], 0, [['body:/reason', 'out-of-stock', 2]]),
+      fingerprint('hooli', 'cancelOrder', 3, [['body:', 3], ['body:/reason', 3]], 0, [['body:/reason', 'other', 3]]),
       fingerprint('initech', 'listOrders', 7, [['query:limit', 7]]),
       fingerprint('initech', 'getOrder', 1, []),
       fingerprint('oldco', 'listOrders', 50, [['query:status', 50, '2026-11-03']]),
@@ -107,25 +110,48 @@ describe('impact report (join, injected clock)', () => {
     assert.deepEqual(byOperation, {
       'GET /orders': { acme: 'operation', initech: 'operation' },
       'POST /orders': { acme: 'operation', globex: 'operation' },
-      'GET /orders/{orderId}': { initech: 'operation', refused: 'operation' },
-      'POST /orders/{orderId}/cancellation': { globex: 'operation' },
+      // Only the callers that received a 2xx: `refused` (every call 4xx) never saw the Order, initech's 4xx do not count.
+      'GET /orders/{orderId}': { initech: 'operation' },
+      'POST /orders/{orderId}/cancellation': { globex: 'operation', hooli: 'operation' },
     });
     const get = find(r, 'response-optional-property-removed', 'GET /orders/{orderId}')!;
     assert.match(get.note ?? '', /not which response fields it reads/);
-    assert.equal(get.consumers.find((c) => c.id === 'initech')!.calls, 3);
-    assert.match(get.consumers.find((c) => c.id === 'refused')!.note ?? '', /every call in the window was refused/);
+    assert.equal(get.statusClass, '2xx');
+    assert.equal(get.consumers.find((c) => c.id === 'initech')!.calls, 1);
   });
 
-  it('an enum narrowed: operation evidence (values sent are not recorded) for senders of the field only', () => {
+  it('a change to a 4xx response names the callers that received a 4xx', () => {
+    const base = loadOpenApi(ORDERS_BASE_FILE);
+    const r = impactReport({
+      api: 'orders', base: '1.0.0', revision: '1.1.0', usage: usage(), window: 30, now: NOW, consumers: [], operationIndex: buildContractIndex(base),
+      findings: [{ id: 'response-property-removed', severity: 'error', message: 'a 404 property removed', source: 'diff', operation: 'GET /orders/{orderId}', location: { file: 'x.yaml', pointer: '/paths' }, affects: [{ operation: 'GET /orders/{orderId}', where: 'response 404 (application/problem+json)', path: 'detail' }] }],
+    });
+    assert.deepEqual(r.changes.map((c) => [c.statusClass, c.consumers.map((k) => [k.id, k.calls])]), [['4xx', [['initech', 2], ['refused', 5]]]]);
+    assert.equal(r.breaking, true);
+  });
+
+  it('an enum value removed: field evidence for the consumer that sent that value, none for one that sends the field with other values', () => {
     const r = report(NARROW_REASON);
     const changes = r.changes.filter((c) => c.id === 'request-property-enum-value-removed');
-    assert.equal(changes.length, 2);
-    for (const c of changes) {
-      assert.equal(c.field, 'body:/reason');
-      assert.deepEqual(evidence(c), { globex: 'operation' });
-      assert.match(c.consumers[0]!.note ?? '', /enum values sent are not recorded/);
-    }
+    assert.deepEqual(changes.map((c) => [c.field, c.values, evidence(c)]), [
+      ['body:/reason', ['out-of-stock'], { globex: 'field', hooli: 'none' }],
+      ['body:/reason', ['fraud-suspected'], { globex: 'none', hooli: 'none' }],
+    ]);
+    assert.equal(changes[0]!.consumers[0]!.note, 'sent body:/reason = "out-of-stock" in 2 of 2 examined request(s)');
+    assert.equal(changes[1]!.consumers.find((c) => c.id === 'hooli')!.note, 'sent body:/reason in 3 of 3 examined request(s), never "fraud-suspected"');
     assert.equal(r.breaking, true);
+  });
+
+  it('a query parameter enum value removed: the consumer that sent it, and not one that sent it only before the window', () => {
+    const text = ORDERS_BASE_TEXT.replace('enum: [pending, confirmed, shipped, delivered, cancelled]', 'enum: [pending, confirmed, delivered, cancelled]');
+    const fps = usage().fingerprints.map((f) => (f.consumer === 'oldco' ? fingerprint('oldco', 'listOrders', 50, [['query:status', 50, '2026-11-03']], 0, [['query:status', 'shipped', 50, '2026-11-03']]) : f));
+    const r = report(text, { usage: { ...usage(), fingerprints: fps }, window: 30 });
+    const change = find(r, 'request-parameter-enum-value-removed', 'GET /orders')!;
+    assert.deepEqual([change.field, change.values, evidence(change)], ['query:status', ['shipped'], { acme: 'field', initech: 'none' }]);
+    const wide = find(report(text, { usage: { ...usage(), fingerprints: fps }, window: 31 }), 'request-parameter-enum-value-removed', 'GET /orders')!;
+    assert.deepEqual(evidence(wide), { acme: 'field', oldco: 'field', initech: 'none' });
+    const overflowed = usage().fingerprints.map((f) => (f.consumer === 'initech' ? { ...f, overflow: 1 } : f));
+    assert.deepEqual(evidence(find(report(text, { usage: { ...usage(), fingerprints: overflowed } }), 'request-parameter-enum-value-removed', 'GET /orders')), { acme: 'field', initech: 'operation' });
   });
 
   it('window edges: the first day counts, the day before does not; a consumer seen only before is not listed', () => {
@@ -170,9 +196,9 @@ describe('impact report (join, injected clock)', () => {
   it('coverage: days from the first call in the window, calls of the base major only', () => {
     const r = report(REMOVE_STATUS_PARAMETER);
     assert.deepEqual(r.window, { since: '2026-11-04', until: '2026-12-03', days: 30 });
-    assert.deepEqual(r.coverage, { days: 30, requests: 2 + 3 + 4 + 6 + 2 + 7 + 1 + 2 + 5, overflowed: false });
+    assert.deepEqual(r.coverage, { days: 30, requests: 2 + 3 + 4 + 6 + 2 + 3 + 7 + 1 + 2 + 5, overflowed: false });
     const recent = report(REMOVE_STATUS_PARAMETER, { window: 3 });
-    assert.deepEqual(recent.coverage, { days: 3, requests: 3 + 4 + 6 + 2 + 7 + 1 + 2 + 5, overflowed: false });
+    assert.deepEqual(recent.coverage, { days: 3, requests: 3 + 4 + 6 + 2 + 3 + 7 + 1 + 2 + 5, overflowed: false });
     const empty = report(REMOVE_STATUS_PARAMETER, { usage: { window: usage().window, records: [], fingerprints: [] } });
     assert.deepEqual(empty.coverage, { days: 0, requests: 0, overflowed: false });
     assert.deepEqual(find(empty, 'request-parameter-removed', 'GET /orders')!.consumers, []);
@@ -245,11 +271,17 @@ describe('finding targets: each request-side check family maps onto a fingerprin
   const cases: Array<{ name: string; from: string; to: string; id: string; operation: string; target: Record<string, unknown> | RegExp }> = [
     { name: 'a header parameter became required', from: '      required: false\n      description: Repeating', to: '      required: true\n      description: Repeating', id: 'request-parameter-became-required', operation: 'POST /orders', target: { kind: 'missing', location: 'header:idempotency-key' } },
     { name: 'a query parameter schema tightened', from: '        maximum: 100\n        default: 20', to: '        maximum: 50\n        default: 20', id: 'request-parameter-max-decreased', operation: 'GET /catalogue-items', target: { kind: 'sent', location: 'query:limit' } },
-    { name: 'a query parameter enum narrowed', from: 'enum: [pending, confirmed, shipped, delivered, cancelled]', to: 'enum: [pending, confirmed, shipped, delivered]', id: 'request-parameter-enum-value-removed', operation: 'GET /orders', target: { kind: 'sent', location: 'query:status', capNote: NOTES.enum } },
+    { name: 'a query parameter enum narrowed', from: 'enum: [pending, confirmed, shipped, delivered, cancelled]', to: 'enum: [pending, confirmed, shipped, delivered]', id: 'request-parameter-enum-value-removed', operation: 'GET /orders', target: { kind: 'sent', location: 'query:status', values: ['cancelled'] } },
+    { name: 'a body enum narrowed', from: 'enum: [customer-request, out-of-stock, fraud-suspected, other]', to: 'enum: [customer-request, out-of-stock, other]', id: 'request-property-enum-value-removed', operation: 'POST /orders/{orderId}/cancellation', target: { kind: 'sent', location: 'body:/reason', values: ['fraud-suspected'] } },
+    { name: 'a body property newly restricted to an enum (the values sent were not recorded)', from: '        note:\n          type: string\n          maxLength: 500\n    Order:', to: '        note:\n          type: string\n          enum: [a, b]\n          maxLength: 500\n    Order:', id: 'request-property-became-enum', operation: 'POST /orders', target: { kind: 'sent', location: 'body:/note', capNote: NOTES.enum } },
     { name: 'a body property inside an array retyped', from: '        quantity:\n          type: integer\n          minimum: 1\n          maximum: 999', to: '        quantity:\n          type: string', id: 'request-property-type-changed', operation: 'POST /orders', target: { kind: 'sent', location: 'body:/lineItems/*/quantity' } },
     { name: 'the same change on the response side', from: '        quantity:\n          type: integer\n          minimum: 1\n          maximum: 999', to: '        quantity:\n          type: string', id: 'response-property-type-changed', operation: 'GET /orders', target: RESPONSE },
     { name: 'a body property removed', from: "            $ref: '#/components/schemas/LineItem'\n        note:\n          type: string\n          maxLength: 500\n    Order:", to: "            $ref: '#/components/schemas/LineItem'\n    Order:", id: 'request-property-removed', operation: 'POST /orders', target: { kind: 'sent', location: 'body:/note' } },
     { name: 'a new required query parameter', from: "        - $ref: '#/components/parameters/Cursor'\n        - name: status", to: "        - $ref: '#/components/parameters/Cursor'\n        - name: region\n          in: query\n          required: true\n          schema:\n            type: string\n        - name: status", id: 'new-required-request-parameter', operation: 'GET /orders', target: { kind: 'missing', location: 'query:region', undeclared: true } },
+    { name: 'a header parameter retyped', from: "      required: false\n      description: Repeating a request with the same key returns the first result instead of placing a second order.\n      schema:\n        type: string", to: "      required: false\n      description: Repeating a request with the same key returns the first result instead of placing a second order.\n      schema:\n        type: integer", id: 'request-parameter-type-changed', operation: 'POST /orders', target: { kind: 'sent', location: 'header:idempotency-key' } },
+    { name: 'a query parameter became required', from: "    Cursor:\n      name: cursor\n      in: query\n      required: false", to: "    Cursor:\n      name: cursor\n      in: query\n      required: true", id: 'request-parameter-became-required', operation: 'GET /orders', target: { kind: 'missing', location: 'query:cursor' } },
+    { name: 'a body property became required', from: 'required: [customerId, currency, lineItems]', to: 'required: [customerId, currency, lineItems, note]', id: 'request-property-became-required', operation: 'POST /orders', target: { kind: 'missing', location: 'body:/note' } },
+    { name: 'a body property retyped at the top level', from: '        note:\n          type: string\n          maxLength: 500\n    Order:', to: '        note:\n          type: integer\n    Order:', id: 'request-property-type-changed', operation: 'POST /orders', target: { kind: 'sent', location: 'body:/note' } },
     { name: 'a parameter moved from query to header', from: '    Limit:\n      name: limit\n      in: query', to: '    Limit:\n      name: limit\n      in: header', id: 'request-parameter-in-changed', operation: 'GET /orders', target: { kind: 'sent', location: 'query:limit' } },
     { name: 'a path parameter tightened', from: "pattern: '^ord_[0-9A-Za-z]{16}$'\n      example", to: "pattern: '^ord_[0-9A-Za-z]{12}$'\n      example", id: 'request-parameter-pattern-changed', operation: 'GET /orders/{orderId}', target: { kind: 'operation', note: NOTES.pathParameter } },
     { name: 'an operation removed', from: '  /catalogue-items:', to: '  /catalogue-itemz:', id: 'api-path-removed-without-deprecation', operation: 'GET /catalogue-items', target: { kind: 'operation' } },

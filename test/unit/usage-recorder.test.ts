@@ -32,6 +32,7 @@ const PLAN: OperationUsage = {
   headers: [['x-tenant', 'header:x-tenant']],
   cookies: new Map([['session-hint', 'cookie:session-hint']]),
   hasBody: true,
+  enums: undefined,
 };
 
 function config(overrides: Partial<UsageConfig> = {}, fingerprint: Partial<UsageConfig['fingerprint']> = {}): UsageConfig {

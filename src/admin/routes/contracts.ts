@@ -6,10 +6,9 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { GatewayError } from '../../errors/problem.js';
 import type { Finding } from '../../governance/findings.js';
 import { renderFindings } from '../../cli/formatters/index.js';
-import type { RegistryService } from '../../registry/registry-service.js';
+import type { RegistryService, RetireOutcome } from '../../registry/registry-service.js';
 import { describeUsageDecision, type RegistrationResult } from '../../registry/register-version.js';
 import type { VersionRecord } from '../../registry/model.js';
-import type { ChangeOutcome } from '../../registry/store/registry-store.js';
 import { callerOf, requireOwnership } from '../caller.js';
 import { DOCUMENT_MEDIA_TYPES } from '../admin-openapi.js';
 import { DEFAULT_MAX_DOCUMENT_BYTES } from '../schema.js';
@@ -47,8 +46,14 @@ function param(req: Request, name: string): string {
   return String(req.params[name]);
 }
 
-function lifecycleOutcome(res: Response, outcome: ChangeOutcome | { kind: 'invalid'; detail: string }, api: string, version: string): void {
+function lifecycleOutcome(res: Response, outcome: RetireOutcome, api: string, version: string): void {
   switch (outcome.kind) {
+    case 'in-use':
+      throw new GatewayError(
+        'VERSION_IN_USE',
+        `${api} ${version} was called by ${outcome.consumers.length} consumer(s) in the last ${outcome.windowDays} day(s) (${outcome.consumers.map((c) => c.consumer).join(', ')}); retire it with force and a reason to override`,
+        { extensions: { consumers: outcome.consumers, windowDays: outcome.windowDays } },
+      );
     case 'changed':
       res.json(outcome.record);
       return;
@@ -165,12 +170,17 @@ export function contractsRoutes(service: RegistryService, options: ContractsRout
     lifecycleOutcome(res, await service.deprecate(api, version, { sunset: body.sunset, successor: body.successor }, caller.actor), api, version);
   }));
 
-  router.post('/apis/:api/versions/:version/retirement', handle(async (req, res) => {
+  router.post('/apis/:api/versions/:version/retirement', express.json({ limit: 16 * 1024 }), handle(async (req, res) => {
     const api = param(req, 'api');
     const version = param(req, 'version');
     const caller = callerOf(res);
     requireOwnership(caller, api);
-    lifecycleOutcome(res, await service.retire(api, version, caller.actor), api, version);
+    const body = (req.body ?? {}) as { force?: unknown; reason?: unknown };
+    if (body.force !== undefined && typeof body.force !== 'boolean') throw new GatewayError('REQUEST_INVALID', 'force must be a boolean', { errors: [{ pointer: '/body/force', message: 'must be a boolean' }] });
+    if (body.reason !== undefined && typeof body.reason !== 'string') throw new GatewayError('REQUEST_INVALID', 'reason must be a string', { errors: [{ pointer: '/body/reason', message: 'must be a string' }] });
+    const outcome = await service.retire(api, version, caller.actor, { force: body.force === true, reason: body.reason });
+    if (outcome.kind === 'invalid' && (body.force === true || body.reason !== undefined)) throw new GatewayError('REQUEST_INVALID', outcome.detail, { errors: [{ pointer: '/body/reason', message: outcome.detail }] });
+    lifecycleOutcome(res, outcome, api, version);
   }));
 
   router.get('/audit', handle(async (req, res) => {

@@ -1,10 +1,12 @@
 /**
  * `GET|POST /admin/apis/{api}/impact`: which consumers a change would affect, from the usage
  * records (the diff of a registered base against a registered version, or against the proposed
- * document sent as the body). Owners of the API and admins only: the report names consumers.
+ * document sent as the body). `GET /admin/impact/deprecations`: who still calls what is
+ * deprecated. Owners of the API and admins only: the reports name consumers.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GatewayError } from '../../errors/problem.js';
+import { deprecationReport } from '../../impact/deprecations.js';
 import { computeImpact, DEFAULT_WINDOW, MAX_WINDOW_DAYS, parseWindowDays, type ImpactReport, type ImpactRequest, type ImpactResult } from '../../impact/index.js';
 import { judgeBreakingChanges } from '../../registry/breaking-change-gate.js';
 import type { BreakingChangePolicy } from '../../registry/schema.js';
@@ -18,6 +20,9 @@ function queryOf(req: Request): URLSearchParams {
   const q = url.indexOf('?');
   return new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
 }
+
+/** The default window of the deprecations report: a week of calls. */
+const DEPRECATIONS_WINDOW = '7d';
 
 function windowDays(query: URLSearchParams, fallback: string): number {
   const text = query.get('window') ?? fallback;
@@ -108,6 +113,19 @@ export const impactRoutes: AdminRoutes = {
       parser.parse(req, res, next);
     };
     router.get('/admin/apis/:api/impact', handle((req, res) => run(req, res, deps, undefined)));
+    router.get('/admin/impact/deprecations', handle(async (req, res) => {
+      const query = queryOf(req);
+      const api = query.get('api') ?? undefined;
+      const caller = callerOf(res);
+      if (api === undefined && !caller.isAdmin) throw new GatewayError('API_NOT_OWNED', 'an owner token reads one API at a time: add ?api=<an API you own> (every API needs the admin scope)');
+      if (api !== undefined) requireOwnership(caller, api);
+      const days = windowDays(query, DEPRECATIONS_WINDOW);
+      const { registry, usage } = services(deps);
+      const report = await deprecationReport({ registry, usage, consumers: deps.consumers?.() ?? [] }, { ...(api !== undefined ? { api } : {}), windowDays: days }, Date.now());
+      const body = JSON.stringify(report);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+      res.end(body);
+    }));
     router.post('/admin/apis/:api/impact', parse, handle(async (req, res) => {
       requireOwnership(callerOf(res), String(req.params.api));
       if (typeof req.body !== 'string' || req.body === '') {

@@ -228,12 +228,18 @@ export function registerContracts(program: Command): void {
       });
     });
 
-  connectionOptions(contracts.command('retire').description('retire a version: the gateway answers 410 VERSION_RETIRED'))
+  connectionOptions(
+    contracts.command('retire').description('retire a version: the gateway answers 410 VERSION_RETIRED (refused while a consumer called the version within registry.lifecycle.inUseWindowDays, unless --force --reason)'),
+  )
     .argument('<api>')
     .argument('<version>')
-    .action(async (api: string, version: string, flags: ConnectionFlags) => {
+    .option('--force', 'retire even though consumers still call the version (needs --reason; audited)', false)
+    .option('--reason <text>', 'why the version is retired while in use (written to the audit log)')
+    .action(async (api: string, version: string, flags: ConnectionFlags & { force?: boolean; reason?: string }) => {
+      if (flags.force && (flags.reason === undefined || flags.reason.trim() === '')) throw new UsageError('--force needs --reason "<why>" (it is written to the audit log)');
+      if (!flags.force && flags.reason !== undefined) throw new UsageError('--reason goes with --force');
       await withClient(flags, async (client) => {
-        const result = await client.retire(api, version);
+        const result = await client.retire(api, version, flags.force ? { force: true, reason: flags.reason } : {});
         if (result.kind === 'refused') throw new UsageError(result.detail);
         process.stdout.write(`retired ${api} ${version}\n`);
         return EXIT_OK;

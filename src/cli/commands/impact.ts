@@ -1,7 +1,8 @@
 /**
  * `accord impact BASE REVISION --api ID`: which consumers a contract change would affect, from the
  * usage records of a running gateway (its admin API): exit 1 when a breaking change affects a
- * consumer, 0 otherwise, 2 unusable input or refused.
+ * consumer, 0 otherwise, 2 unusable input or refused. `accord impact deprecations [--api ID]`:
+ * which consumers still call deprecated operations (exit 1 when any does).
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -11,6 +12,7 @@ import { DEFAULT_WINDOW, MAX_WINDOW_DAYS, isAffecting, parseWindowDays, type Imp
 import { formatImpactMarkdown, formatImpactText } from '../../impact/format-impact.js';
 import { impactFindings } from '../../impact/impact-findings.js';
 import { renderFindings } from '../formatters/index.js';
+import { formatDeprecationsMarkdown, formatDeprecationsText, type DeprecationReport } from '../../impact/deprecations.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
 const SEMVER = /^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -57,14 +59,34 @@ function render(report: ImpactReport, format: string, revisionFile: string | und
   }
 }
 
-/** Registers `impact`. */
+const DEPRECATION_FORMATS = ['text', 'json', 'markdown'] as const;
+
+/** Registers `impact` and `impact deprecations`. */
 export function registerImpact(program: Command): void {
-  program
+  const impact = program
     .command('impact')
+    // The subcommand's options are its own: `impact deprecations --api x`.
+    .enablePositionalOptions();
+  impact
+    .command('deprecations')
+    .description('list, per consumer, the deprecated operations it called in the window (operations of deprecated versions, and operations marked deprecated), with calls and the sunset date, from a running gateway\'s usage records (exit 1 when a consumer still calls one, 0 otherwise, 2 unusable input or refused)')
+    .option('--api <id>', 'only this API (an owner token needs it)')
+    .option('--window <days>', `days of usage to read, ending today: <n>d, 1d to ${MAX_WINDOW_DAYS}d`, '7d')
+    .option('--format <format>', `output format (${DEPRECATION_FORMATS.join(', ')})`, 'text')
+    .option('--admin-url <url>', 'admin listener (default http://127.0.0.1:9080, or ADMIN_PORT)')
+    .action(async (opts: { api?: string; window: string; format: string; adminUrl?: string }) => {
+      if (!(DEPRECATION_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${DEPRECATION_FORMATS.join(', ')} (got "${opts.format}")`);
+      if (opts.api !== undefined && !API_ID.test(opts.api)) throw new UsageError(`--api must be an API id such as orders (got "${opts.api}")`);
+      if (parseWindowDays(opts.window) === undefined) throw new UsageError(`--window must be a number of days such as 7d (1d to ${MAX_WINDOW_DAYS}d), got "${opts.window}"`);
+      const report = (await adminGet(adminUrl(opts.adminUrl), '/admin/impact/deprecations', { ...(opts.api !== undefined ? { api: opts.api } : {}), window: opts.window })) as DeprecationReport;
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'markdown' ? formatDeprecationsMarkdown(report) : formatDeprecationsText(report));
+      process.exitCode = report.consumers.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    });
+  impact
     .description('list the consumers a contract change would affect, from a running gateway\'s usage records (admin API, bearer token from ACCORD_TOKEN; exit 1 when a breaking change affects a consumer, 0 otherwise, 2 unusable input or refused)')
     .argument('<base>', 'the registered version the change starts from, e.g. 1.0.0')
     .argument('<revision>', 'the proposed contract (a file), or a registered version')
-    .requiredOption('--api <id>', 'the API id in the registry, e.g. orders')
+    .option('--api <id>', 'the API id in the registry, e.g. orders (required)')
     .option('--window <days>', `days of usage to read, ending today: <n>d, 1d to ${MAX_WINDOW_DAYS}d`, DEFAULT_WINDOW)
     .option('--format <format>', `output format (${FORMATS.join(', ')})`, 'text')
     .option('--fail-on <severity>', 'lowest severity that fails when it affects a consumer: error (breaking) or warn (possibly breaking)', 'error')

@@ -13,6 +13,7 @@ import { ResponseValidator, type ResponseMedia, type ResponseRule } from './resp
 import { compileFailure } from './compile-failure.js';
 import { annotationNeed, createAnnotationValidator } from './annotation-validator.js';
 import { ContractError } from '../openapi-document.js';
+import { enumSitesOf, type EnumSite } from './enum-sites.js';
 
 /** A compiled operation: plain data plus two validators whose methods do the request-path work. */
 class OperationValidators implements CompiledOperation {
@@ -26,10 +27,11 @@ class OperationValidators implements CompiledOperation {
   readonly hasBodyValidation: boolean;
   readonly extensions: ReadonlyMap<string, OperationExtension>;
   readonly parameters: readonly DeclaredParameter[];
+  readonly enumSites: readonly EnumSite[];
   private readonly request: RequestValidator;
   private readonly response: ResponseValidator;
 
-  constructor(plan: OperationPlan, request: RequestValidator, response: ResponseValidator, extensions: ReadonlyMap<string, OperationExtension>) {
+  constructor(plan: OperationPlan, request: RequestValidator, response: ResponseValidator, extensions: ReadonlyMap<string, OperationExtension>, enumSites: readonly EnumSite[]) {
     this.method = plan.site.method;
     this.pathTemplate = plan.site.pathTemplate;
     this.operationId = plan.operationId;
@@ -40,6 +42,7 @@ class OperationValidators implements CompiledOperation {
     this.hasBodyValidation = plan.body?.media.some((m) => m.schemaKey !== undefined) ?? false;
     this.extensions = extensions;
     this.parameters = (plan.parameters?.plans ?? []).map(declaredParameter);
+    this.enumSites = enumSites;
     this.request = request;
     this.response = response;
   }
@@ -93,6 +96,7 @@ export function buildOperation(
   bundle: SchemaBundle,
   doc: OpenApiDocument,
   undeclared: UndeclaredParameters,
+  withEnumSites = false,
 ): CompiledOperation {
   const compile = (key: string, at: Location): ValidateFunction => compileDef(ajv, bundle, doc, key, at);
 
@@ -124,7 +128,7 @@ export function buildOperation(
   }
   const response = new ResponseValidator({ exact, ranges, fallback, declared: plan.responses.map((r) => r.statusKey) });
   const queryNames = queryNamesOf(plan.parameters?.plans ?? [], undeclared);
-  return new OperationValidators(plan, new RequestValidator(parameters, body, queryNames), response, extensionsOf(plan, doc));
+  return new OperationValidators(plan, new RequestValidator(parameters, body, queryNames), response, extensionsOf(plan, doc), withEnumSites ? enumSitesOf(plan.site, doc) : []);
 }
 
 /** The operation's `x-accord-` extensions, located; other extensions are not the gateway's. */

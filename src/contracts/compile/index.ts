@@ -56,7 +56,7 @@ export function compileContract(doc: OpenApiDocument, options: CompileOptions = 
   }
   const undeclared = options.undeclaredParameters ?? 'allow';
   const operations = plans.map((plan) => {
-    const op = buildOperation(plan, ajv, bundle, doc, undeclared);
+    const op = buildOperation(plan, ajv, bundle, doc, undeclared, options.enumSites ?? false);
     if (options.sensitiveFields) op.sensitiveFields = sensitiveFieldsOf(doc, plan.site);
     return op;
   });

@@ -1,6 +1,7 @@
 /** The shapes the route table and the pipeline use to call an operation's compiled validators. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProblemViolation } from '../../errors/problem.js';
+import type { EnumSite } from './enum-sites.js';
 import type { SensitiveFields } from './sensitive-fields.js';
 
 /** The parts of one request that the contract constrains. */
@@ -93,6 +94,8 @@ export interface CompiledOperation {
   extensions: ReadonlyMap<string, OperationExtension>;
   /** The parameters the operation declares (path-level ones included); header names lower-cased. */
   parameters: ReadonlyArray<DeclaredParameter>;
+  /** Request parameters and body pointers whose schema restricts them to an `enum` (usage records capture the values sent there). */
+  enumSites: ReadonlyArray<EnumSite>;
   /** Validates parameters and body; parses nothing but this request's own data. */
   checkRequest(parts: RequestParts): RequestCheck;
   /**
@@ -131,4 +134,9 @@ export interface CompileOptions {
    * REQUEST_INVALID. Case variants and bracket forms of declared names are refused either way.
    */
   undeclaredParameters?: UndeclaredParameters;
+  /**
+   * Find each operation's enum-restricted request places (`enumSites`, for usage records; default
+   * false: a walk of every request schema that only usage recording needs, so it costs nothing when off).
+   */
+  enumSites?: boolean;
 }

@@ -140,8 +140,9 @@ export function buildRouteTable(loaded: LoadedConfig, deps: RouteDependencies): 
           deps.onUnservableVersion?.(api.id, v.version);
           continue;
         }
-        // Sensitive fields are looked for only where payload excerpts will mask them.
-        const compileOptions = api.payloadExcerpts.enabled ? { undeclaredParameters: api.undeclaredParameters, sensitiveFields: true } : { undeclaredParameters: api.undeclaredParameters };
+        // Sensitive fields are looked for only where payload excerpts will mask them; enum sites
+        // only when usage is recorded (the values sent there are what they are for).
+        const compileOptions = { undeclaredParameters: api.undeclaredParameters, ...(api.payloadExcerpts.enabled ? { sensitiveFields: true } : {}), ...(deps.recordUsage ? { enumSites: true } : {}) };
         let cached: ReturnType<CompiledContracts['get']> | undefined;
         try {
           cached = v.digest !== undefined && deps.compiled ? deps.compiled.get(v.digest, compileOptions, () => v.load()) : undefined;

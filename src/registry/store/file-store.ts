@@ -16,6 +16,8 @@ interface State {
   format: 1;
   versions: VersionRecord[];
   audit: AuditEntry[];
+  /** Lifecycle notifications sent (`[api, version, event]` as JSON), so that each is sent once. */
+  notifications?: Array<{ key: string; at: string }>;
 }
 
 /** Options of the file store. */
@@ -134,6 +136,22 @@ export class FileRegistryStore implements RegistryStore {
         state.audit.push({ ...audit, seq: state.audit.length + 1 });
         this.write(state);
         return { kind: 'changed', record } as const;
+      },
+      this.options.lockTimeoutMs,
+    );
+  }
+
+  claimNotification(api: string, version: string, event: string, at: string): Promise<boolean> {
+    return withDirectoryLock(
+      this.lockFile,
+      () => {
+        const state = this.read();
+        const key = JSON.stringify([api, version, event]);
+        const sent = state.notifications ?? [];
+        if (sent.some((n) => n.key === key)) return false;
+        state.notifications = [...sent, { key, at }];
+        this.write(state);
+        return true;
       },
       this.options.lockTimeoutMs,
     );

@@ -55,6 +55,21 @@ export function registryMigrations(schema: string): readonly Migration[] {
         `REVOKE UPDATE, DELETE, TRUNCATE ON ${s}.audit FROM PUBLIC`,
       ],
     },
+    {
+      version: 2,
+      statements: [
+        // Who still called a version when it was deprecated or retired.
+        `ALTER TABLE ${s}.audit ADD COLUMN consumers jsonb`,
+        // Lifecycle webhooks sent once per version and event (sunset reminders survive restarts; instances do not send twice).
+        `CREATE TABLE ${s}.notifications (
+          api text NOT NULL,
+          version text NOT NULL,
+          event text NOT NULL,
+          sent_at timestamptz NOT NULL,
+          PRIMARY KEY (api, version, event)
+        )`,
+      ],
+    },
   ];
 }
 

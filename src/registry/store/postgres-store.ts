@@ -48,6 +48,7 @@ interface AuditRow {
   sunset: Date | null;
   successor: string | null;
   trigger: AuditEntry['trigger'] | null;
+  consumers: AuditEntry['consumers'] | null;
 }
 
 const VERSION_COLUMNS = 'api, version, status, digest, format, published_at, deprecated_at, sunset, successor, retired_at';
@@ -81,6 +82,7 @@ function toAudit(row: AuditRow): AuditEntry {
     ...(row.sunset ? { sunset: row.sunset.toISOString() } : {}),
     ...(row.successor !== null ? { successor: row.successor } : {}),
     ...(row.trigger !== null ? { trigger: row.trigger } : {}),
+    ...(row.consumers !== null && row.consumers !== undefined ? { consumers: row.consumers } : {}),
   };
 }
 
@@ -165,9 +167,9 @@ export class PostgresRegistryStore implements RegistryStore {
   private async appendAudit(client: pg.PoolClient, entry: NewAuditEntry): Promise<void> {
     await client.query(`LOCK TABLE ${this.table('audit')} IN EXCLUSIVE MODE`);
     await client.query(
-      `INSERT INTO ${this.table('audit')} (seq, at, actor_provider, actor_subject, action, api, version, digest, governance, override_reason, sunset, successor, trigger)
-       SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM ${this.table('audit')}`,
-      [entry.at, entry.actor.provider, entry.actor.subject, entry.action, entry.api, entry.version, entry.digest ?? null, entry.governance ? JSON.stringify(entry.governance) : null, entry.overrideReason ?? null, entry.sunset ?? null, entry.successor ?? null, entry.trigger ?? null],
+      `INSERT INTO ${this.table('audit')} (seq, at, actor_provider, actor_subject, action, api, version, digest, governance, override_reason, sunset, successor, trigger, consumers)
+       SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM ${this.table('audit')}`,
+      [entry.at, entry.actor.provider, entry.actor.subject, entry.action, entry.api, entry.version, entry.digest ?? null, entry.governance ? JSON.stringify(entry.governance) : null, entry.overrideReason ?? null, entry.sunset ?? null, entry.successor ?? null, entry.trigger ?? null, entry.consumers ? JSON.stringify(entry.consumers) : null],
     );
   }
 
@@ -217,6 +219,12 @@ export class PostgresRegistryStore implements RegistryStore {
       await this.appendAudit(client, audit);
       return { result: { kind: 'changed', record: toRecord(updated.rows[0]!) } as const, changed: true };
     });
+  }
+
+  async claimNotification(api: string, version: string, event: string, at: string): Promise<boolean> {
+    // The primary key decides between instances: one INSERT wins, the others insert nothing.
+    const result = await this.pool.query(`INSERT INTO ${this.table('notifications')} (api, version, event, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [api, version, event, at]);
+    return result.rowCount === 1;
   }
 
   async audit(query: AuditQuery): Promise<AuditPage> {

@@ -37,6 +37,12 @@ export interface RegistryStore {
   put(record: VersionRecord, document: string, audit: NewAuditEntry): Promise<PutOutcome>;
   /** Applies a lifecycle change and its audit entry atomically, if the version is in an expected state. */
   change(change: LifecycleChange, audit: NewAuditEntry): Promise<ChangeOutcome>;
+  /**
+   * Records that the lifecycle notification `event` of a version was sent; true for the one caller
+   * that recorded it first (in any process), false when it was recorded already. Sunset reminders
+   * use it so that each is sent once per version, across restarts and instances.
+   */
+  claimNotification(api: string, version: string, event: string, at: string): Promise<boolean>;
   /** A page of the audit log, oldest first, after the cursor. */
   audit(query: AuditQuery): Promise<AuditPage>;
   /**

@@ -1,5 +1,5 @@
 /** Usage records in this process's memory: the default store, lost on restart. */
-import { locationView, oldestKeptDay, sortReport, utcDay, type FingerprintDelta, type StatusClass, type UsageBatch, type UsageFilter, type UsageReport } from '../usage-record.js';
+import { fingerprintLocations, oldestKeptDay, sortReport, utcDay, type FingerprintDelta, type StatusClass, type UsageBatch, type UsageFilter, type UsageReport } from '../usage-record.js';
 import type { StoreBounds, UsageStore } from './usage-store.js';
 
 interface StoredRecord {
@@ -127,7 +127,7 @@ export class MemoryUsageStore implements UsageStore {
         examined: f.examined,
         undeclaredQuery: f.undeclaredQuery,
         overflow: f.overflow,
-        locations: [...f.locations].map(([location, seen]) => locationView(location, seen.count, seen.lastSeen)),
+        ...fingerprintLocations([...f.locations].map(([location, seen]) => [location, seen.count, seen.lastSeen] as const)),
       });
     }
     return sortReport(report);

@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
-import { locationView, oldestKeptDay, sortReport, utcDay, type StatusClass, type UsageBatch, type UsageFilter, type UsageReport } from '../usage-record.js';
+import { fingerprintLocations, oldestKeptDay, sortReport, utcDay, type StatusClass, type UsageBatch, type UsageFilter, type UsageReport } from '../usage-record.js';
 import { majorOf } from './memory-store.js';
 import type { StoreBounds, UsageStore } from './usage-store.js';
 
@@ -181,9 +181,11 @@ export class RedisUsageStore implements UsageStore {
         if (hash.first === undefined) return void goneFingerprints.push(id);
         if (Number(hash.last) < sinceMs) return;
         const [consumer, major, operation] = JSON.parse(id) as [string, number, string];
-        const locations = Object.entries(hash)
-          .filter(([field]) => field.startsWith('c:'))
-          .map(([field, count]) => locationView(field.slice(2), Number(count), Number(hash[`l:${field.slice(2)}`] ?? hash.last)));
+        const { locations, enumValues } = fingerprintLocations(
+          Object.entries(hash)
+            .filter(([field]) => field.startsWith('c:'))
+            .map(([field, count]) => [field.slice(2), Number(count), Number(hash[`l:${field.slice(2)}`] ?? hash.last)] as const),
+        );
         report.fingerprints.push({
           consumer,
           api,
@@ -196,6 +198,7 @@ export class RedisUsageStore implements UsageStore {
           undeclaredQuery: Number(hash.undeclaredQuery ?? 0),
           overflow: Number(hash.overflow ?? 0),
           locations,
+          enumValues,
         });
       });
       if (goneFingerprints.length > 0) await this.redis.srem(this.key('f', api), ...goneFingerprints);
