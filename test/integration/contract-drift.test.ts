@@ -117,7 +117,7 @@ describe('contract drift', () => {
       [bad.url, 2, 2, ['/body/items/0/price', '/body/items/1/name']],
       [good.url, 1, 1, ['/body/items/0/price']],
     ]);
-    assert.match(await scrapeMetrics(gw, issuer), /accord_response_contract_violations_total\{api="shop",version="1.0.0",operation="listItems",mode="report"\} 3/);
+    assert.match(await scrapeMetrics(gw, issuer), /accord_response_contract_violations_total\{api="shop",version="1.0.0",operation="listItems",mode="report",kind="body-schema"\} 3/);
   });
 
   const access: Array<{ name: string; query: string; token: () => string; status: number; code?: string; pointer?: string }> = [
