@@ -29,3 +29,20 @@ export function configIssues(yaml: string, contract?: string): ConfigIssue[] {
   }
   assert.fail('expected a ConfigError');
 }
+
+/** The smallest gateway config serving `orders` 1.0.0, to which a test appends the section it is about. */
+export const ORDERS_CONFIG = 'version: 1\napis:\n  - id: orders\n    basePath: /orders\n    versions:\n      - version: 1.0.0\n        upstream: http://127.0.0.1:4011\n';
+
+/** A configuration folder of ORDERS_CONFIG followed by `extra` (top-level sections). */
+export function ordersConfigDir(extra: string): string {
+  return configDir(ORDERS_CONFIG + extra);
+}
+
+/** Asserts that ORDERS_CONFIG + `yaml` does not load, with an issue at `pointer` on `line` whose message matches. */
+export function assertConfigIssue(yaml: string, expected: { pointer: string; line: number; message: RegExp }): void {
+  const issues = configIssues(ORDERS_CONFIG + yaml);
+  const issue = issues.find((i) => i.pointer === expected.pointer);
+  assert.ok(issue, `no issue at ${expected.pointer}: ${JSON.stringify(issues)}`);
+  assert.match(issue.message, expected.message);
+  assert.equal(issue.line, expected.line);
+}

@@ -1,28 +1,16 @@
 /** The `metrics` config section: defaults, and invalid cases located by pointer and line. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
-import { ConfigError } from '../../src/config/config-error.js';
-
-function configDir(extra: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'accord-metrics-cfg-'));
-  mkdirSync(join(dir, 'policies'));
-  mkdirSync(join(dir, 'contracts', 'orders'), { recursive: true });
-  writeFileSync(join(dir, 'contracts', 'orders', '1.0.0.yaml'), 'openapi: 3.1.0\ninfo: {title: t, version: 1.0.0}\npaths: {}\n');
-  writeFileSync(join(dir, 'policies', 'gateway.yaml'), `version: 1\napis:\n  - id: orders\n    basePath: /orders\n    versions:\n      - version: 1.0.0\n        upstream: http://127.0.0.1:4011\n${extra}`);
-  return join(dir, 'policies');
-}
+import { assertConfigIssue, ordersConfigDir } from '../support/config-dir.js';
 
 describe('metrics config', () => {
   it('defaults: the 10 busiest consumers of each hour keep their own label', () => {
-    assert.deepEqual(loadConfig(configDir('')).config.metrics, { consumers: { top: 10, periodSeconds: 3600 } });
+    assert.deepEqual(loadConfig(ordersConfigDir('')).config.metrics, { consumers: { top: 10, periodSeconds: 3600 } });
   });
 
   it('takes 0 (every identified caller is (other)) and a day-long period', () => {
-    assert.deepEqual(loadConfig(configDir('metrics:\n  consumers:\n    top: 0\n    periodSeconds: 86400\n')).config.metrics, { consumers: { top: 0, periodSeconds: 86400 } });
+    assert.deepEqual(loadConfig(ordersConfigDir('metrics:\n  consumers:\n    top: 0\n    periodSeconds: 86400\n')).config.metrics, { consumers: { top: 0, periodSeconds: 86400 } });
   });
 
   const invalid: Array<{ name: string; yaml: string; pointer: string; line: number; message: RegExp }> = [
@@ -32,19 +20,6 @@ describe('metrics config', () => {
     { name: 'an unknown field', yaml: 'metrics:\n  histogramBuckets: [1]\n', pointer: '/metrics/histogramBuckets', line: 9, message: /^unknown property "histogramBuckets"$/ },
   ];
   for (const c of invalid) {
-    it(`refuses ${c.name}`, () => {
-      let issues: Array<{ pointer: string; line: number | undefined; message: string }> = [];
-      try {
-        loadConfig(configDir(c.yaml));
-        assert.fail('expected a ConfigError');
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        issues = error.issues;
-      }
-      const issue = issues.find((i) => i.pointer === c.pointer);
-      assert.ok(issue, `no issue at ${c.pointer}: ${JSON.stringify(issues)}`);
-      assert.equal(issue.line, c.line);
-      assert.match(issue.message, c.message);
-    });
+    it(`refuses ${c.name}`, () => assertConfigIssue(c.yaml, c));
   }
 });

@@ -1,32 +1,20 @@
 /** The `registry.governance` config section: defaults, per-API merge, and invalid cases located by pointer and line. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
-import { ConfigError } from '../../src/config/config-error.js';
+import { assertConfigIssue, ordersConfigDir } from '../support/config-dir.js';
 import { breakingChangePolicyOf } from '../../src/registry/schema.js';
-
-function configDir(extra: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'accord-governance-cfg-'));
-  mkdirSync(join(dir, 'policies'));
-  mkdirSync(join(dir, 'contracts', 'orders'), { recursive: true });
-  writeFileSync(join(dir, 'contracts', 'orders', '1.0.0.yaml'), 'openapi: 3.1.0\ninfo: {title: t, version: 1.0.0}\npaths: {}\n');
-  writeFileSync(join(dir, 'policies', 'gateway.yaml'), `version: 1\napis:\n  - id: orders\n    basePath: /orders\n    versions:\n      - version: 1.0.0\n        upstream: http://127.0.0.1:4011\n${extra}`);
-  return join(dir, 'policies');
-}
 
 describe('registry.governance config', () => {
   it('defaults: every API blocks breaking changes within a major', () => {
-    const { config } = loadConfig(configDir(''));
+    const { config } = loadConfig(ordersConfigDir(''));
     assert.deepEqual(config.registry.governance, { breakingChanges: { mode: 'block', window: '30d', minRequests: 100, excludeConsumers: [], threshold: 0 }, apis: [] });
     assert.deepEqual(breakingChangePolicyOf(config.registry.governance, 'orders'), { mode: 'block', window: '30d', minRequests: 100, excludeConsumers: [], threshold: 0 });
   });
 
   it('a per-API entry overrides only the fields it sets', () => {
     const yaml = 'usage:\n  enabled: true\nregistry:\n  enabled: true\n  governance:\n    breakingChanges:\n      window: 60d\n      excludeConsumers: [qa]\n    apis:\n      - api: orders\n        breakingChanges:\n          mode: block-if-used\n          threshold: 0.01\n';
-    const { config } = loadConfig(configDir(yaml));
+    const { config } = loadConfig(ordersConfigDir(yaml));
     const cases = [
       { api: 'orders', policy: { mode: 'block-if-used', window: '60d', minRequests: 100, excludeConsumers: ['qa'], threshold: 0.01 } },
       { api: 'payments', policy: { mode: 'block', window: '60d', minRequests: 100, excludeConsumers: ['qa'], threshold: 0 } },
@@ -44,19 +32,6 @@ describe('registry.governance config', () => {
     { name: 'a per-API block-if-used without usage records', yaml: 'registry:\n  enabled: true\n  governance:\n    apis:\n      - api: orders\n        breakingChanges: {mode: block-if-used}\n', pointer: '/registry/governance/apis/0/breakingChanges/mode', line: 13, message: /^block-if-used for API "orders" judges/ },
   ];
   for (const c of invalid) {
-    it(`refuses ${c.name}`, () => {
-      let issues: Array<{ pointer: string; line: number | undefined; message: string }> = [];
-      try {
-        loadConfig(configDir(c.yaml));
-        assert.fail('expected a ConfigError');
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        issues = error.issues;
-      }
-      const issue = issues.find((i) => i.pointer === c.pointer);
-      assert.ok(issue, `no issue at ${c.pointer}: ${JSON.stringify(issues)}`);
-      assert.match(issue.message, c.message);
-      assert.equal(issue.line, c.line);
-    });
+    it(`refuses ${c.name}`, () => assertConfigIssue(c.yaml, c));
   }
 });

@@ -1,24 +1,12 @@
 /** The `usage` and `admin` config sections: defaults, and invalid cases located by pointer and line. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
-import { ConfigError } from '../../src/config/config-error.js';
-
-function configDir(extra: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'accord-usage-cfg-'));
-  mkdirSync(join(dir, 'policies'));
-  mkdirSync(join(dir, 'contracts', 'orders'), { recursive: true });
-  writeFileSync(join(dir, 'contracts', 'orders', '1.0.0.yaml'), 'openapi: 3.1.0\ninfo: {title: t, version: 1.0.0}\npaths: {}\n');
-  writeFileSync(join(dir, 'policies', 'gateway.yaml'), `version: 1\napis:\n  - id: orders\n    basePath: /orders\n    versions:\n      - version: 1.0.0\n        upstream: http://127.0.0.1:4011\n${extra}`);
-  return join(dir, 'policies');
-}
+import { assertConfigIssue, ordersConfigDir } from '../support/config-dir.js';
 
 describe('usage and admin config', () => {
   it('defaults: usage off in memory, admin on at 127.0.0.1:9080 with scope accord:admin and no provider', () => {
-    const { config } = loadConfig(configDir(''));
+    const { config } = loadConfig(ordersConfigDir(''));
     assert.deepEqual(config.usage, {
       enabled: false,
       store: 'memory',
@@ -33,7 +21,7 @@ describe('usage and admin config', () => {
   });
 
   it('accepts the dev issuer as admin provider', () => {
-    const { config } = loadConfig(configDir('devIssuer:\n  enabled: true\nadmin:\n  auth:\n    providers: [dev]\nusage:\n  enabled: true\n  store: redis\n'));
+    const { config } = loadConfig(ordersConfigDir('devIssuer:\n  enabled: true\nadmin:\n  auth:\n    providers: [dev]\nusage:\n  enabled: true\n  store: redis\n'));
     assert.deepEqual(config.admin.auth.providers, ['dev']);
     assert.equal(config.usage.store, 'redis');
   });
@@ -47,19 +35,6 @@ describe('usage and admin config', () => {
     { name: 'an admin port out of range', yaml: 'admin:\n  listen:\n    port: 70000\n', pointer: '/admin/listen/port', line: 10, message: /must be <= 65535/ },
   ];
   for (const c of invalid) {
-    it(`refuses ${c.name}`, () => {
-      let issues: Array<{ pointer: string; line: number | undefined; message: string }> = [];
-      try {
-        loadConfig(configDir(c.yaml));
-        assert.fail('expected a ConfigError');
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        issues = error.issues;
-      }
-      const issue = issues.find((i) => i.pointer === c.pointer);
-      assert.ok(issue, `no issue at ${c.pointer}: ${JSON.stringify(issues)}`);
-      assert.match(issue.message, c.message);
-      assert.equal(issue.line, c.line);
-    });
+    it(`refuses ${c.name}`, () => assertConfigIssue(c.yaml, c));
   }
 });
