@@ -81,7 +81,7 @@ export function redactString(text: string): string {
     let run = m[0];
     const gap = input.slice(lastEnd, m.index);
     lastEnd = m.index + run.length;
-    // `Basic xxx`, `Bearer xxx`: the credential follows the scheme after white space.
+    // `Basic <credentials>`, `Bearer <token>`: the credential follows the scheme after white space.
     if (afterScheme && /^\s+$/.test(gap)) run = REDACTED;
     else run = maskParams(maskPieces(run));
     const lower = m[0].toLowerCase();

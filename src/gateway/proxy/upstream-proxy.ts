@@ -365,14 +365,10 @@ class Upstream implements UpstreamProxy {
   private endAttempt(ex: Exchange, outcome: AttemptOutcome, status: number): void {
     if (!ex.attemptOpen) return;
     ex.attemptOpen = false;
-    if (ex.attemptTimer) {
-      clearTimeout(ex.attemptTimer);
-      ex.attemptTimer = undefined;
-    }
-    if (ex.connectTimer) {
-      clearTimeout(ex.connectTimer);
-      ex.connectTimer = undefined;
-    }
+    clearTimeout(ex.attemptTimer);
+    ex.attemptTimer = undefined;
+    clearTimeout(ex.connectTimer);
+    ex.connectTimer = undefined;
     if (ex.span !== undefined) {
       this.options.tracing!.attemptEnded(ex.span, outcome, status);
       // An answer's span lasts until its body is relayed (settle); a failure's ends here.
@@ -434,18 +430,12 @@ class Upstream implements UpstreamProxy {
     if (ex.attemptOpen) this.endAttempt(ex, 'client-gone', 0);
     ex.settled = true;
     if (ex.span !== undefined) this.endSpan(ex);
-    if (ex.timer) {
-      clearTimeout(ex.timer);
-      ex.timer = undefined;
-    }
-    if (ex.retryTimer) {
-      clearTimeout(ex.retryTimer);
-      ex.retryTimer = undefined;
-    }
-    if (ex.attemptTimer) {
-      clearTimeout(ex.attemptTimer);
-      ex.attemptTimer = undefined;
-    }
+    clearTimeout(ex.timer);
+    ex.timer = undefined;
+    clearTimeout(ex.retryTimer);
+    ex.retryTimer = undefined;
+    clearTimeout(ex.attemptTimer);
+    ex.attemptTimer = undefined;
   }
 
   /** Fails an exchange: a problem if nothing was sent to the client yet, else the client connection is cut. */
