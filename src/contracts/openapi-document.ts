@@ -154,6 +154,10 @@ export class OpenApiDocument {
    * A cycle of pure references is reported as CONTRACT_REF_UNRESOLVED.
    */
   deref<T = unknown>(value: unknown, file: string, pointer: string): Resolved<T> {
+    if (!isObject(value) || typeof value.$ref !== 'string') return { value: value as T, file, pointer };
+    // Most references name a non-reference: one lookup, without the set that catches a cycle.
+    const first = this.resolveRef(value.$ref, file, pointer + '/$ref');
+    if (!isObject(first.value) || typeof first.value.$ref !== 'string') return first as Resolved<T>;
     let current: Resolved = { value, file, pointer };
     const seen = new Set<string>();
     while (isObject(current.value) && typeof current.value.$ref === 'string') {
