@@ -315,8 +315,11 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
     const pointers: string[] = [];
     let valid = 0;
     const walk = (target: object): void => {
-      for (const key in target) {
-        if (!Object.prototype.hasOwnProperty.call(target, key)) continue;
+      // Object.keys: for...in's order over the own keys of plain data (the loader's objects
+      // inherit nothing enumerable), without a hasOwnProperty call per member.
+      const keys = Object.keys(target);
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!;
         const val: unknown = (target as Record<string, unknown>)[key];
         if (val === null || typeof val !== 'object') continue;
         path.push(key);
