@@ -90,7 +90,8 @@ const EXCEEDED: unique symbol = Symbol('reference bounds exceeded');
 function holdsReferenceBounds(doc: OpenApiDocument): boolean {
   const heights = new Map<object, number>();
   const onPath = new Set<object>();
-  const targets = new Map<string, ReturnType<typeof targetOf>>();
+  // By file, then by `$ref` string: no joined key to build and hash per reference.
+  const targets = new Map<string, Map<string, ReturnType<typeof targetOf>>>();
   const heightOf = (value: unknown): number => (value !== null && typeof value === 'object' && !onPath.has(value) ? heights.get(value) ?? 0 : 0);
   // The pointer is only needed to name a `$ref`'s place in an error that targetOf swallows or
   // that reaches the caller; the located walk rebuilds it for a contract that gets that far.
@@ -110,12 +111,17 @@ function holdsReferenceBounds(doc: OpenApiDocument): boolean {
       const record = node as Record<string, unknown>;
       const keys = Object.keys(record);
       let target: object | undefined;
-      if (typeof record.$ref === 'string') {
-        const key = `${file}\u0000${record.$ref}`;
-        let found = targets.get(key);
-        if (found === undefined && !targets.has(key)) {
+      const ref = record.$ref;
+      if (typeof ref === 'string') {
+        let inFile = targets.get(file);
+        if (inFile === undefined) {
+          inFile = new Map();
+          targets.set(file, inFile);
+        }
+        let found = inFile.get(ref);
+        if (found === undefined && !inFile.has(ref)) {
           found = targetOf(doc, record, file, '');
-          targets.set(key, found);
+          inFile.set(ref, found);
         }
         if (found !== undefined) {
           target = found.node;
