@@ -76,6 +76,9 @@ export function checkReferenceBounds(doc: OpenApiDocument): void {
  */
 const RECURSION_LIMIT = 2 * MAX_RESOLVED_DEPTH;
 
+/** holdsReferenceBounds' mark of a node on the path being walked (heights are 1 or more). */
+const ON_PATH = -1;
+
 /** Thrown inside holdsReferenceBounds to leave the recursion at once. */
 const EXCEEDED: unique symbol = Symbol('reference bounds exceeded');
 
@@ -88,24 +91,28 @@ const EXCEEDED: unique symbol = Symbol('reference bounds exceeded');
  * what their loading throws, in the same order as the located walk.
  */
 function holdsReferenceBounds(doc: OpenApiDocument): boolean {
+  // One map for both states of the located walk's `heights` and `onPath`: ON_PATH while a node's
+  // members are walked, then its height (a lookup and an update less per node than a map and a set).
   const heights = new Map<object, number>();
-  const onPath = new Set<object>();
   // By file, then by `$ref` string: no joined key to build and hash per reference.
   const targets = new Map<string, Map<string, ReturnType<typeof targetOf>>>();
-  const heightOf = (value: unknown): number => (value !== null && typeof value === 'object' && !onPath.has(value) ? heights.get(value) ?? 0 : 0);
+  const heightOf = (value: unknown): number => {
+    if (value === null || typeof value !== 'object') return 0;
+    const height = heights.get(value);
+    return height === undefined || height === ON_PATH ? 0 : height;
+  };
   // The pointer is only needed to name a `$ref`'s place in an error that targetOf swallows or
   // that reaches the caller; the located walk rebuilds it for a contract that gets that far.
   const visit = (node: object, file: string, depth: number): void => {
-    if (heights.has(node) || onPath.has(node)) return;
+    if (heights.has(node)) return;
     if (depth > RECURSION_LIMIT) throw EXCEEDED;
-    onPath.add(node);
+    heights.set(node, ON_PATH);
     let below = 0;
     if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) {
         const child: unknown = node[i];
         if (child !== null && typeof child === 'object') visit(child, file, depth + 1);
       }
-      onPath.delete(node);
       for (let i = 0; i < node.length; i++) below = Math.max(below, heightOf(node[i]));
     } else {
       const record = node as Record<string, unknown>;
@@ -132,7 +139,6 @@ function holdsReferenceBounds(doc: OpenApiDocument): boolean {
         const child = record[keys[i]!];
         if (child !== null && typeof child === 'object') visit(child, file, depth + 1);
       }
-      onPath.delete(node);
       for (let i = 0; i < keys.length; i++) below = Math.max(below, heightOf(record[keys[i]!]));
       if (target !== undefined) below = Math.max(below, heightOf(target));
     }
