@@ -50,7 +50,8 @@ export class OpenApiDocument {
   readonly data: JsonObject;
   readonly source: SourceDocument;
   private readonly files = new Map<string, SourceDocument>();
-  private readonly resolvedRefs = new Map<string, Resolved>();
+  /** Resolved references by the file they are written in, then by the `$ref` string. */
+  private readonly resolvedRefs = new Map<string, Map<string, Resolved>>();
   private readonly reader: TextReader;
   private readonly joinPath: (from: string, ref: string) => string;
 
@@ -113,11 +114,17 @@ export class OpenApiDocument {
     // A large contract repeats a few hundred references tens of thousands of times; each lookup
     // parses the pointer and walks the data. Only successes are remembered (an error names the
     // place of the `$ref`), and each caller gets its own copy of the result.
-    const key = `${fromFile}\u0000${ref}`;
-    const known = this.resolvedRefs.get(key);
+    // Two levels rather than one key joining file and reference: a joined key is a new string to
+    // flatten and hash at every one of those lookups.
+    let inFile = this.resolvedRefs.get(fromFile);
+    const known = inFile?.get(ref);
     if (known !== undefined) return { ...known };
     const resolved = this.resolveRefOnce(ref, fromFile, fromPointerHint);
-    this.resolvedRefs.set(key, resolved);
+    if (inFile === undefined) {
+      inFile = new Map();
+      this.resolvedRefs.set(fromFile, inFile);
+    }
+    inFile.set(ref, resolved);
     return { ...resolved };
   }
 
@@ -154,6 +161,10 @@ export class OpenApiDocument {
    * A cycle of pure references is reported as CONTRACT_REF_UNRESOLVED.
    */
   deref<T = unknown>(value: unknown, file: string, pointer: string): Resolved<T> {
+    if (!isObject(value) || typeof value.$ref !== 'string') return { value: value as T, file, pointer };
+    // Most references name a non-reference: one lookup, without the set that catches a cycle.
+    const first = this.resolveRef(value.$ref, file, pointer + '/$ref');
+    if (!isObject(first.value) || typeof first.value.$ref !== 'string') return first as Resolved<T>;
     let current: Resolved = { value, file, pointer };
     const seen = new Set<string>();
     while (isObject(current.value) && typeof current.value.$ref === 'string') {

@@ -59,6 +59,24 @@ describe('contract loader limits', () => {
     });
   }
 
+  // S{n-1000} is the first schema of the chain with more than 1000 levels below it; past twice
+  // the bound the chain is also too long for the quick recursive check, and the located walk names it.
+  const chains = [
+    { length: MAX_RESOLVED_DEPTH + 100, pointer: '/components/schemas/S100', line: 115 },
+    { length: 5 * MAX_RESOLVED_DEPTH, pointer: '/components/schemas/S4000', line: 4015 },
+  ];
+  for (const c of chains) {
+    it(`a chain of ${c.length} $refs is refused at ${c.pointer}, line ${c.line}`, () => {
+      try {
+        load(refChain(c.length))();
+        assert.fail('not refused');
+      } catch (error) {
+        const e = error as Error & { code?: string; pointer?: string; line?: number; file?: string };
+        assert.deepEqual({ code: e.code, file: e.file, pointer: e.pointer, line: e.line }, { code: 'CONTRACT_TOO_COMPLEX', file: 'contract.yaml', pointer: c.pointer, line: c.line });
+      }
+    });
+  }
+
   it('a refusal names the file and the line where the nesting passes the limit', () => {
     try {
       parseSource(deepYaml(MAX_NESTING), 'deep.yaml');

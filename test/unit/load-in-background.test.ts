@@ -77,6 +77,10 @@ describe('load in background', async () => {
   write('part.yaml', 'Part: { type: object }\n');
   const cases: Record<string, string> = {
     'a large YAML contract': write('large.yaml', largeYaml()),
+    // No alias: the data comes back from the worker as JSON text.
+    'a large YAML contract without aliases': write('plain.yaml', largeYaml().replace('    Item: &item', '    Item:').replace('    Copy: *item', '    Copy: { type: object }')),
+    // Numbers JSON cannot carry: the data comes back by structured clone.
+    'a large YAML contract with infinities, NaN and -0': write('numbers.yaml', largeYaml().replace('    Item: &item', '    Item:').replace('    Copy: *item', '    Copy: { type: number, x-values: [.inf, -.inf, .nan, -0, -0.0, 0] }')),
     'a large JSON contract with a byte-order mark': write('large.json', `\ufeff${JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {}, 'x-pad': 'y'.repeat(600 * 1024) })}`),
     'a large file with a YAML syntax error at the end': write('broken.yaml', largeYaml('bad: [unclosed\n')),
     'a large YAML file that is not OpenAPI': write('not-openapi.yaml', largeYaml().replace('openapi: 3.0.3', 'swagger: "2.0"')),

@@ -98,13 +98,16 @@ export class FindingCollector implements ChangeReporter {
   private reportCause(change: ChangeReport, cause: NonNullable<ChangeReport['cause']>, severity: Severity): void {
     const key = `${change.id}\u0000${severity}\u0000${cause.key}`;
     const place: AffectedPlace = { operation: change.operation ?? '', where: cause.where, path: cause.path };
-    if (cause.operationAt) place.location = locate(this.comparison.revision, cause.operationAt);
     const known = this.byCause.get(key);
+    // Located only once kept: a shared schema's change reaches the same place many times over.
     if (known) {
       const affects = known.affects!;
-      if (!affects.some((a) => a.operation === place.operation && a.where === place.where)) affects.push(place);
+      if (affects.some((a) => a.operation === place.operation && a.where === place.where)) return;
+      if (cause.operationAt) place.location = locate(this.comparison.revision, cause.operationAt);
+      affects.push(place);
       return;
     }
+    if (cause.operationAt) place.location = locate(this.comparison.revision, cause.operationAt);
     const { base, revision } = this.comparison;
     const location = change.revision ? locate(revision, change.revision) : change.base ? locate(base, change.base) : { file: revision.file, line: 1, pointer: '' };
     const finding: Finding = { id: change.id, severity, message: cause.message, source: 'diff', location, affects: [place] };

@@ -221,6 +221,8 @@ function jsonPointerOf(ref: RefUri): string {
 
 /** `${pointer}/${part}` with `~` and `/` escaped, as json-ref-resolver builds pointers. */
 function addToPointer(pointer: string, part: string): string {
+  // Most keys need no escaping: no splitting and joining for them.
+  if (part.indexOf('~') < 0 && part.indexOf('/') < 0) return `${pointer}/${part}`;
   return `${pointer}/${part.split('~').join('~0').split('/').join('~1')}`;
 }
 
@@ -247,6 +249,9 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
   let longestTarget = 0;
   const parentPaths = new Map<string, Segment[]>();
   const stemPaths = new Map<string, Segment[]>();
+  // The path of each distinct target pointer, parsed once: a large contract names a few hundred
+  // targets tens of thousands of times. Shared, read only.
+  const targetPaths = new Map<string, Segment[]>();
   const parsedStem = (stem: string): Segment[] => {
     let path = stemPaths.get(stem);
     if (path === undefined) {
@@ -259,12 +264,15 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
   const resolveRef = (ref: RefUri, parentPath: readonly Segment[], parentPointer: string): void => {
     if (!isJsonPointerUri(ref)) throw new NotLocal();
     const targetPointer = jsonPointerOf(ref);
-    let targetPath: Segment[];
-    try {
-      targetPath = pointerToPath(targetPointer);
-    } catch {
-      errors.push({ code: 'PARSE_POINTER', message: `'${ref.toString()}' JSON pointer is invalid`, uri: probe.baseUri, uriStack: [], pointerStack: [], path: [] });
-      return;
+    let targetPath = targetPaths.get(targetPointer);
+    if (targetPath === undefined) {
+      try {
+        targetPath = pointerToPath(targetPointer);
+      } catch {
+        errors.push({ code: 'PARSE_POINTER', message: `'${ref.toString()}' JSON pointer is invalid`, uri: probe.baseUri, uriStack: [], pointerStack: [], path: [] });
+        return;
+      }
+      targetPaths.set(targetPointer, targetPath);
     }
     // A reference to an object that contains it is left as it is.
     let referencesParent = targetPath.length > 0;
@@ -278,8 +286,10 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
     stemGraph.add(targetPointer);
     stemTargets.add(targetPointer);
     if (targetPointer.length > longestTarget) longestTarget = targetPointer.length;
-    refs.push({ parentPath: parentPath.slice(), parentPointer, targetPath, targetPointer });
-    if (!parentPointer.includes('%')) parentPaths.set(parentPointer, parentPath.slice());
+    // One copy of the place's path for both: each is only read (a dependant's is copied before use).
+    const placePath = parentPath.slice();
+    refs.push({ parentPath: placePath, parentPointer, targetPath, targetPointer });
+    if (!parentPointer.includes('%')) parentPaths.set(parentPointer, placePath);
     pointerGraph.add(parentPointer);
     pointerGraph.add(targetPointer);
     const targetRef = `${baseUri}${targetPointer}`;
@@ -300,20 +310,28 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
   if (rootRef !== undefined) resolveRef(rootRef, [], '#');
   else if (source !== null && typeof source === 'object') {
     const path: string[] = [];
+    // pointers[i]: the pointer of path[0..i], valid for i < valid; extended only when a reference
+    // needs it, so members that hold none cost no string.
+    const pointers: string[] = [];
+    let valid = 0;
     const walk = (target: object): void => {
-      for (const key in target) {
-        if (!Object.prototype.hasOwnProperty.call(target, key)) continue;
+      // Object.keys: for...in's order over the own keys of plain data (the loader's objects
+      // inherit nothing enumerable), without a hasOwnProperty call per member.
+      const keys = Object.keys(target);
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!;
         const val: unknown = (target as Record<string, unknown>)[key];
         if (val === null || typeof val !== 'object') continue;
         path.push(key);
         if (typeof (val as { $ref?: unknown }).$ref === 'string') {
-          let currentPointer = '#';
-          for (const part of path) currentPointer = addToPointer(currentPointer, part);
+          for (; valid < path.length; valid++) pointers[valid] = addToPointer(valid === 0 ? '#' : pointers[valid - 1]!, path[valid]!);
+          const currentPointer = pointers[path.length - 1]!;
           const ref = probe.computeRef({ key, val, jsonPointer: currentPointer, pointerStack });
           if (ref !== undefined) resolveRef(ref, path, currentPointer);
           else walk(val);
         } else walk(val);
         path.pop();
+        if (valid > path.length) valid = path.length;
       }
     };
     walk(source);
