@@ -29,15 +29,18 @@ const BACKGROUND_MIN_BYTES = 512 * 1024;
 export const backgroundPolicy = { ignoreLoad: false };
 
 /**
- * Whether a second thread can run beside this one: more than one core, and the last minute's
- * load average leaves one mostly idle. Measured on the project's shared 2-core VM, a worker parse
- * shortened lint and diff only when a core was free; with both cores busy with other work it
- * lengthened them (its start-up and the copy of the data back cost CPU the busy cores lack).
+ * Whether a second thread can run beside this one: more than two cores, and the last minute's
+ * load average leaves one mostly idle. Measured on the project's 2-core VM, quiet (load under 1),
+ * on the 5 MB benchmark contract: with the worker, diff took 1.77-2.05 s wall and 2.8-3.1 s CPU,
+ * without it 1.56-1.78 s and 2.2-2.6 s; lint took the same wall time either way, with 0.2 s more
+ * CPU with the worker. The garbage collector's helper threads already use the second core, and
+ * the worker's start-up and the hand-off of the data cost more than the overlap saves. With both
+ * cores busy with other work the worker lengthened both commands. So two cores are not enough.
  */
 function coreToSpare(): boolean {
   if (backgroundPolicy.ignoreLoad) return true;
   const cores = availableParallelism();
-  return cores >= 2 && loadavg()[0]! < cores - 0.5;
+  return cores > 2 && loadavg()[0]! < cores - 1;
 }
 
 /** The worker's file beside this module's; none when running from TypeScript sources (tests under tsx). */
