@@ -49,33 +49,40 @@ export default createRulesetFunction(
     const results = [];
     /** @type {Set<object>} */
     const seen = new Set();
+    // One path, extended and shortened as the walk goes: a copy only for a result.
+    /** @type {(string | number)[]} */
+    const path = [...context.path];
     /**
      * @param {string} pattern
-     * @param {(string | number)[]} path
+     * @param {(string | number)[]} tail
      */
-    const check = (pattern, path) => {
+    const check = (pattern, tail) => {
       const construct = nonLinearConstruct(pattern);
-      if (construct) results.push({ message: `pattern "${pattern}" uses ${construct}, which the gateway's linear-time engine (RE2) cannot evaluate: the contract is refused at load`, path });
+      if (construct) results.push({ message: `pattern "${pattern}" uses ${construct}, which the gateway's linear-time engine (RE2) cannot evaluate: the contract is refused at load`, path: [...path, ...tail] });
     };
-    /**
-     * @param {unknown} node
-     * @param {(string | number)[]} path
-     */
-    const walk = (node, path) => {
+    /** @param {unknown} node */
+    const walk = (node) => {
       if (node === null || typeof node !== 'object' || seen.has(node)) return;
       seen.add(node);
       if (Array.isArray(node)) {
-        node.forEach((item, index) => walk(item, [...path, index]));
+        for (let index = 0; index < node.length; index++) {
+          path.push(index);
+          walk(node[index]);
+          path.pop();
+        }
         return;
       }
       const object = /** @type {Record<string, unknown>} */ (node);
-      if (typeof object.pattern === 'string') check(object.pattern, [...path, 'pattern']);
-      if (isObject(object.patternProperties)) for (const name of Object.keys(object.patternProperties)) check(name, [...path, 'patternProperties', name]);
+      if (typeof object.pattern === 'string') check(object.pattern, ['pattern']);
+      if (isObject(object.patternProperties)) for (const name of Object.keys(object.patternProperties)) check(name, ['patternProperties', name]);
       for (const key of Object.keys(object)) {
-        if (!DATA_KEYS.has(key) && !key.startsWith('x-')) walk(object[key], [...path, key]);
+        if (DATA_KEYS.has(key) || key.startsWith('x-')) continue;
+        path.push(key);
+        walk(object[key]);
+        path.pop();
       }
     };
-    walk(document, [...context.path]);
+    walk(document);
     return results;
   },
 );

@@ -26,11 +26,17 @@ import type {
   SchemaChange,
 } from './model.js';
 import { normalisePath, readPaths, readSecurity } from './operations.js';
+import { UnchangedPathItems } from './unchanged-path-items.js';
 
 /** Matches two lists by key; the first entry of a key wins on each side. */
 export function matchBy<T>(base: T[], revision: T[], keyOf: (item: T) => string): Matched<T> {
+  // Most lists (an operation's parameters, responses, media types) are short: scans, no Map.
+  if (base.length <= 8 && revision.length <= 8) return matchShort(base, revision, keyOf);
   const revisionByKey = new Map<string, T>();
-  for (const item of revision) if (!revisionByKey.has(keyOf(item))) revisionByKey.set(keyOf(item), item);
+  for (const item of revision) {
+    const key = keyOf(item);
+    if (!revisionByKey.has(key)) revisionByKey.set(key, item);
+  }
   const seen = new Set<string>();
   const result: Matched<T> = { added: [], removed: [], matched: [] };
   for (const item of base) {
@@ -42,6 +48,25 @@ export function matchBy<T>(base: T[], revision: T[], keyOf: (item: T) => string)
     else result.matched.push({ base: item, revision: other });
   }
   for (const [key, item] of revisionByKey) if (!seen.has(key)) result.added.push(item);
+  return result;
+}
+
+/** matchBy by scanning: the same outcome, for short lists. */
+function matchShort<T>(base: T[], revision: T[], keyOf: (item: T) => string): Matched<T> {
+  const baseKeys = base.map(keyOf);
+  const revisionKeys = revision.map(keyOf);
+  const result: Matched<T> = { added: [], removed: [], matched: [] };
+  for (let i = 0; i < base.length; i++) {
+    const key = baseKeys[i]!;
+    if (baseKeys.indexOf(key) !== i) continue;
+    const j = revisionKeys.indexOf(key);
+    if (j < 0) result.removed.push(base[i]!);
+    else result.matched.push({ base: base[i]!, revision: revision[j]! });
+  }
+  for (let j = 0; j < revision.length; j++) {
+    const key = revisionKeys[j]!;
+    if (revisionKeys.indexOf(key) === j && !baseKeys.includes(key)) result.added.push(revision[j]!);
+  }
   return result;
 }
 
@@ -216,8 +241,11 @@ function parameterSchemaSlot(param: Resolved<JsonObject>): SchemaSlot | undefine
 export function compareContracts(base: OpenApiDocument, revision: OpenApiDocument, compareSchemas: SchemaComparator, now: Date): ContractComparison {
   const schemas = new SchemaComparisonCache(base, revision, compareSchemas);
 
-  const paths = matchPaths(readPaths(base, 'paths'), readPaths(revision, 'paths'));
-  const webhooks = matchBy(readPaths(base, 'webhooks'), readPaths(revision, 'webhooks'), (p) => p.path);
+  // Items the same in both versions, references included, cannot differ: left out on both sides.
+  const unchanged = new UnchangedPathItems(base, revision);
+  const same = (section: 'paths' | 'webhooks') => (key: string) => unchanged.unchanged(section, key);
+  const paths = matchPaths(readPaths(base, 'paths', same('paths')), readPaths(revision, 'paths', same('paths')));
+  const webhooks = matchBy(readPaths(base, 'webhooks', same('webhooks')), readPaths(revision, 'webhooks', same('webhooks')), (p) => p.path);
   const removedOperations: OperationEntry[] = [];
   const addedOperations: OperationEntry[] = [];
   const operations: OperationPair[] = [];

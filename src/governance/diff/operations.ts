@@ -151,15 +151,18 @@ function readOperation(doc: OpenApiDocument, pathItem: Resolved<JsonObject>, pat
   };
 }
 
-/** Every path (or webhook) of a document with its operations, keyed by path as written. */
-export function readPaths(doc: OpenApiDocument, section: 'paths' | 'webhooks'): PathEntry[] {
+/**
+ * Every path (or webhook) of a document with its operations, keyed by path as written; those for
+ * which `skip(key)` is true are left out.
+ */
+export function readPaths(doc: OpenApiDocument, section: 'paths' | 'webhooks', skip?: (key: string) => boolean): PathEntry[] {
   const root: Resolved<JsonObject> = { value: doc.data, file: doc.file, pointer: '' };
   const container = child(root, section);
   if (!isObject(container.value)) return [];
   const kind: PathEntry['kind'] = section === 'paths' ? 'path' : 'webhook';
   const entries: PathEntry[] = [];
   for (const key of Object.keys(container.value)) {
-    if (section === 'paths' && !key.startsWith('/')) continue;
+    if ((section === 'paths' && !key.startsWith('/')) || skip?.(key) === true) continue;
     const item = derefObject(doc, child(container as Resolved<JsonObject>, key));
     if (!item) continue;
     const path = kind === 'path' ? key : `webhook:${key}`;

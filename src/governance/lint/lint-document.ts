@@ -1,6 +1,8 @@
 /** Lints one OpenAPI document with a loaded ruleset and returns Findings. */
 // First: Spectral's runner is to load the modern build of nimma (modern-nimma.ts).
 import './modern-nimma.js';
+// Spectral's schema function compiles each distinct schema once per run (compiled-validator-cache.ts).
+import './compiled-validator-cache.js';
 import { Document, Spectral, type Ruleset } from '@stoplight/spectral-core';
 // CommonJS: the default import carries the parsers (named imports are not visible to ESM).
 import Parsers from '@stoplight/spectral-parsers';

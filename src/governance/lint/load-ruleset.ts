@@ -9,7 +9,7 @@ import { Ruleset, type RulesetDefinition } from '@stoplight/spectral-core';
 // The runtime is CommonJS: its named exports are not visible to ESM, the default import is.
 import spectralRuntime from '@stoplight/spectral-runtime';
 import { defaultRulesetModulePath, defaultRulesetPath } from './default-ruleset.js';
-import { memoiseExampleChecks } from './memoised-example-checks.js';
+import { memoiseRuleFunctions } from './memoised-rule-functions.js';
 import { locateInChain, readRulesetChain, type RulesetFile } from './ruleset-chain.js';
 import { RulesetError } from './ruleset-error.js';
 
@@ -71,7 +71,7 @@ function toRulesetError(error: unknown, file: string, chain: RulesetFile[]): Rul
 async function loadDefaultRuleset(): Promise<Ruleset> {
   const module = (await import(pathToFileURL(defaultRulesetModulePath()).href)) as { default: RulesetDefinition };
   const ruleset = withoutSchemaValidation(() => new Ruleset(module.default, { severity: 'recommended', source: defaultRulesetPath() }));
-  memoiseExampleChecks(ruleset);
+  memoiseRuleFunctions(ruleset);
   return ruleset;
 }
 
@@ -111,7 +111,7 @@ function withoutSchemaValidation<T>(build: () => T): T {
 /**
  * Loads a ruleset: `path` (YAML, JSON or JavaScript, relative to the working directory), or the
  * bundled `rulesets/accord.yaml`. Custom function options are validated against their schemas
- * here. spectral:oas's example checks are memoised per document (memoised-example-checks.ts).
+ * here. spectral:oas's example and enum checks are memoised per document (memoised-rule-functions.ts).
  * Throws RulesetError with the file, pointer and line of the first problem.
  */
 export async function loadRuleset(path?: string): Promise<Ruleset> {
@@ -123,7 +123,7 @@ export async function loadRuleset(path?: string): Promise<Ruleset> {
       // The bundler (with Rollup) loads only for a ruleset file: a third of a second.
       const { bundleAndLoadRuleset } = await import('@stoplight/spectral-ruleset-bundler/with-loader');
       const ruleset = await bundleAndLoadRuleset(file, { fs, fetch: spectralRuntime.fetch });
-      memoiseExampleChecks(ruleset);
+      memoiseRuleFunctions(ruleset);
       return ruleset;
     } catch (error) {
       throw toRulesetError(error, file, chain);

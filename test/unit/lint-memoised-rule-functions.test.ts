@@ -1,8 +1,9 @@
 /**
- * spectral:oas's example checks, memoised per document, report exactly what the plain checks
- * report: the same example repeated under schemas, parameters, headers, request bodies and
+ * spectral:oas's example and enum checks, memoised per document, report exactly what the plain
+ * checks report: the same example repeated under schemas, parameters, headers, request bodies and
  * responses (where readOnly and writeOnly properties relax `required` differently), valid and
- * invalid, is linted with the loaded ruleset and with the same ruleset given the original function.
+ * invalid, and the same enum with and without repeated entries in many places, are linted with the
+ * loaded ruleset and with the same ruleset given the original functions.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -12,21 +13,29 @@ import { lintDocument, loadForLint, loadRuleset, type Ruleset } from '../../src/
 
 const FILE = join(import.meta.dirname, 'fixtures', 'lint', 'examples.yaml');
 
-/** The ruleset with spectral:oas's own oasExample back in every rule that uses it. */
+/** spectral:oas's own function of `rule` (the first of its `then`). */
+function originalOf(rule: string): NonNullable<Ruleset['rules'][string]>['then'][number]['function'] {
+  const definition = oas.rules[rule];
+  const then = definition !== undefined && 'then' in definition ? (Array.isArray(definition.then) ? definition.then[0] : definition.then) : undefined;
+  assert.ok(then?.function);
+  return then.function as NonNullable<Ruleset['rules'][string]>['then'][number]['function'];
+}
+
+/** The ruleset with spectral:oas's own oasExample and oasSchema back in every rule that uses them. */
 async function unmemoised(): Promise<Ruleset> {
   const ruleset = await loadRuleset();
-  const definition = oas.rules['oas3-valid-schema-example'];
-  const original = definition !== undefined && 'then' in definition && !Array.isArray(definition.then) ? definition.then.function : undefined;
-  assert.ok(original);
-  let replaced = 0;
+  const originals = [originalOf('oas3-valid-schema-example'), originalOf('duplicated-entry-in-enum')];
+  const replaced = new Map<string, number>();
   for (const rule of Object.values(ruleset.rules)) {
     rule.then = rule.then.map((then) => {
-      if (then.function.name !== 'oasExample' || then.function === original) return then;
-      replaced += 1;
+      const original = originals.find((fn) => fn.name === then.function.name);
+      if (original === undefined || then.function === original) return then;
+      replaced.set(original.name, (replaced.get(original.name) ?? 0) + 1);
       return { ...then, function: original };
     });
   }
-  assert.ok(replaced >= 2, 'the loaded ruleset memoises the example checks');
+  assert.ok((replaced.get('oasExample') ?? 0) >= 2, 'the loaded ruleset memoises the example checks');
+  assert.ok((replaced.get('oasSchema') ?? 0) >= 1, 'the loaded ruleset memoises the enum check');
   return ruleset;
 }
 
@@ -127,16 +136,46 @@ components:
     Person:${PERSON}
     Twin:${PERSON}
 `,
+  'the same enums, with and without repeated entries, reached by many paths': `
+openapi: 3.0.3
+info: { title: t, version: 1.0.0 }
+paths:
+  /a:
+    get:
+      parameters:
+        - { name: q, in: query, schema: { type: string, enum: [x, y, x] } }
+        - { name: r, in: query, schema: { type: string, enum: [x, y, x] } }
+        - { name: s, in: query, schema: { type: string, enum: [x, y] } }
+        - { name: t, in: query, schema: { $ref: '#/components/schemas/Twice' } }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  a: { $ref: '#/components/schemas/Twice' }
+                  b: { $ref: '#/components/schemas/Twice' }
+                  c: { type: integer, enum: [1, 2, 2, 1] }
+                  d: { type: integer, enum: [1, 2] }
+                  e: { type: array, items: { $ref: '#/components/schemas/Holder' } }
+components:
+  schemas:
+    Twice: { type: string, enum: [on, off, on] }
+    Once: { type: string, enum: [on, off] }
+    Holder: { type: object, properties: { f: { $ref: '#/components/schemas/Twice' }, g: { enum: [[1], [1]] } } }
+`,
 };
 
-describe('memoised example checks report what the plain checks report', async () => {
+describe('memoised example and enum checks report what the plain checks report', async () => {
   const memoised = await loadRuleset();
   const plain = await unmemoised();
   for (const [name, text] of Object.entries(SCENARIOS)) {
     it(name, async () => {
       const input = loadForLint(FILE, text);
       const expected = await lintDocument(plain, input);
-      assert.ok(expected.some((f) => f.id.endsWith('-example')), 'the scenario has example findings');
+      assert.ok(expected.some((f) => f.id.endsWith('-example') || f.id === 'duplicated-entry-in-enum'), 'the scenario has example or enum findings');
       assert.deepStrictEqual(await lintDocument(memoised, loadForLint(FILE, text)), expected);
     });
   }

@@ -1,4 +1,4 @@
-/** Runs spectral:oas's example checks once per distinct example and schema of a document, instead of once per place they appear. */
+/** Runs spectral:oas's example and enum checks once per distinct value of a document, instead of once per place it appears. */
 // First: Spectral's runner is to load the modern build of nimma (modern-nimma.ts).
 import './modern-nimma.js';
 import type { IFunctionResult, Ruleset, RulesetFunction, RulesetFunctionContext } from '@stoplight/spectral-core';
@@ -15,12 +15,15 @@ type OasRuleset = (typeof oasExport)['default'];
  * schema before validating, so Ajv compiles a fresh validator on every call (~0.6 ms each). A large
  * contract repeats the same property (an `id` with its example, a paging parameter with its
  * default) hundreds of times: on the benchmark contract that was 1,800 compilations, a third of
- * lint. The outcome of a call depends only on the value, the options, whether the rule reads the
- * resolved document (the schema function forgives a bad $ref then), the document (the
- * same for one run) and, for media types, whether the path lies under a request body or a
- * response (the function's isMediaRequest / isMediaResponse). So a call whose key was seen before
- * in the same run returns the earlier results with their paths moved under the new place; the
- * results' messages name at most the last segment of a path, which lies inside the value.
+ * lint. `duplicated-entry-in-enum` calls oasSchema for every enum Spectral's walk of the resolved
+ * document meets, once per path that reaches it: thousands of calls for a few hundred enums, each
+ * validating its options and the value anew. The outcome of a call depends only on the value,
+ * the options, whether the rule reads the resolved document (the schema function forgives a bad
+ * $ref then), the document (the same for one run) and, for media types, whether the path lies
+ * under a request body or a response (oasExample's isMediaRequest / isMediaResponse). So a call
+ * whose key was seen before in the same run returns the earlier results with their paths moved
+ * under the new place; the results' messages name at most the last segment of a path, which lies
+ * inside the value.
  */
 
 type Segment = string | number;
@@ -92,20 +95,29 @@ function memoised(fn: RulesetFunction): RulesetFunction {
   return wrapper;
 }
 
+/** The spectral:oas rules whose function is memoised wherever a rule uses it. */
+const MEMOISED_VIA = ['oas3-valid-schema-example', 'duplicated-entry-in-enum'] as const;
+
 /**
- * Replaces, in `ruleset`'s own rules, spectral:oas's oasExample (wherever a rule uses it) with a
- * memoised equivalent. The rules' `then` lists are replaced, not changed: they may be shared with
- * spectral:oas's exported definition.
+ * Replaces, in `ruleset`'s own rules, spectral:oas's oasExample and oasSchema (wherever a rule
+ * uses them) with memoised equivalents. The rules' `then` lists are replaced, not changed: they
+ * may be shared with spectral:oas's exported definition.
  */
-export function memoiseExampleChecks(ruleset: Ruleset): void {
+export function memoiseRuleFunctions(ruleset: Ruleset): void {
   const oas: OasRuleset = (oasExport as unknown as { default?: OasRuleset }).default ?? (oasExport as unknown as OasRuleset);
-  const exampleCheck = [oas.rules['oas3-valid-schema-example']]
-    .flatMap((rule) => (rule === undefined || !('then' in rule) ? [] : Array.isArray(rule.then) ? rule.then : [rule.then]))
-    .map((then) => then.function)[0];
-  if (exampleCheck === undefined) return;
-  const replacement = memoised(exampleCheck);
+  const replacements = new Map<RulesetFunction, RulesetFunction>();
+  for (const name of MEMOISED_VIA) {
+    const rule = oas.rules[name];
+    const then = rule === undefined || !('then' in rule) ? [] : Array.isArray(rule.then) ? rule.then : [rule.then];
+    const fn = then[0]?.function;
+    if (fn !== undefined && !replacements.has(fn)) replacements.set(fn, memoised(fn));
+  }
+  if (replacements.size === 0) return;
   for (const rule of Object.values(ruleset.rules)) {
-    if (!rule.then.some((then) => then.function === exampleCheck)) continue;
-    rule.then = rule.then.map((then) => (then.function === exampleCheck ? { ...then, function: replacement } : then));
+    if (!rule.then.some((then) => replacements.has(then.function))) continue;
+    rule.then = rule.then.map((then) => {
+      const replacement = replacements.get(then.function);
+      return replacement === undefined ? then : { ...then, function: replacement };
+    });
   }
 }
