@@ -1,7 +1,7 @@
 // Governance benchmark: lint and diff of a large synthetic contract, run with the built CLI in child
 // processes, beside Spectral's own CLI linting the same contract with the same ruleset.
 //
-// Usage: npm run bench:governance [-- --runs N --resources N --keep --contract FILE]
+// Usage: npm run bench:governance [-- --runs N --resources N --keep --contract FILE | --github]
 //        node bench/governance.mjs --generate DIR   (only writes the contracts, for profiling)
 // Generates (in a temp dir, never the repo) a contract of ~1,500 operations (~5 MB of YAML) with
 // shared components and $refs, and a revision with ~50 scattered changes of different kinds.
@@ -10,9 +10,11 @@
 // runs, default 3: wall and CPU time) and reports the peak RSS (ru_maxrss of the process, read in
 // the child at exit). --contract FILE measures an existing contract instead (e.g. GitHub's REST
 // description, api.github.com.yaml from github/rest-api-description): lint and Spectral on FILE,
-// and a diff of FILE against itself. Numbers are printed, never asserted: speed belongs here, not
-// in tests.
-import { spawn } from 'node:child_process';
+// and a diff of FILE against itself. --github measures GitHub's REST description (13 MB of JSON,
+// api.github.com.json as published in the npm package @octokit/openapi, version GITHUB_PACKAGE
+// below, fetched with `npm pack` into the temp dir). Numbers are printed, never asserted: speed
+// belongs here, not in tests.
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem, availableParallelism, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,16 +25,19 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const SPECTRAL_CLI = join(ROOT, 'node_modules', '@stoplight', 'spectral-cli', 'dist', 'index.js');
 const RULESET = join(ROOT, 'rulesets', 'accord.yaml');
+/** GitHub's REST description as @octokit/openapi publishes it (generated/api.github.com.json). */
+const GITHUB_PACKAGE = '@octokit/openapi@23.0.2';
 
 function parseArgs(argv) {
-  const args = { runs: 3, resources: 300, keep: false, generate: undefined, contract: undefined };
+  const args = { runs: 3, resources: 300, keep: false, generate: undefined, contract: undefined, github: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') args.runs = Math.max(1, Number(argv[++i]));
     else if (argv[i] === '--generate') args.generate = argv[++i];
     else if (argv[i] === '--resources') args.resources = Math.max(20, Number(argv[++i]));
     else if (argv[i] === '--keep') args.keep = true;
     else if (argv[i] === '--contract') args.contract = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --resources N, --keep, --generate DIR, --contract FILE)`);
+    else if (argv[i] === '--github') args.github = true;
+    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --resources N, --keep, --generate DIR, --contract FILE, --github)`);
   }
   return args;
 }
@@ -415,6 +420,13 @@ async function main() {
     console.log(`node: ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min): other work on the machine inflates times`);
     let baseFile;
     let revFile;
+    if (args.github) {
+      // npm pack prints the tarball's name; only the one JSON file is unpacked.
+      const tarball = execFileSync('npm', ['pack', GITHUB_PACKAGE, '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop();
+      execFileSync('tar', ['-xzf', join(dir, tarball), '-C', dir, 'package/generated/api.github.com.json']);
+      args.contract = join(dir, 'package', 'generated', 'api.github.com.json');
+      console.log(`GitHub's REST description from ${GITHUB_PACKAGE}`);
+    }
     if (args.contract !== undefined) {
       baseFile = resolve(args.contract);
       revFile = baseFile;
