@@ -234,7 +234,11 @@ class NotLocal extends Error {}
  * objects) and the dereferencing pass (ResolveRunner.resolve with dereferenceInline). Throws
  * NotLocal at the first reference that is not a JSON pointer into the document itself.
  */
-function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph): { result: unknown; refMap: Record<string, string>; errors: ResolveError[] } {
+function resolveLocal(
+  source: unknown,
+  probe: ProbeRunner,
+  graph: ResolverGraph,
+): { result: unknown; refMap: Record<string, string>; rootRefMap: Record<string, string>; errors: ResolveError[] } {
   const errors: ResolveError[] = [];
   const pointerGraph = new OrderGraph();
   const stemGraph = new OrderGraph();
@@ -361,10 +365,11 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
     }
   }
 
-  const refMap: Record<string, string> = {};
-  if (source === null || typeof source !== 'object') return { result: source, refMap, errors };
+  // The reference map's entries, turned into pointers only when the map is read (below).
+  const entries: Array<[from: Segment[], to: Segment[]]> = [];
+  const refMap = lazyRefMap(entries);
+  if (source === null || typeof source !== 'object') return { result: source, refMap, rootRefMap: lazyRefMap(entries), errors };
   const tree = new CopyOnAccessTree(source);
-  const rootData = graph.getNodeData(root);
   try {
     for (const pointer of pointerGraph.overallOrder()) {
       const dependants = pointerGraph.dependantsOf(pointer);
@@ -374,7 +379,6 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
       // Computed, as json-ref-resolver does, at the first dependant, and parsed lazily: an
       // exception stops the pass at the same point.
       let stems: string[] | undefined;
-      let to: string | undefined;
       for (const dependant of dependants) {
         const dependantPath = parentPaths.get(dependant)?.slice() ?? pointerToPath(dependant);
         stems ??= stemGraph.dependenciesOf(pointer);
@@ -386,10 +390,7 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
           }
         }
         if (isCircular) continue;
-        const from = pathToPointer(dependantPath);
-        to ??= pathToPointer(pointerPath);
-        refMap[from] = to;
-        rootData.refMap[from] = to;
+        entries.push([dependantPath, pointerPath]);
         if (val !== undefined) tree.set(dependantPath, val);
         else {
           errors.push({ code: 'POINTER_MISSING', message: `'${pointer}' does not exist`, path: dependantPath, uri: probe.baseUri, uriStack: [], pointerStack: [] });
@@ -399,7 +400,43 @@ function resolveLocal(source: unknown, probe: ProbeRunner, graph: ResolverGraph)
   } catch {
     // json-ref-resolver stops dereferencing at the first exception and keeps what it did.
   }
-  return { result: tree.root, refMap, errors };
+  return { result: tree.root, refMap, rootRefMap: lazyRefMap(entries), errors };
+}
+
+/**
+ * The reference map (pointer of each dereferenced place to the pointer of its target) as an
+ * object filled on first use. Spectral reads the root's map only to place a finding that lies
+ * inside a referenced object; a document without such findings never needs its ~10^4 pointers
+ * built and interned as property names. Each map is its own object, filled in the same order as
+ * json-ref-resolver fills its own.
+ */
+function lazyRefMap(entries: ReadonlyArray<[from: Segment[], to: Segment[]]>): Record<string, string> {
+  const target: Record<string, string> = {};
+  let filled = false;
+  const fill = (): Record<string, string> => {
+    if (!filled) {
+      filled = true;
+      const pointers = new Map<Segment[], string>();
+      for (const [from, to] of entries) {
+        let pointer = pointers.get(to);
+        if (pointer === undefined) {
+          pointer = pathToPointer(to);
+          pointers.set(to, pointer);
+        }
+        target[pathToPointer(from)] = pointer;
+      }
+    }
+    return target;
+  };
+  return new Proxy(target, {
+    get: (_target, key, receiver) => Reflect.get(fill(), key, receiver),
+    has: (_target, key) => Reflect.has(fill(), key),
+    ownKeys: () => Reflect.ownKeys(fill()),
+    getOwnPropertyDescriptor: (_target, key) => Reflect.getOwnPropertyDescriptor(fill(), key),
+    set: (_target, key, value, receiver) => Reflect.set(fill(), key, value, receiver),
+    deleteProperty: (_target, key) => Reflect.deleteProperty(fill(), key),
+    defineProperty: (_target, key, descriptor) => Reflect.defineProperty(fill(), key, descriptor),
+  });
 }
 
 /**
@@ -416,9 +453,10 @@ export function createLocalRefResolver(): SpectralResolver {
       const probe = await spectralResolver.resolve({}, opts);
       const runner = probe.runner as ProbeRunner;
       try {
-        const { result, refMap, errors } = resolveLocal(source, runner, probe.graph);
+        const { result, refMap, rootRefMap, errors } = resolveLocal(source, runner, probe.graph);
         const rootData = probe.graph.getNodeData(runner.root);
-        probe.graph.setNodeData(runner.root, { ...rootData, data: result });
+        // The probe's own map of the root is empty (it resolved `{}`): the document's replaces it.
+        probe.graph.setNodeData(runner.root, { ...rootData, refMap: rootRefMap, data: result });
         return { result, refMap, errors, graph: probe.graph, runner: probe.runner };
       } catch (error) {
         if (!(error instanceof NotLocal)) throw error;

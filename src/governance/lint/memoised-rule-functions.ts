@@ -52,22 +52,68 @@ function relativeTo(path: readonly Segment[], prefix: readonly Segment[]): Segme
 
 type Stored = { results: undefined } | { results: Array<IFunctionResult & { relative?: Segment[] }> };
 
+/** The memo of one run: outcomes by key, and the key already made for a value object met again. */
+interface RunMemo {
+  outcomes: Map<string, Stored>;
+  /** By value object, then by the rest of the key (resolved, place, options): its key, or null when not memoised. */
+  keys: WeakMap<object, Map<string, string | null>>;
+}
+
+/** A number per options object (a rule's functionOptions is one object for the whole run). */
+const optionIds = new WeakMap<object, number>();
+let nextOptionId = 0;
+
+function optionId(options: unknown): string {
+  if (options === null || typeof options !== 'object') return `=${JSON.stringify(options) ?? ''}`;
+  let id = optionIds.get(options);
+  if (id === undefined) {
+    id = nextOptionId++;
+    optionIds.set(options, id);
+  }
+  return String(id);
+}
+
+/**
+ * keyOf(input, options, context), made once per value object, place and options: Spectral's walk
+ * of the resolved document meets a shared component's objects at every path that reaches them,
+ * and the JSON text of a large resolved schema is the expensive part of the key. The walk never
+ * changes the document, so the same object has the same text throughout the run.
+ */
+function cachedKeyOf(memo: RunMemo, input: unknown, options: unknown, context: RulesetFunctionContext): string | undefined {
+  const keyOrNone = (): string | null => {
+    try {
+      return keyOf(input, options, context) ?? null;
+    } catch {
+      return null; // a BigInt, say: not memoised
+    }
+  };
+  if (input === null || typeof input !== 'object') return keyOrNone() ?? undefined;
+  const rest = `${context.rule.resolved ? 1 : 0}\u0000${JSON.stringify(placeOf(context.path))}\u0000${optionId(options)}`;
+  let known = memo.keys.get(input);
+  if (known === undefined) {
+    known = new Map();
+    memo.keys.set(input, known);
+  }
+  let key = known.get(rest);
+  if (key === undefined) {
+    key = keyOrNone();
+    known.set(rest, key);
+  }
+  return key ?? undefined;
+}
+
 function memoised(fn: RulesetFunction): RulesetFunction {
   // One memo per run: Spectral makes a new document inventory for every document it lints.
-  const runs = new WeakMap<object, Map<string, Stored>>();
+  const runs = new WeakMap<object, RunMemo>();
   const wrapper: RulesetFunction = (input, options, context) => {
-    let key: string | undefined;
-    try {
-      key = keyOf(input, options, context);
-    } catch {
-      key = undefined; // a BigInt, say: not memoised
+    let run = runs.get(context.documentInventory);
+    if (run === undefined) {
+      run = { outcomes: new Map(), keys: new WeakMap() };
+      runs.set(context.documentInventory, run);
     }
+    const key = cachedKeyOf(run, input, options, context);
     if (key === undefined) return fn(input, options, context);
-    let memo = runs.get(context.documentInventory);
-    if (memo === undefined) {
-      memo = new Map();
-      runs.set(context.documentInventory, memo);
-    }
+    const memo = run.outcomes;
     const seen = memo.get(key);
     if (seen !== undefined) {
       if (seen.results === undefined) return undefined;
