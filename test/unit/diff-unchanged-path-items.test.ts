@@ -86,6 +86,33 @@ describe('unchanged path items', () => {
     assert.deepEqual(unchangedPaths(contract(invalid), contract(invalid)), []);
   });
 
+  it('documentation may differ: description and summary texts, externalDocs', () => {
+    const paths = (text: string): Json => ({
+      '/a': {
+        summary: text,
+        get: { description: text, externalDocs: { url: `https://docs.example.com/${text}` }, responses: { '200': { description: text, content: { 'application/json': { schema: { type: 'string', description: text } } } } } },
+      },
+    });
+    assert.deepEqual(unchangedPaths(contract(paths('v1')), contract(paths('v2'))), ['/a']);
+    // A description on one side only, too.
+    const plain = { '/a': respondsWith({ type: 'string' }) };
+    assert.deepEqual(unchangedPaths(contract(plain), contract({ '/a': respondsWith({ type: 'string', description: 'now documented' }) })), ['/a']);
+  });
+
+  it('but not a property, header or other name that happens to be "description", nor data that holds one', () => {
+    const property = (type: string): Json => ({ '/a': respondsWith({ type: 'object', properties: { description: { type }, summary: { type: 'string' } } }) });
+    assert.deepEqual(unchangedPaths(contract(property('string')), contract(property('integer'))), []);
+    const docsProperty = (type: string): Json => ({ '/a': respondsWith({ type: 'object', properties: { externalDocs: { type } } }) });
+    assert.deepEqual(unchangedPaths(contract(docsProperty('string')), contract(docsProperty('integer'))), []);
+    const defaulted = (text: string): Json => ({ '/a': respondsWith({ type: 'object', default: { description: text } }) });
+    assert.deepEqual(unchangedPaths(contract(defaulted('a')), contract(defaulted('b'))), []);
+    const extension = (text: string): Json => ({ '/a': respondsWith({ type: 'string', 'x-meta': { description: text } }) });
+    assert.deepEqual(unchangedPaths(contract(extension('a')), contract(extension('b'))), []);
+    const header = (text: string | Json): Json => ({ '/a': { get: { responses: { '200': { description: 'ok', headers: { description: typeof text === 'string' ? { description: text, schema: { type: 'string' } } : text } } } } } });
+    assert.deepEqual(unchangedPaths(contract(header('a')), contract(header('b'))), ['/a']);
+    assert.deepEqual(unchangedPaths(contract(header('a')), contract(header({ schema: { type: 'integer' } }))), []);
+  });
+
   describe('with files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'accord-unchanged-'));
     after(() => rmSync(dir, { recursive: true, force: true }));
@@ -119,6 +146,13 @@ describe('leaving unchanged items out changes no finding', () => {
     const schemes = { components: { schemas: {}, securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } } } };
     const found = diff(contract(paths, {}, { ...schemes, security: [{}] }), contract(paths, {}, { ...schemes, security: [{ key: [] }] }));
     assert.ok(found.some(([id, severity]) => id.startsWith('api-global-security') && severity === 'error'), JSON.stringify(found));
+  });
+
+  it('a change next to changed documentation is found, and documentation alone reports nothing', () => {
+    const item = (text: string, type: string): Json => ({ '/a': respondsWith({ type: 'object', description: text, properties: { description: { type } } }) });
+    assert.deepEqual(diff(contract(item('v1', 'string')), contract(item('v2', 'string'))), []);
+    const found = diff(contract(item('v1', 'string')), contract(item('v2', 'integer')));
+    assert.deepEqual(found.map(([id]) => id), ['response-property-type-changed']);
   });
 
   it('a change in a shared component is reported for every operation that reaches it, and the unchanged ones are not named', () => {

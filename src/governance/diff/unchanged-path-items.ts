@@ -66,6 +66,42 @@ function sameData(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** Members whose values are data, not OpenAPI or schema objects: compared member for member. */
+const DATA_VALUED: ReadonlySet<string> = new Set(['default', 'enum', 'const', 'example', 'examples', 'mapping']);
+
+/** Members whose values are maps keyed by names (of properties, headers, media types, …), not by keywords. */
+const NAME_KEYED: ReadonlySet<string> = new Set([
+  'properties',
+  'patternProperties',
+  '$defs',
+  'definitions',
+  'dependentSchemas',
+  'headers',
+  'content',
+  'encoding',
+  'links',
+  'callbacks',
+  'responses',
+  'variables',
+  'schemas',
+  'parameters',
+  'requestBodies',
+  'securitySchemes',
+  'pathItems',
+]);
+
+/** Text members that document an object. */
+const DOCUMENTATION_TEXT: ReadonlySet<string> = new Set(['description', 'summary']);
+
+/** A member that only documents: a `description` or `summary` text, or an `externalDocs` of texts, on each side that has it. */
+function isDocumentation(key: string, left: unknown, right: unknown): boolean {
+  const text = (value: unknown): boolean => value === undefined || typeof value === 'string';
+  if (DOCUMENTATION_TEXT.has(key)) return text(left) && text(right);
+  if (key !== 'externalDocs') return false;
+  const texts = (value: unknown): boolean => value === undefined || (isObject(value) && isPlain(value) && Object.values(value).every((member) => typeof member === 'string'));
+  return texts(left) && texts(right);
+}
+
 /** A reference being decided: its place in the walk, the lowest place it reaches, its own data's outcome. */
 interface OpenReference {
   ref: string;
@@ -118,23 +154,41 @@ export class UnchangedPathItems {
     return true;
   }
 
-  /** Deep equality that also requires every `$ref` (and discriminator mapping) inside to reach unchanged data. */
-  private same(a: unknown, b: unknown): boolean {
+  /**
+   * Deep equality that also requires every `$ref` (and discriminator mapping) inside to reach
+   * unchanged data, with one exception: documentation that no check reads may differ (real
+   * releases change little else in most items: a version number in a link, a typo), that is a
+   * `description` or `summary` whose value is text on each side that has it, and an
+   * `externalDocs` object of texts. Inside values that are data (`default`, `enum`, `const`,
+   * examples, a discriminator's `mapping`, `x-` extensions) and in maps keyed by names
+   * (`properties`, `headers`, `content`, …) every member counts, whatever its name; and a member
+   * named `description` whose value is not text is compared like any other.
+   */
+  private same(a: unknown, b: unknown, inData = false, names = false): boolean {
     const shallow = sameScalarOrShape(a, b);
     if (shallow !== undefined) return shallow;
     if (Array.isArray(a)) {
       const other = b as unknown[];
       if (a.length !== other.length) return false;
-      for (let i = 0; i < a.length; i++) if (!this.same(a[i], other[i])) return false;
+      for (let i = 0; i < a.length; i++) if (!this.same(a[i], other[i], inData)) return false;
       return true;
     }
     const left = a as JsonObject;
     const right = b as JsonObject;
-    const keys = Object.keys(left);
-    if (keys.length !== Object.keys(right).length) return false;
-    for (const key of keys) {
-      if (!Object.prototype.hasOwnProperty.call(right, key) || !this.same(left[key], right[key])) return false;
+    // In a map keyed by names (properties, headers, …) a member called `description` is a name.
+    const documentation = !inData && !names;
+    for (const key of Object.keys(left)) {
+      const l = left[key];
+      const inRight = Object.prototype.hasOwnProperty.call(right, key);
+      const r = inRight ? right[key] : undefined;
+      if (documentation && isDocumentation(key, l, r)) continue;
+      if (!inRight || !this.same(l, r, inData || DATA_VALUED.has(key) || key.startsWith('x-'), !names && NAME_KEYED.has(key))) return false;
     }
+    for (const key of Object.keys(right)) {
+      if (Object.prototype.hasOwnProperty.call(left, key)) continue;
+      if (!documentation || !isDocumentation(key, undefined, right[key])) return false;
+    }
+    if (inData) return true;
     // Equal data: the references are the same strings on both sides.
     if (typeof left.$ref === 'string' && !this.referenceUnchanged(left.$ref)) return false;
     if (isObject(left.discriminator) && isObject(left.discriminator.mapping)) {
