@@ -2,7 +2,9 @@
 import { deepStrictEqual, ok, rejects } from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createRequire } from 'node:module';
 import { loadRuleset, RulesetError } from '../../src/governance/lint/index.js';
+import { spectralUsesNativeAggregateError } from '../../src/governance/lint/native-aggregate-error.js';
 import { LINT_FIXTURES } from './fixtures/lint/lint-fixture.js';
 
 const RULESETS = join(LINT_FIXTURES, 'rulesets');
@@ -88,6 +90,16 @@ describe('ruleset errors', () => {
       deepStrictEqual({ code, file, pointer, line, message }, { ...scenario.expected, file: join(RULESETS, scenario.expected.file) });
     });
   }
+
+  it("Spectral wraps the errors above with the runtime's AggregateError, without loading the polyfill", () => {
+    ok(spectralUsesNativeAggregateError());
+    const spectralRequire = createRequire(createRequire(import.meta.url).resolve('@stoplight/spectral-core'));
+    const polyfillDir = join(spectralRequire.resolve('es-aggregate-error'), '..');
+    deepStrictEqual(
+      Object.keys(spectralRequire.cache).filter((file) => file.startsWith(polyfillDir)),
+      [spectralRequire.resolve('es-aggregate-error')],
+    );
+  });
 
   it('describe() is one line with file, line and pointer', async () => {
     await rejects(loadRuleset(join(RULESETS, 'bad-severity.yaml')), (error: unknown) => {

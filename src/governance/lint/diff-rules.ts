@@ -1,6 +1,7 @@
 /** Applies a Spectral ruleset's switches and severities to breaking-change findings, so diff checks are configured like lint rules. */
 // First: Spectral's runner is to load the modern build of nimma (modern-nimma.ts).
 import './modern-nimma.js';
+import './native-aggregate-error.js';
 import { getDiagnosticSeverity, type Rule, type Ruleset } from '@stoplight/spectral-core';
 import type { Finding, Severity } from '../findings.js';
 import { severityOf } from './spectral-findings.js';

@@ -1,6 +1,7 @@
 /** Lints one OpenAPI document with a loaded ruleset and returns Findings. */
 // First: Spectral's runner is to load the modern build of nimma (modern-nimma.ts).
 import './modern-nimma.js';
+import './native-aggregate-error.js';
 // Spectral's schema function compiles each distinct schema once per run (compiled-validator-cache.ts).
 import './compiled-validator-cache.js';
 import { Document, Spectral, type Ruleset } from '@stoplight/spectral-core';

@@ -1,6 +1,7 @@
 /** Loads a Spectral ruleset file (the bundled default when none is given) and turns every failure into a located RulesetError. */
 // First: Spectral's runner is to load the modern build of nimma (modern-nimma.ts).
 import './modern-nimma.js';
+import './native-aggregate-error.js';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';

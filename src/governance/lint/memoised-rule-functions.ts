@@ -1,6 +1,7 @@
 /** Runs spectral:oas's example and enum checks once per distinct value of a document, instead of once per place it appears. */
 // First: Spectral's runner is to load the modern build of nimma (modern-nimma.ts).
 import './modern-nimma.js';
+import './native-aggregate-error.js';
 import type { IFunctionResult, Ruleset, RulesetFunction, RulesetFunctionContext } from '@stoplight/spectral-core';
 // The OpenAPI ruleset's own module, not the package index, which also loads the AsyncAPI and
 // Arazzo rulesets (~0.2 s). CommonJS: under Node's ESM the default import is `module.exports`,
