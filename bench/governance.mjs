@@ -458,6 +458,12 @@ async function main() {
       args.runs,
     );
     console.log(table(rows));
+    const [lint, spectral] = rows;
+    if (!lint.error && !spectral.error) {
+      // Both run on the same machine in the same rounds: the ratio moves less than either time
+      // when other work on a shared machine slows everything down.
+      console.log(`accord lint / Spectral's CLI, wall: ${(lint.median / spectral.median).toFixed(3)}; CPU: ${(lint.cpu / spectral.cpu).toFixed(3)}`);
+    }
     console.log('');
     console.log('Wall time per CLI process (startup, parse, work, output); CPU = user + system time of that process;');
     console.log('peak RSS = the largest ru_maxrss over the runs. Commands take turns, one run each per round.');
