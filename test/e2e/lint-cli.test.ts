@@ -45,6 +45,13 @@ const SCENARIOS: Scenario[] = [
   { name: 'that hint still passes at --fail-severity info', args: ['lint', `${DOCUMENTS}/http-server.yaml`, '--ruleset', `${RULESETS}/overrides.yaml`, '--fail-severity', 'info'], status: 0, stderr: '' },
   { name: 'that hint fails at --fail-severity hint', args: ['lint', `${DOCUMENTS}/http-server.yaml`, '--ruleset', `${RULESETS}/overrides.yaml`, '--fail-severity', 'hint'], status: 1, stderr: '' },
   { name: 'the same document fails with the default ruleset', args: ['lint', `${DOCUMENTS}/http-server.yaml`], status: 1, stderr: '' },
+  {
+    name: 'a rule that stops with an error is a finding, not a failed run',
+    args: ['lint', 'test/unit/fixtures/lint-rule-failures/ref-in-enum-place.yaml'],
+    status: 1,
+    stderr: '',
+    stdoutHas: ['lint-rule-failed', "rule 'oas3-schema' stopped with an error here and did not check this value", 'invalid-ref'],
+  },
   { name: 'missing document', args: ['lint', `${DOCUMENTS}/nope.yaml`], status: 2, stderr: `accord: ${DOCUMENTS}/nope.yaml: file not found\n` },
   { name: 'invalid YAML, with its line', args: ['lint', `${DOCUMENTS}/syntax-error.yaml`], status: 2, stderr: `accord: ${DOCUMENTS}/syntax-error.yaml:5: invalid YAML: missed comma between flow collection entries\n` },
   { name: 'not an OpenAPI document', args: ['lint', `${DOCUMENTS}/not-openapi.yaml`], status: 2, stderr: `accord: ${DOCUMENTS}/not-openapi.yaml:1 (#/openapi): not an OpenAPI document: no "openapi" version field\n` },

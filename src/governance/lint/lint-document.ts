@@ -12,7 +12,8 @@ import type { Finding } from '../findings.js';
 import { houseRun } from './house-rules.js';
 import { loadForLint, type LintInput } from './load-for-lint.js';
 import { createLocalRefResolver } from './local-ref-resolver.js';
-import { findingOf } from './spectral-findings.js';
+import { collectingRuleFailures } from './guarded-rule-functions.js';
+import { findingOf, findingsOfFailures } from './spectral-findings.js';
 
 // Loading is its own module, without Spectral: a command can start parsing before Spectral loads.
 export { loadForLint, loadForLintInBackground, type LintInput } from './load-for-lint.js';
@@ -53,7 +54,8 @@ function spectralDocument(input: LintInput): Parameters<Spectral['run']>[0] {
 /**
  * Lints a contract (a file name, or what loadForLint returned) with `ruleset`. Throws SourceError
  * when the file cannot be read or parsed and ContractError when it is not a usable OpenAPI
- * 3.0/3.1 document; everything else comes back as findings, in Spectral's order.
+ * 3.0/3.1 document; everything else comes back as findings, in Spectral's order, followed by a
+ * `lint-rule-failed` finding for each rule that stopped with an error on a value.
  */
 export async function lintDocument(ruleset: Ruleset, contract: string | LintInput, text?: string): Promise<Finding[]> {
   const input = typeof contract === 'string' ? loadForLint(contract, text) : contract;
@@ -64,6 +66,10 @@ export async function lintDocument(ruleset: Ruleset, contract: string | LintInpu
   // over the document Spectral resolved (house-rules.ts), with results merged as Spectral's.
   const run = houseRun(ruleset);
   spectral.setRuleset(run.spectral);
-  const results = await run.complete(await spectral.run(spectralDocument(input)));
-  return results.map((result) => findingOf(result, input.path));
+  // A rule function that throws is reported, not fatal (guarded-rule-functions.ts).
+  const { value: results, failures } = await collectingRuleFailures(async () => run.complete(await spectral.run(spectralDocument(input))));
+  const findings = results.map((result) => findingOf(result, input.path));
+  if (failures.length === 0) return findings;
+  const { source } = input.document;
+  return [...findings, ...findingsOfFailures(failures, input.path, (pointer) => source.lineOf(pointer))];
 }

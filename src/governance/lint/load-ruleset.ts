@@ -10,6 +10,7 @@ import { Ruleset, type RulesetDefinition } from '@stoplight/spectral-core';
 // The runtime is CommonJS: its named exports are not visible to ESM, the default import is.
 import spectralRuntime from '@stoplight/spectral-runtime';
 import { defaultRulesetModulePath, defaultRulesetPath } from './default-ruleset.js';
+import { guardRuleFunctions } from './guarded-rule-functions.js';
 import { memoiseRuleFunctions } from './memoised-rule-functions.js';
 import { locateInChain, readRulesetChain, type RulesetFile } from './ruleset-chain.js';
 import { RulesetError } from './ruleset-error.js';
@@ -73,6 +74,7 @@ async function loadDefaultRuleset(): Promise<Ruleset> {
   const module = (await import(pathToFileURL(defaultRulesetModulePath()).href)) as { default: RulesetDefinition };
   const ruleset = withoutSchemaValidation(() => new Ruleset(module.default, { severity: 'recommended', source: defaultRulesetPath() }));
   memoiseRuleFunctions(ruleset);
+  guardRuleFunctions(ruleset);
   return ruleset;
 }
 
@@ -112,7 +114,8 @@ function withoutSchemaValidation<T>(build: () => T): T {
 /**
  * Loads a ruleset: `path` (YAML, JSON or JavaScript, relative to the working directory), or the
  * bundled `rulesets/accord.yaml`. Custom function options are validated against their schemas
- * here. spectral:oas's example and enum checks are memoised per document (memoised-rule-functions.ts).
+ * here. spectral:oas's example and enum checks are memoised per document (memoised-rule-functions.ts),
+ * and every rule function is guarded: one that throws is reported, not fatal (guarded-rule-functions.ts).
  * Throws RulesetError with the file, pointer and line of the first problem.
  */
 export async function loadRuleset(path?: string): Promise<Ruleset> {
@@ -125,6 +128,7 @@ export async function loadRuleset(path?: string): Promise<Ruleset> {
       const { bundleAndLoadRuleset } = await import('@stoplight/spectral-ruleset-bundler/with-loader');
       const ruleset = await bundleAndLoadRuleset(file, { fs, fetch: spectralRuntime.fetch });
       memoiseRuleFunctions(ruleset);
+      guardRuleFunctions(ruleset);
       return ruleset;
     } catch (error) {
       throw toRulesetError(error, file, chain);

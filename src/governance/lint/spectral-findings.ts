@@ -2,6 +2,7 @@
 import type { ISpectralDiagnostic } from '@stoplight/spectral-core';
 import { toPointer } from '../../contracts/json-pointer.js';
 import type { Finding, Severity } from '../findings.js';
+import type { RuleFailure } from './guarded-rule-functions.js';
 
 /** Spectral's numeric severities (DiagnosticSeverity) in order: 0 error, 1 warn, 2 info, 3 hint. */
 const BY_NUMBER: readonly Severity[] = ['error', 'warn', 'info', 'hint'];
@@ -41,4 +42,37 @@ export function findingOf(result: ISpectralDiagnostic, file: string): Finding {
   const operation = operationAt(path);
   if (operation !== undefined) finding.operation = operation;
   return finding;
+}
+
+/** The rule ID of a finding that says a rule stopped with an error (guarded-rule-functions.ts). */
+export const RULE_FAILED = 'lint-rule-failed';
+
+/**
+ * One error Finding per rule that stopped with an error, per place (repeats of the same rule at
+ * the same place are one finding). The line is that of the place, or of the nearest enclosing
+ * value the file spells out (the place may lie behind a `$ref`).
+ */
+export function findingsOfFailures(failures: readonly RuleFailure[], file: string, lineOf: (pointer: string) => number | undefined): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const failure of failures) {
+    const path = failure.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
+    const pointer = toPointer(path);
+    const key = `${failure.rule}\0${pointer}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let line: number | undefined;
+    for (let length = path.length; line === undefined && length >= 0; length--) line = lineOf(toPointer(path.slice(0, length)));
+    const finding: Finding = {
+      id: RULE_FAILED,
+      severity: 'error',
+      message: `rule '${failure.rule}' stopped with an error here and did not check this value: ${failure.reason}`,
+      source: 'lint',
+      location: line === undefined ? { file, pointer } : { file, line, pointer },
+    };
+    const operation = operationAt(path);
+    if (operation !== undefined) finding.operation = operation;
+    findings.push(finding);
+  }
+  return findings;
 }
