@@ -120,6 +120,19 @@ describe('accord lint', () => {
     strictEqual(ids.includes('request-parameter-became-required'), false);
   });
 
+  it('--format sarif reports a rule that stopped with an error as a described lint-rule-failed result', () => {
+    const run = accord(['lint', 'test/unit/fixtures/lint-rule-failures/ref-in-enum-place.yaml', '--format', 'sarif']);
+    strictEqual(run.status, 1, run.stderr);
+    const sarif = JSON.parse(run.stdout) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string; shortDescription: { text: string } }> } }; results: Array<{ ruleId: string; ruleIndex: number; level: string }> }>;
+    };
+    const { rules } = sarif.runs[0]!.tool.driver;
+    const result = sarif.runs[0]!.results.find((r) => r.ruleId === 'lint-rule-failed');
+    strictEqual(result?.level, 'error');
+    strictEqual(rules[result.ruleIndex]?.id, 'lint-rule-failed');
+    strictEqual(rules[result.ruleIndex]?.shortDescription.text.startsWith('A lint rule stopped with an error on a value'), true);
+  });
+
   it('runs from another working directory with the bundled ruleset', () => {
     const result = spawnSync(process.execPath, [resolve(ROOT, 'dist/cli.js'), 'lint', resolve(ROOT, DOCUMENTS, 'clean.yaml')], { cwd: resolve(ROOT, '..'), encoding: 'utf8' });
     strictEqual(result.status, 0, result.stderr);

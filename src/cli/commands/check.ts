@@ -5,7 +5,7 @@ import { GitError, POLICY_RULES, runCheck } from '../../governance/check/index.j
 import { diffContracts } from '../../governance/diff/index.js';
 import { lintDocument, loadRuleset, RulesetError, type Ruleset } from '../../governance/lint/index.js';
 import { applyRulesetToDiff } from '../../governance/lint/diff-rules.js';
-import { severityOf } from '../../governance/lint/spectral-findings.js';
+import { RULE_FAILED_META, severityOf } from '../../governance/lint/spectral-findings.js';
 import { CHECKS } from '../../governance/rules/index.js';
 import { FORMATS, renderFindings, type Format, type RuleMeta } from '../formatters/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
@@ -36,6 +36,8 @@ function ruleMetadata(ruleset: Ruleset): RuleMeta[] {
     if (rule.documentationUrl) meta.helpUri = rule.documentationUrl;
     rules.push(meta);
   }
+  // Not a rule of the ruleset: what a lint reports when one of its rules stops with an error.
+  rules.push({ ...RULE_FAILED_META });
   return rules;
 }
 

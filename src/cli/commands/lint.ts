@@ -7,7 +7,7 @@ import type { Ruleset } from '../../governance/lint/index.js';
 import { isDiffCheckRule } from '../../governance/lint/diff-checks-ruleset.js';
 import { loadForLintSoon } from '../../governance/lint/load-for-lint.js';
 import { RulesetError } from '../../governance/lint/ruleset-error.js';
-import { severityOf } from '../../governance/lint/spectral-findings.js';
+import { RULE_FAILED_META, severityOf } from '../../governance/lint/spectral-findings.js';
 import { FORMATS, renderFindings, type Format, type RuleMeta } from '../formatters/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit-codes.js';
 
@@ -17,7 +17,7 @@ interface LintFlags {
   failSeverity: Severity;
 }
 
-/** The enabled lint rules of a ruleset, for formats that describe their rules (SARIF, JUnit). */
+/** The enabled lint rules of a ruleset (and lint-rule-failed), for formats that describe their rules (SARIF, JUnit). */
 function lintRuleMetadata(ruleset: Ruleset): RuleMeta[] {
   const rules: RuleMeta[] = [];
   for (const [id, rule] of Object.entries(ruleset.rules)) {
@@ -26,6 +26,8 @@ function lintRuleMetadata(ruleset: Ruleset): RuleMeta[] {
     if (rule.documentationUrl) meta.helpUri = rule.documentationUrl;
     rules.push(meta);
   }
+  // Not a rule of the ruleset: what a lint reports when one of its rules stops with an error.
+  rules.push({ ...RULE_FAILED_META });
   return rules;
 }
 

@@ -47,6 +47,13 @@ export function findingOf(result: ISpectralDiagnostic, file: string): Finding {
 /** The rule ID of a finding that says a rule stopped with an error (guarded-rule-functions.ts). */
 export const RULE_FAILED = 'lint-rule-failed';
 
+/** What reports that describe their rules (SARIF, JUnit) say of RULE_FAILED. */
+export const RULE_FAILED_META: Readonly<{ id: string; severity: Severity; description: string }> = Object.freeze({
+  id: RULE_FAILED,
+  severity: 'error',
+  description: 'A lint rule stopped with an error on a value and did not check it; the other rules, and this rule on other values, ran.',
+});
+
 /**
  * One error Finding per rule that stopped with an error, per place (repeats of the same rule at
  * the same place are one finding). The line is that of the place, or of the nearest enclosing
