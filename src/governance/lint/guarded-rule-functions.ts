@@ -45,7 +45,6 @@ function record(store: RuleFailure[] | undefined, error: unknown, context: Funct
 }
 
 function guard(fn: RuleFunction): RuleFunction {
-  if (guarded.has(fn)) return fn;
   const wrapper = function (this: unknown, input: unknown, options: unknown, context: FunctionContext) {
     const store = failures.getStore();
     try {
@@ -71,7 +70,6 @@ function guard(fn: RuleFunction): RuleFunction {
  */
 export function guardRuleFunctions(ruleset: Ruleset): void {
   for (const rule of Object.values(ruleset.rules)) {
-    if (rule.then.every((then) => guarded.has(then.function))) continue;
     rule.then = rule.then.map((then) => (guarded.has(then.function) ? then : { ...then, function: guard(then.function) }));
   }
 }
